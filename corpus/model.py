@@ -1,0 +1,82 @@
+"""The records that flow from a loaded file to the index: document, plan, clause."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class DocumentError(Exception):
+    """A file that cannot become a plan; the message is meant for the user."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a loaded document, in reading order.
+
+    A text block is a line (TXT, PDF) or a paragraph (DOCX); blank lines are kept as
+    empty text because they help tell a wrapped line from a new paragraph. A table
+    block carries `rows` (header row first, as in the file) and empty `text`.
+    """
+
+    text: str
+    page: int | None = None
+    rows: tuple[tuple[str, ...], ...] | None = None
+
+
+@dataclass
+class Document:
+    """A file read into repaired NFC text blocks; `sha256` is of the raw bytes."""
+
+    path: Path
+    blocks: list[Block]
+    sha256: str
+    kind: str  # "txt" | "docx" | "pdf"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time commitment as written, its type, and the ISO date it implies (if any)."""
+
+    text: str
+    type: str  # date | quarter | month | year | duration | frequency | recurring | ongoing
+    due: str | None = None
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "type": self.type, "due": self.due}
+
+
+@dataclass
+class Clause:
+    """One answerable unit of a plan: exact text, place, who, by when."""
+
+    section: str  # e.g. "II.2.a", "PHỤ LỤC", "" for the preamble
+    text: str
+    page: int | None = None
+    sentences: list[str] = field(default_factory=list)
+    words: str = ""  # underthesea word-segmented text, for the keyword index
+    lead: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    deadline: Deadline | None = None
+    footnotes: list[str] = field(default_factory=list)
+    kind: str = "paragraph"  # paragraph | item | continuation | table_row | header | signature
+    section_title: str = ""
+
+
+@dataclass
+class Plan:
+    """A parsed plan (kế hoạch): header metadata and its clauses in order."""
+
+    number: str  # e.g. "629/KH-UBND"; a stand-in derived from the file name if absent
+    title: str = ""
+    issuer: str = ""
+    date: str | None = None  # ISO
+    place: str = ""
+    signer: str = ""
+    clauses: list[Clause] = field(default_factory=list)
+    source_name: str = ""
+    sha256: str = ""

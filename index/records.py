@@ -1,0 +1,84 @@
+"""What the store hands back: plans and clauses as the bot and the CLI show them."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from corpus.model import Deadline
+
+
+@dataclass
+class PlanInfo:
+    id: int
+    number: str
+    date: str | None
+    title: str
+    clauses: int
+    issuer: str = ""
+    signer: str = ""
+    source_name: str = ""
+
+
+@dataclass
+class ClauseRecord:
+    id: int
+    plan: str
+    plan_date: str | None
+    section: str
+    section_title: str
+    text: str
+    sentences: list[str] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    deadline: Deadline | None = None
+    page: int | None = None
+    footnotes: list[str] = field(default_factory=list)
+    kind: str = "paragraph"
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id, "plan": self.plan, "section": self.section, "text": self.text,
+            "sentences": self.sentences, "lead": self.lead, "partners": self.partners,
+            "deadline": self.deadline.as_json() if self.deadline else None, "page": self.page,
+            "footnotes": self.footnotes,
+        }
+
+
+CLAUSE_COLUMNS = """
+    c.id, c.section, c.section_title, c.text, c.page, c.lead, c.partners, c.footnotes, c.kind,
+    p.number as plan, p.date as plan_date,
+    d.text as deadline_text, d.type as deadline_type, d.due as deadline_due
+"""
+CLAUSE_FROM = """
+    clauses c join plans p on p.id = c.plan_id left join deadlines d on d.clause_id = c.id
+"""
+
+
+def clause_records(db, where: str = "1", params=(), order: str = "p.id, c.ord") -> list[ClauseRecord]:
+    """Clauses matching `where`, with their plan, deadline and sentences."""
+    rows = list(db.query(f"select {CLAUSE_COLUMNS} from {CLAUSE_FROM} where {where} order by {order}",
+                         list(params)))
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    sentences: dict[int, list[str]] = {i: [] for i in ids}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start:chunk_start + 500]
+        marks = ",".join("?" * len(chunk))
+        for s in db.query(f"select clause_id, text from sentences where clause_id in ({marks}) "
+                          "order by clause_id, ord", chunk):
+            sentences[s["clause_id"]].append(s["text"])
+    return [_record(row, sentences[row["id"]]) for row in rows]
+
+
+def _record(row: dict, sentences: list[str]) -> ClauseRecord:
+    deadline = None
+    if row["deadline_text"]:
+        deadline = Deadline(row["deadline_text"], row["deadline_type"], row["deadline_due"])
+    return ClauseRecord(
+        id=row["id"], plan=row["plan"], plan_date=row["plan_date"], section=row["section"] or "",
+        section_title=row["section_title"] or "", text=row["text"], sentences=sentences,
+        lead=json.loads(row["lead"] or "[]"), partners=json.loads(row["partners"] or "[]"),
+        deadline=deadline, page=row["page"], footnotes=json.loads(row["footnotes"] or "[]"),
+        kind=row["kind"] or "paragraph",
+    )

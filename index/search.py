@@ -1,0 +1,246 @@
+"""From a question to ranked clauses: FTS5 BM25 + FAISS dense + agency/time signals.
+
+Lexical matching always runs on folded text (so "so xay dung" meets "Sở Xây
+dựng"); the dense encoder gets the question with its diacritics restored from the
+corpus's own vocabulary, because the model reads accented Vietnamese far better.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.records import ClauseRecord, clause_records
+from index.restore import Vocabulary, is_unaccented, restore
+from nlp.agencies import find_agencies
+from nlp.fold import fold
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+# Folded function words and question words: they carry no topic, and in a
+# lexical OR-query they only add noise.
+STOPWORDS = frozenset("""
+    ai gi nao la co cua cac nhung va voi cho de duoc trong ve the nhu bao nhieu khi o dau
+    phai lam nay do thi mot hay hoac tu den tai theo tren duoi sau truoc ra vao nhiem vu
+    can gia sao viec cong tac muon toi chung ta ban minh kia day roi chua khong
+    which what who whom when where why how is are was were the a an of for to in on and or
+    be by with that this do does did has have it its as at from agency responsible
+""".split())
+
+# Folded phrases that ask "by when / how long": they favour clauses with a deadline.
+TIME_WORDS = ("khi nao", "han", "thoi han", "han chot", "bao lau", "truoc ngay", "bao gio",
+              "thoi gian", "bao nhieu ngay", "bao nhieu gio", "deadline", "when", "by when",
+              "how long", "ngay nao", "luc nao", "tien do")
+
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass
+class Hit:
+    clause: ClauseRecord
+    quote: str
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    hits: list[Hit]
+    note: str | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "question": self.question, "answered": self.answered,
+            "results": [
+                {"plan": h.clause.plan, "section": h.clause.section, "text": h.clause.text,
+                 "quote": h.quote, "lead": h.clause.lead, "partners": h.clause.partners,
+                 "deadline": h.clause.deadline.as_json() if h.clause.deadline else None,
+                 "page": h.clause.page, "score": round(h.score, 4)}
+                for h in self.hits
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Fusion weights; fitted on the dev questions (see docs/benchmarks.md)."""
+
+    lexical: float = 0.45
+    dense: float = 0.35
+    coverage: float = 0.2
+    agency_lead: float = 0.25
+    agency_partner: float = 0.08
+    deadline: float = 0.12
+    # Decline unless the best clause covers enough of the question's informative
+    # words, or the encoder is confident on its own (cross-language questions).
+    min_coverage: float = 0.42
+    min_dense: float = 0.86
+
+
+@dataclass
+class Question:
+    """A question normalized for both signals."""
+
+    text: str  # NFC, whitespace collapsed, cut to MAX_QUESTION_CHARS
+    dense_text: str  # with diacritics restored when they were missing
+    terms: list[str]  # folded informative syllables
+    agencies: list[str]
+    asks_time: bool
+    foreign: bool  # mostly words the plans never use (e.g. English)
+    note: str | None = None
+
+
+@dataclass
+class CorpusStats:
+    """Per-version statistics for restoration and coverage."""
+
+    vocabulary: Vocabulary
+    document_frequency: Counter
+    clauses: int
+
+    def idf(self, term: str) -> float:
+        return math.log((self.clauses + 1) / (self.document_frequency.get(term, 0) + 0.5))
+
+
+def corpus_stats(texts: list[str], search_texts: list[str]) -> CorpusStats:
+    """Vocabulary from the accented clause texts; frequencies from the folded search texts."""
+    df: Counter = Counter()
+    for text in search_texts:
+        df.update(set(_TOKEN.findall(text)))
+    return CorpusStats(Vocabulary.from_texts(texts), df, len(texts))
+
+
+def normalize_question(raw: str, stats: CorpusStats) -> Question:
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    note = None
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
+        note = f"question cut to {MAX_QUESTION_CHARS} characters"
+    folded = fold(text)
+    syllables = _TOKEN.findall(folded)
+    known = stats.vocabulary.known_share(syllables)
+    dense_text = text
+    if is_unaccented(text) and known >= 0.6:
+        dense_text = restore(text, stats.vocabulary)
+    padded = f" {' '.join(syllables)} "
+    return Question(
+        text=text,
+        dense_text=dense_text,
+        terms=[s for s in dict.fromkeys(syllables) if s not in STOPWORDS],
+        agencies=find_agencies(text),
+        asks_time=any(f" {w} " in padded for w in TIME_WORDS),
+        foreign=known < 0.5,
+        note=note,
+    )
+
+
+def fts_query(terms: list[str]) -> str:
+    """An OR query of the terms and their adjacent pairs and triples as compounds.
+
+    Pairs and triples match the index's word-segmented compounds ("cap_phep"), which
+    are rarer than their syllables and so weigh more in BM25. Every token is
+    quoted: the user's text never reaches FTS5 syntax.
+    """
+    tokens = [t for t in terms if t.isalnum()]
+    grams = list(tokens)
+    grams += ["_".join(p) for p in zip(tokens, tokens[1:])]
+    grams += ["_".join(p) for p in zip(tokens, tokens[1:], tokens[2:])]
+    return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
+
+
+def lexical_scores(db, question: Question, limit: int) -> dict[int, float]:
+    query = fts_query(question.terms)
+    if not query:
+        return {}
+    rows = db.query(
+        "select rowid, -bm25(clauses_fts) as score from clauses_fts where clauses_fts match ? "
+        "order by bm25(clauses_fts) limit ?", [query, limit])
+    return {row["rowid"]: row["score"] for row in rows}
+
+
+def coverage(question: Question, clause_terms: set[str], stats: CorpusStats) -> float:
+    """IDF-weighted share of the question's informative words found in the clause."""
+    if not question.terms:
+        return 0.0
+    total = sum(stats.idf(t) for t in question.terms)
+    found = sum(stats.idf(t) for t in question.terms if t in clause_terms)
+    return found / total if total else 0.0
+
+
+def quote_for(question: Question, clause: ClauseRecord, stats: CorpusStats) -> str:
+    """The sentence(s) of the clause that answer: best word overlap, plus the deadline's."""
+    sentences = clause.sentences or [clause.text]
+    scored = []
+    for i, sentence in enumerate(sentences):
+        words = set(_TOKEN.findall(fold(sentence)))
+        scored.append((sum(stats.idf(t) for t in question.terms if t in words), -i, sentence))
+    best = max(scored)[2]
+    chosen = [best]
+    if clause.deadline and clause.deadline.text not in best and (question.asks_time or
+                                                                len(sentences) > 1):
+        for sentence in sentences:
+            if clause.deadline.text in sentence and sentence not in chosen:
+                chosen.append(sentence)
+                break
+    return " ".join(s for s in sentences if s in chosen)
+
+
+def _minmax(values: dict[int, float]) -> dict[int, float]:
+    if not values:
+        return {}
+    low, high = min(values.values()), max(values.values())
+    span = high - low
+    return {k: ((v - low) / span if span > 1e-9 else 1.0) for k, v in values.items()}
+
+
+def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusStats,
+         weights: Weights, k: int, signals: str = "hybrid") -> Answer:
+    """Fuse the signals over the union of lexical and dense candidates."""
+    lexical = lexical_scores(db, question, 100) if signals != "dense" else {}
+    dense_scores = dict(dense) if signals != "lexical" else {}
+    candidates = set(lexical) | set(dense_scores)
+    if not candidates:
+        return Answer(question.text, False, [], question.note)
+    marks = ",".join("?" * len(candidates))
+    records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", sorted(candidates))}
+    search_texts = {row["id"]: row["search_text"] for row in db.query(
+        f"select id, search_text from clauses where id in ({marks})", sorted(candidates))}
+    lexical_n = {i: s / max(lexical.values()) for i, s in lexical.items()} if lexical else {}
+    dense_n = _minmax(dense_scores)
+    asked = {fold(a) for a in question.agencies}
+    scored = []
+    for clause_id, record in records.items():
+        cov = coverage(question, set(_TOKEN.findall(search_texts.get(clause_id) or "")), stats)
+        score = (weights.lexical * lexical_n.get(clause_id, 0.0)
+                 + weights.dense * dense_n.get(clause_id, 0.0)
+                 + weights.coverage * cov)
+        if asked & {fold(a) for a in record.lead}:
+            score += weights.agency_lead
+        elif asked & {fold(a) for a in record.partners}:
+            score += weights.agency_partner
+        if question.asks_time and record.deadline:
+            score += weights.deadline
+        scored.append((score, cov, dense_scores.get(clause_id, 0.0), record))
+    scored.sort(key=lambda item: (-item[0], item[3].id))
+    top_score, top_cov, top_dense, _ = scored[0]
+    if signals == "dense":
+        answered = top_dense >= weights.min_dense
+    elif question.foreign:
+        answered = top_dense >= weights.min_dense
+    else:
+        answered = top_cov >= weights.min_coverage or top_dense >= weights.min_dense
+    hits = [Hit(record, quote_for(question, record, stats), score)
+            for score, _, _, record in scored[:k]]
+    return Answer(question.text, answered, hits, question.note)
+
+
+def dense_candidates(index, embedder, question: Question, limit: int) -> list[tuple[int, float]]:
+    if index is None or embedder is None:
+        return []
+    vector = embedder.embed_batch([question.dense_text], "query")[0]
+    return index.search(np.asarray(vector, dtype=np.float32), limit)

@@ -1,0 +1,163 @@
+"""SQLite store for plans, clauses and their extractions, through sqlite-utils.
+
+One file, WAL mode: readers (the bot answering) never wait for the one writer
+(an ingest), and a reader inside a transaction sees one whole version.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+# The keyword index tokenizes folded text; "_" joins the syllables of a
+# word-segmented compound ("ke_hoach") so a compound is one rare token.
+FTS_TOKENIZE = "unicode61 tokenchars '_'"
+
+
+def _m001_plans_and_clauses(db: sqlite_utils.Database) -> None:
+    db["plans"].create(
+        {"id": int, "number": str, "title": str, "issuer": str, "date": str, "place": str,
+         "signer": str, "source_name": str, "sha256": str, "kind": str, "stored_path": str,
+         "ingested_at": float},
+        pk="id", not_null={"number"},
+    )
+    db["plans"].create_index(["number"], unique=True)
+    db["clauses"].create(
+        {"id": int, "plan_id": int, "ord": int, "section": str, "section_title": str,
+         "kind": str, "text": str, "words": str, "page": int, "lead": str, "partners": str,
+         "footnotes": str, "content_hash": str, "search_text": str},
+        pk="id", foreign_keys=[("plan_id", "plans", "id")],
+    )
+    db["clauses"].create_index(["plan_id"])
+    db["clauses"].create_index(["content_hash"])
+    db["sentences"].create(
+        {"clause_id": int, "ord": int, "text": str}, pk=("clause_id", "ord"),
+        foreign_keys=[("clause_id", "clauses", "id")],
+    )
+    db["agencies"].create(
+        {"clause_id": int, "agency": str, "role": str}, pk=("clause_id", "agency", "role"),
+        foreign_keys=[("clause_id", "clauses", "id")],
+    )
+    db["agencies"].create_index(["agency"])
+    db["deadlines"].create(
+        {"clause_id": int, "text": str, "type": str, "due": str}, pk="clause_id",
+        foreign_keys=[("clause_id", "clauses", "id")],
+    )
+    db["deadlines"].create_index(["due"])
+    db["clauses"].enable_fts(["search_text"], fts_version="FTS5", tokenize=FTS_TOKENIZE,
+                             create_triggers=True)
+
+
+def _m002_embeddings_and_meta(db: sqlite_utils.Database) -> None:
+    # Vectors are cached by content hash and model, so unchanged text is never
+    # re-embedded, whichever plan or version it comes back in.
+    db["embeddings"].create({"content_hash": str, "model": str, "vector": bytes},
+                            pk=("content_hash", "model"))
+    db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+def _m003_bot_tables(db: sqlite_utils.Database) -> None:
+    db["questions"].create(
+        {"id": int, "ts": float, "user_id": int, "chat_id": int, "question": str,
+         "answered": int, "top_clause_id": int, "score": float}, pk="id")
+    db["questions"].create_index(["ts"])
+    db["feedback"].create({"question_id": int, "user_id": int, "value": int, "ts": float},
+                          pk=("question_id", "user_id"))
+    db["subscriptions"].create({"chat_id": int, "agency": str}, pk=("chat_id", "agency"))
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_plans_and_clauses", _m001_plans_and_clauses),
+    ("002_embeddings_and_meta", _m002_embeddings_and_meta),
+    ("003_bot_tables", _m003_bot_tables),
+]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+class Store:
+    """Thread-safe access: one connection per thread, one writer at a time."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self.migrate()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = _connect(self.path)
+            with self._connections_lock:
+                self._connections.append(conn)
+            db = self._local.db = sqlite_utils.Database(conn)
+        return db
+
+    def migrate(self) -> None:
+        with self.write() as db:
+            db["_migrations"].create({"name": str, "applied_at": float}, pk="name",
+                                     if_not_exists=True)
+            done = {row["name"] for row in db["_migrations"].rows}
+            for name, step in MIGRATIONS:
+                if name not in done:
+                    step(db)
+                    db["_migrations"].insert({"name": name, "applied_at": time.time()})
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """One short write transaction; BEGIN IMMEDIATE so writers queue, never deadlock."""
+        db = self.db
+        with self._write_lock:
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.conn.execute("ROLLBACK")
+                raise
+            db.conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite_utils.Database]:
+        """A read transaction: every query inside sees the same committed version."""
+        db = self.db
+        db.conn.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.conn.execute("COMMIT")
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        rows = list(self.db.query("select value from meta where key = ?", [key]))
+        return rows[0]["value"] if rows else default
+
+    def close(self) -> None:
+        with self._connections_lock:
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+        self._local = threading.local()
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

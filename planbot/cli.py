@@ -1,0 +1,229 @@
+"""The `planbot` command: a thin shell over planbot.library."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from corpus.model import DocumentError
+from planbot.settings import Settings
+
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+
+def _open(settings: Settings, bundled: bool = True):
+    from planbot.library import Planbot
+    library = Planbot.open(settings)
+    if bundled:
+        library.ensure_bundled()
+    return library
+
+
+def _progress_bar(name: str):
+    interactive = sys.stderr.isatty()
+
+    def show(stage: str, fraction: float) -> None:
+        if interactive:
+            filled = int(fraction * 24)
+            sys.stderr.write(f"\r{name[:32]:32} [{'#' * filled}{'.' * (24 - filled)}] {stage:8}")
+            sys.stderr.flush()
+    return show
+
+
+def ingest(args, settings: Settings) -> int:
+    """Ingest each file; one line per file, a clear reason for each refused one."""
+    library = _open(settings, bundled=False)
+    failed = 0
+    try:
+        for raw in args.paths:
+            path = Path(raw)
+            try:
+                report = library.ingest(path, _progress_bar(path.name))
+            except DocumentError as error:
+                failed += 1
+                if sys.stderr.isatty():
+                    sys.stderr.write("\n")
+                print(f"planbot: {error}", file=sys.stderr)
+                continue
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")
+            status = "indexed" if report.changed else "unchanged"
+            print(f"{path.name}: {status} {report.number} — {report.title[:70]} | "
+                  f"{report.clauses} clauses, {report.agencies} agencies, "
+                  f"{report.deadlines} deadlines, {report.seconds:.1f} s")
+    finally:
+        library.close()
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def plans(args, settings: Settings) -> int:
+    """List the indexed plans."""
+    library = _open(settings)
+    for info in library.plans():
+        print(f"{info.id:>3}  {info.number:<16} {info.date or '-':<10}  {info.clauses:>4} clauses  "
+              f"{info.title}")
+    library.close()
+    return 0
+
+
+def clauses(args, settings: Settings) -> int:
+    """List clauses, as text or one JSON object per line."""
+    library = _open(settings)
+    records = library.clauses(args.plan)
+    if args.plan and not records:
+        print(f"planbot: no plan numbered {args.plan!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for record in records:
+        if args.json:
+            print(json.dumps(record.as_json(), ensure_ascii=False))
+        else:
+            lead = ", ".join(record.lead) or "-"
+            due = record.deadline.text if record.deadline else "-"
+            print(f"[{record.plan} {record.section or '·'}] {lead} | {due}\n    {record.text}\n")
+    library.close()
+    return 0
+
+
+def remove(args, settings: Settings) -> int:
+    """Remove a plan by number."""
+    library = _open(settings, bundled=False)
+    removed = library.remove(args.number)
+    library.close()
+    if not removed:
+        print(f"planbot: no plan numbered {args.number!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"removed {args.number}")
+    return 0
+
+
+def reindex(args, settings: Settings) -> int:
+    """Rebuild every plan from its stored document."""
+    library = _open(settings, bundled=False)
+    try:
+        count = library.reindex(_progress_bar("reindex"))
+    except DocumentError as error:
+        print(f"planbot: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        library.close()
+    print(f"reindexed: {count} clauses")
+    return 0
+
+
+def ask(args, settings: Settings) -> int:
+    """Answer one question, or one per line of --file."""
+    from planbot.terminal import answer_card
+    library = _open(settings)
+    if args.file:
+        questions = Path(args.file).read_text(encoding="utf-8").splitlines()
+    elif args.question:
+        questions = [" ".join(args.question)]
+    else:
+        print("planbot: ask needs a QUESTION or --file FILE", file=sys.stderr)
+        return EXIT_USAGE
+    for question in questions:
+        if args.file and not question.strip():
+            continue
+        answer = library.ask(question, k=args.k)
+        if args.json:
+            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print(answer_card(answer), flush=True)
+    library.close()
+    return 0
+
+
+def chat(args, settings: Settings) -> int:
+    """A console conversation; reads lines until EOF when stdin is not a terminal."""
+    from planbot.terminal import answer_card
+    library = _open(settings)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("planbot — hỏi về kế hoạch (Ctrl-D để thoát). Ví dụ: Sở Xây dựng có nhiệm vụ gì?")
+    try:
+        while True:
+            if interactive:
+                print("› ", end="", flush=True)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            if line.strip():
+                print(answer_card(library.ask(line)), flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        library.close()
+    return 0
+
+
+def serve(args, settings: Settings) -> int:
+    """Run the Telegram bot (long polling, or a webhook)."""
+    if not settings.telegram_token:
+        print("planbot: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.app import run_bot
+    library = _open(settings)
+    run_bot(settings, library, webhook_url=args.webhook_url, port=args.port)
+    return 0
+
+
+def run(args, settings: Settings) -> int:
+    """The bot when a token is set, otherwise the console chat."""
+    if settings.telegram_token:
+        args.webhook_url, args.port = None, 8443
+        return serve(args, settings)
+    return chat(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("ingest", help="add plans (TXT, DOCX, PDF)")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=ingest)
+    commands.add_parser("plans", help="list indexed plans").set_defaults(func=plans)
+    p = commands.add_parser("clauses", help="list clauses")
+    p.add_argument("--plan")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=clauses)
+    p = commands.add_parser("remove", help="remove a plan by number")
+    p.add_argument("number")
+    p.set_defaults(func=remove)
+    commands.add_parser("reindex", help="rebuild from stored documents").set_defaults(func=reindex)
+    p = commands.add_parser("ask", help="answer a question")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--file")
+    p.add_argument("-k", type=int, default=3)
+    p.set_defaults(func=ask)
+    commands.add_parser("chat", help="console conversation").set_defaults(func=chat)
+    p = commands.add_parser("serve", help="run the Telegram bot")
+    p.add_argument("--webhook-url")
+    p.add_argument("--port", type=int, default=8443)
+    p.set_defaults(func=serve)
+    commands.add_parser("run", help="bot with a token, console chat without").set_defaults(func=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    try:
+        return args.func(args, settings)
+    except DocumentError as error:
+        print(f"planbot: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # the user gets one line; PLANBOT_DEBUG=1 shows the traceback
+        if os.environ.get("PLANBOT_DEBUG"):
+            raise
+        print(f"planbot: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

