@@ -32,6 +32,7 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     max_question_chars: int = 1000
     max_document_bytes: int = 20 * 1024 * 1024
+    model_cache: Path | None = None  # where converted models live; default: data_dir/models
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -46,6 +47,7 @@ class Settings:
             telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL") or None,
             embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
             questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
+            model_cache=Path(env["PLANBOT_MODEL_CACHE"]) if env.get("PLANBOT_MODEL_CACHE") else None,
         )
 
     def with_(self, **changes) -> "Settings":
@@ -57,7 +59,7 @@ class Settings:
 
     @property
     def models_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.model_cache or self.data_dir / "models"
 
     @property
     def documents_dir(self) -> Path:

@@ -1,0 +1,52 @@
+"""Shared fixtures: the eval set, a library on the real model, a library on a fake encoder."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from planbot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+# Converted once and reused across runs on a developer's machine; a clean clone
+# (CI) converts once per run.
+MODEL_CACHE = Path(os.environ.get("PLANBOT_MODEL_CACHE") or REPO / ".cache" / "models")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def eval_dir() -> Path:
+    path = SHARED / "eval"
+    if not path.exists():
+        pytest.skip("../shared/eval is not beside this checkout")
+    return path
+
+
+def make_settings(data_dir: Path, **changes) -> Settings:
+    return Settings(data_dir=data_dir, model_cache=MODEL_CACHE, **changes)
+
+
+@pytest.fixture(scope="session")
+def library(tmp_path_factory):
+    """The real product: bundled plan ingested with the real converted model."""
+    from planbot.library import Planbot
+    lib = Planbot.open(make_settings(tmp_path_factory.mktemp("planbot-real")))
+    lib.ensure_bundled()
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def fake_library(tmp_path):
+    """The product on a hashing encoder: fast, for index logic."""
+    from planbot.library import Planbot
+    from tests.fakes import HashingEmbedder
+    lib = Planbot.open(make_settings(tmp_path / "data"), embedder=HashingEmbedder())
+    yield lib
+    lib.close()

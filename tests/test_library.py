@@ -1,0 +1,151 @@
+"""The library on a fake encoder: ingest, replace, remove, browse, and the index versions."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from corpus.model import DocumentError
+from planbot.library import BUNDLED_DIR
+
+SEED = BUNDLED_DIR / "629-KH-UBND-2019-binh-duong.txt"
+
+OTHER_PLAN = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+Số: 45/KH-UBND Quảng Ngãi, ngày 10 tháng 3 năm 2021
+
+KẾ HOẠCH
+Phát triển du lịch cộng đồng năm 2021
+
+I. Nhiệm vụ
+1. Sở Du lịch chủ trì xây dựng bộ tiêu chí homestay cộng đồng, hoàn thành trước ngày 30/6/2021.
+2. Ban Quản lý Khu kinh tế Dung Quất phối hợp với Sở Du lịch khảo sát bến cảng du thuyền, hoàn thành trong quý III/2021.
+"""
+
+
+def _state(data_dir: Path) -> dict[str, str]:
+    """Hash of every file under the data dir: 'nothing changed' means byte for byte."""
+    return {str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(data_dir.rglob("*")) if p.is_file() and not p.name.endswith(("-wal", "-shm"))}
+
+
+def test_bundled_plan_ingests_with_metadata(fake_library):
+    reports = fake_library.ensure_bundled()
+    assert [r.number for r in reports] == ["629/KH-UBND"]
+    (plan,) = fake_library.plans()
+    assert plan.date == "2019-02-14" and plan.clauses == reports[0].clauses > 40
+    assert reports[0].agencies > 10 and reports[0].deadlines >= 5
+    assert not any("ñ" in c.text or "ð" in c.text for c in fake_library.clauses())
+
+
+def test_same_file_again_changes_nothing_and_embeds_nothing(fake_library):
+    fake_library.ingest(SEED)
+    calls = len(fake_library.embedder.calls)
+    version = fake_library.store.get_meta("vector_version")
+    report = fake_library.ingest(SEED)
+    assert report.changed is False
+    assert len(fake_library.embedder.calls) == calls
+    assert fake_library.store.get_meta("vector_version") == version
+
+
+def test_new_version_of_a_plan_replaces_it_and_reembeds_only_changed_text(fake_library, tmp_path):
+    fake_library.ingest(SEED)
+    before = {c.text for c in fake_library.clauses()}
+    embedded = sum(fake_library.embedder.calls)
+    edited = SEED.read_text(encoding="utf-8").replace("dưới 63 ngày làm việc", "dưới 45 ngày làm việc")
+    path = tmp_path / "629-v2.txt"
+    path.write_text(edited, encoding="utf-8")
+    report = fake_library.ingest(path)
+    assert report.changed and report.number == "629/KH-UBND"
+    assert len(fake_library.plans()) == 1
+    after = {c.text for c in fake_library.clauses()}
+    assert len(after - before) == 1 and "dưới 45 ngày làm việc" in next(iter(after - before))
+    assert sum(fake_library.embedder.calls) - embedded == 1  # only the changed clause
+
+
+def test_second_plan_is_answerable_and_removable(fake_library, tmp_path):
+    fake_library.ensure_bundled()
+    path = tmp_path / "45.txt"
+    path.write_text(OTHER_PLAN, encoding="utf-8")
+    report = fake_library.ingest(path)
+    assert report.number == "45/KH-UBND" and report.clauses >= 2
+    answer = fake_library.ask("Ai xây dựng bộ tiêu chí homestay?")
+    assert answer.answered and answer.hits[0].clause.plan == "45/KH-UBND"
+    assert answer.hits[0].clause.deadline.due == "2021-06-30"
+    assert fake_library.remove("45/kh-ubnd")
+    assert [p.number for p in fake_library.plans()] == ["629/KH-UBND"]
+    assert all(h.clause.plan == "629/KH-UBND" for h in fake_library.ask("homestay du thuyền").hits)
+    assert not fake_library.remove("45/KH-UBND")
+
+
+def test_agency_tasks_accept_any_spelling(fake_library):
+    fake_library.ensure_bundled()
+    for spelling in ("Sở KH&ĐT", "so ke hoach va dau tu", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"):
+        agency, lead, partner = fake_library.agency_tasks(spelling)
+        assert agency == "Sở Kế hoạch và Đầu tư"
+        assert len(lead) >= 4
+    assert fake_library.agency_tasks("Sở Phở Bò") == (None, [], [])
+
+
+def test_deadlines_are_split_into_overdue_and_upcoming(fake_library):
+    fake_library.ensure_bundled()
+    overdue, upcoming = fake_library.deadlines(days=30, today=dt.date(2019, 11, 15))
+    assert not overdue or all(r.deadline.due < "2019-11-15" for r in overdue)
+    assert any(r.deadline.due == "2019-11-30" for r in upcoming)
+    assert all(r.deadline.due <= "2019-12-15" for r in upcoming)
+    overdue, _ = fake_library.deadlines(days=30, today=dt.date(2026, 1, 1))
+    assert {"2019-03-31", "2019-11-30"} <= {r.deadline.due for r in overdue}
+    _, mine = fake_library.deadlines(days=30, agency="so tt&tt", today=dt.date(2019, 11, 15))
+    assert mine and all("Sở Thông tin và Truyền thông" in r.lead + r.partners for r in mine)
+
+
+@pytest.mark.parametrize("question", [
+    '"', 'OR', '*', 'NEAR(', '(((', 'Sở "Xây dựng" OR * NEAR( AND', "a" * 5000, "   ", "🙂",
+    "<b>Sở</b> Xây dựng", "DROP TABLE clauses; --",
+])
+def test_odd_questions_never_error(fake_library, question):
+    fake_library.ensure_bundled()
+    answer = fake_library.ask(question)
+    assert isinstance(answer.answered, bool)
+    if len(question) > 1000:
+        assert answer.note and "1000" in answer.note
+
+
+def test_bad_file_leaves_the_data_dir_byte_for_byte(fake_library, tmp_path):
+    fake_library.ensure_bundled()
+    bad = tmp_path / "empty.txt"
+    bad.write_text("   \n\n", encoding="utf-8")
+    before = _state(fake_library.settings.data_dir)
+    with pytest.raises(DocumentError) as error:
+        fake_library.ingest(bad)
+    assert "empty.txt" in str(error.value)
+    assert _state(fake_library.settings.data_dir) == before
+
+
+def test_readers_see_whole_versions_and_leftovers_are_cleaned(fake_library):
+    fake_library.ensure_bundled()
+    version = int(fake_library.store.get_meta("vector_version"))
+    vectors = fake_library.settings.vectors_dir
+    (vectors / f"v{version + 1}.faiss").write_bytes(b"killed mid-build")
+    (vectors / f"v{version + 1}.faiss.999.tmp").write_bytes(b"killed mid-write")
+    from planbot.library import Planbot
+    reopened = Planbot.open(fake_library.settings, embedder=fake_library.embedder)
+    assert sorted(p.name for p in vectors.iterdir()) == [f"v{version}.faiss"]
+    assert reopened.ask("Sở Xây dựng có nhiệm vụ gì?").hits[0].clause.lead == ["Sở Xây dựng"]
+    reopened.close()
+
+
+def test_questions_feedback_and_subscriptions_are_recorded(fake_library):
+    fake_library.ensure_bundled()
+    answer = fake_library.ask("Cách nấu phở bò?")
+    qid = fake_library.log_question(7, 7, "Cách nấu phở bò?", answer)
+    fake_library.record_feedback(qid, 7, -1)
+    fake_library.record_feedback(qid, 7, +1)  # a user's later vote replaces the earlier one
+    stats = fake_library.stats()
+    assert stats["feedback"] == {"up": 1, "down": 0}
+    assert sum(n for _, n in stats["per_day"]) == 1
+    assert fake_library.subscribe(42, "so xay dung") == "Sở Xây dựng"
+    assert fake_library.subscribe(42, "Sở Phở Bò") is None
+    assert fake_library.subscriptions() == [(42, "Sở Xây dựng")]
+    assert fake_library.unsubscribe(42) == 1 and fake_library.subscriptions() == []
