@@ -22,21 +22,26 @@ import unicodedata
 _TCVN3_ROWS = (
     ("aàáảãạ", "aµ¸¶·¹"),  # e.g. "ho¹ch" -> "hoạch"
     ("ăằắẳẵặ", "¨»¾¼½Æ"),  # e.g. "n¨m" -> "năm"
-    ("âầấẩẫậ", "©ÇÊÈÉË"),  # e.g. "©m" -> "âm"
-    ("eèéẻẽẹ", "eÌÐÎÏÑ"),
+    ("âầấẩẫậ", "©ÇÊÈÉË"),  # e.g. "lËp" -> "lập"
+    ("eèéẻẽẹ", "eÌÐÎÏÑ"),  # e.g. "kÌm" -> "kèm", "hÑp" -> "hẹp"
     ("êềếểễệ", "ªÒÕÓÔÖ"),  # e.g. "KÕ" -> "Kế", "ViÖt" -> "Việt"
     ("iìíỉĩị", "i×ÝØÜÞ"),  # e.g. "nghÜa" -> "nghĩa"
-    ("oòóỏõọ", "oßãáâä"),
+    ("oòóỏõọ", "oßãáâä"),  # e.g. "cã" -> "có", "häc" -> "học"
     ("ôồốổỗộ", "«åèæçé"),  # e.g. "Céng" -> "Cộng"
-    ("ơờớởỡợ", "¬êíëìî"),
+    ("ơờớởỡợ", "¬êíëìî"),  # e.g. "víi" -> "với", "hîp" -> "hợp"
     ("uùúủũụ", "uïóñòô"),  # e.g. "chñ" -> "chủ"
-    ("ưừứửữự", "\u00adõøö÷ù"),  # ư is the soft hyphen code 0xAD
-    ("yỳýỷỹỵ", "yúýûüþ"),
+    ("ưừứửữự", "\u00adõøö÷ù"),  # e.g. "thùc" -> "thực"; ư is 0xAD, the soft hyphen
+    ("yỳýỷỹỵ", "yúýûüþ"),  # e.g. "kü" -> "kỹ"
     ("đĂÂĐÊÔƠƯ", "®¡¢§£¤¥¦"),  # e.g. "§Þnh" -> "Định"
 )
 
 TCVN3 = {code: letter for letters, codes in _TCVN3_ROWS
          for letter, code in zip(letters, codes) if letter != code}
+
+# The vowels with every mark, and đ: the 134 letters ASCII lacks, plus a e i o u y.
+VIETNAMESE_LETTERS = frozenset(
+    "".join(letters for letters, _ in _TCVN3_ROWS[:-1]) + "đ")
+VIETNAMESE_LETTERS |= frozenset(ch.upper() for ch in VIETNAMESE_LETTERS)
 
 # VNI Windows: a base letter followed by a separate mark glyph. The mark glyphs
 # (lowercase, uppercase) and what they put on the base letter:
@@ -71,7 +76,7 @@ _VNI_BASES = (
 # Letters VNI draws as one glyph (i with a tone, ỵ, ơ, ư, đ), lowercase then uppercase.
 _VNI_SINGLES = (
     ("íìæóò", "íìỉĩị"),  # e.g. "nghóa" -> "nghĩa", "chæ" -> "chỉ"
-    ("ÍÌÆÓÒ", "ÍÌỈĨỊ"),
+    ("ÍÌÆÓÒ", "ÍÌỈĨỊ"),  # e.g. "CHÆ" -> "CHỈ"
     ("îÎ", "ỵỴ"),  # e.g. "kyî" -> "kỵ"
     ("ôÔöÖ", "ơƠưƯ"),  # e.g. "trôû" -> "trở", "Ö" -> "Ư"
     ("ñÑ", "đĐ"),  # e.g. "ñònh" -> "định"
@@ -84,7 +89,7 @@ def _vni_pairs() -> dict[str, str]:
     for base, letter in _VNI_BASES:
         for lower_mark, upper_mark, combining in _VNI_MARKS:
             composed = unicodedata.normalize("NFC", letter + combining)
-            if len(composed) != 1:  # e.g. "y" + trăng is no letter
+            if composed not in VIETNAMESE_LETTERS:  # e.g. "u" + mũ is û, not Vietnamese
                 continue
             for b, m in ((base, lower_mark), (base.upper(), upper_mark),
                          (base, upper_mark), (base.upper(), lower_mark)):
@@ -104,6 +109,13 @@ _VNI_RULE = re.compile(
 _TCVN3_TABLE = str.maketrans(TCVN3)
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"\S+")
+# A letter ABC has no capital for (Ủ, Ứ, ...) opening a sentence or a "- " item was
+# a capital in the original: "øng dông" -> "Ứng dụng". A line opens a sentence
+# only after a blank line or one ending in . ! ? (wrapped lines do not).
+# Mid-sentence capitals ("tham m­u ñy ban") cannot be told and stay lowercase.
+_NO_ABC_CAPITAL = "".join(sorted(ch for ch in TCVN3.values()
+                                  if ch.islower() and ch.upper() not in TCVN3.values()))
+_SENTENCE_START = re.compile(rf"(^\s*(?:[-+•]\s+)?|[.!?]\s+)([{_NO_ABC_CAPITAL}])")
 
 
 def from_vni(text: str) -> str:
@@ -114,22 +126,39 @@ def from_vni(text: str) -> str:
 
 def from_tcvn3(text: str) -> str:
     """TCVN3 (ABC) text read as Latin-1 -> NFC Unicode: "KÕ ho¹ch" -> "Kế hoạch"."""
-    lines = text.split("\n")
-    return "\n".join(_tcvn3_line(line) for line in lines)
+    out, starts_sentence = [], True
+    for line in text.split("\n"):
+        out.append(_tcvn3_line(line, starts_sentence))
+        if line.strip():
+            starts_sentence = line.rstrip()[-1] in ".!?"
+        else:
+            starts_sentence = True
+    return "\n".join(out)
 
 
-def _tcvn3_line(line: str) -> str:
+def _tcvn3_line(line: str, starts_sentence: bool) -> str:
     converted = line.translate(_TCVN3_TABLE)
     if converted == line:
         return line
     # .VnTimeH capitals share the lowercase codes; a line (or word) whose plain
     # letters are all capitals was typed in such a font: "KÕ HO¹CH" -> "KẾ HOẠCH".
-    if _all_caps(line, minimum=3):
+    if _typed_in_capitals(line):
         converted = converted.upper()
     else:
         converted = _WORD.sub(lambda m: m[0].upper() if _all_caps(m[0], 2) else m[0],
                               converted)
+        converted = _SENTENCE_START.sub(
+            lambda m: m[1] + (m[2].upper() if m.start() or starts_sentence or m[1].strip()
+                              else m[2]), converted)
     return unicodedata.normalize("NFC", converted)
+
+
+def _typed_in_capitals(line: str) -> bool:
+    """Judged by the words holding TCVN3 codes only: "Sè: 629/KH-UBND" is "Số", and
+    a one-letter word ("KÕ") could be either, so some word must show two capitals."""
+    words = [word for word in line.split() if any(ch in TCVN3 for ch in word)]
+    return any(_all_caps(word, 2) for word in words) and all(
+        _all_caps(word, 1) for word in words if _ASCII_LETTERS.search(word))
 
 
 def _all_caps(text: str, minimum: int) -> bool:

@@ -1,0 +1,514 @@
+"""Read a TXT, DOCX or PDF file into repaired NFC text blocks, or say why not.
+
+Every way a user's file can be unusable ends in a DocumentError whose reason is
+one English line; no library exception escapes `load`.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import statistics
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from corpus.model import Block, Document, DocumentError
+from corpus.repair import repair, vietnamese_share
+
+MB = 1024 * 1024
+_KINDS = {".txt": "txt", ".docx": "docx", ".pdf": "pdf"}
+_ZIP_TOTAL_LIMIT = 200 * MB
+_ZIP_RATIO_LIMIT = 200  # deflate rarely beats 20:1 on real XML; 200:1 is made on purpose
+_ZIP_MEMBER_LIMIT = 50 * MB
+_ZIP_MAX_MEMBERS = 10_000
+
+# Magic numbers of the files people send by mistake, checked in order.
+_SIGNATURES = (
+    ((b"%PDF-",), "a PDF document"),
+    ((b"PK\x03\x04", b"PK\x05\x06"), "a ZIP archive"),  # the second: an empty ZIP
+    ((b"\x89PNG\r\n\x1a\n",), "a PNG image"),
+    ((b"\xff\xd8\xff",), "a JPEG image"),
+    ((b"GIF87a", b"GIF89a"), "a GIF image"),
+    ((b"II*\x00", b"MM\x00*"), "a TIFF image"),
+    ((b"\x7fELF",), "a Linux executable (ELF)"),
+    ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "an old Office file (.doc/.xls)"),
+    ((b"{\\rtf",), "an RTF document"),
+    ((b"\x1f\x8b",), "a gzip archive"),
+    ((b"Rar!\x1a\x07",), "a RAR archive"),
+    ((b"7z\xbc\xaf\x27\x1c",), "a 7-Zip archive"),
+    ((b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe"), "a macOS or Java executable"),
+    ((b"OggS", b"fLaC", b"ID3\x03", b"ID3\x04"), "an audio file"),
+)
+# Which OOXML/ODF package a ZIP is, by a member only that kind has.
+_PACKAGES = (
+    ("word/document.xml", "a Word document (DOCX)"),
+    ("xl/workbook.xml", "an Excel workbook (XLSX)"),
+    ("ppt/presentation.xml", "a PowerPoint presentation (PPTX)"),
+    ("mimetype", "an OpenDocument file (ODT/ODS)"),
+)
+_EXPECTED = {"txt": "text", "docx": "a Word document (DOCX)", "pdf": "a PDF"}
+_HINTS = {  # what the user can do about a mismatch
+    "a PDF document": "; rename it to .pdf", "a Word document (DOCX)": "; rename it to .docx",
+    "plain text": "; rename it to .txt", "an old Office file (.doc/.xls)": "; save it as DOCX",
+    "an RTF document": "; save it as DOCX", "an OpenDocument file (ODT/ODS)": "; save it as DOCX",
+}
+
+
+def load(path: Path, max_bytes: int = 20 * MB) -> Document:
+    """The file at `path` as a Document; DocumentError (one-line reason) if unusable."""
+    path = Path(path)
+    kind = _kind(path)
+    data = _read(path, max_bytes)
+    try:
+        _check_content(path, kind, data)
+        blocks = {"txt": _load_txt, "docx": _load_docx, "pdf": _load_pdf}[kind](path, data)
+    except DocumentError:
+        raise
+    except Exception as error:  # a library choking on hostile input is still bad input
+        raise DocumentError(path, f"could not be read ({_brief(error)})") from None
+    if not any(block.text.strip() or block.rows for block in blocks):
+        raise DocumentError(path, "is empty")
+    return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind)
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in _KINDS:
+        shown = suffix or "(no extension)"
+        raise DocumentError(path, f"unsupported type {shown}; send TXT, DOCX or PDF")
+    return _KINDS[suffix]
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    """The raw bytes, refusing a missing, oversized or empty file before reading it."""
+    try:
+        if not path.exists():
+            raise DocumentError(path, "not found")
+        if not path.is_file():
+            raise DocumentError(path, "is not a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(path, f"is {_mb(size)} MB; the limit is {_mb(max_bytes)} MB")
+        if size == 0:
+            raise DocumentError(path, "is empty")
+        return path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path, f"cannot be read ({error.strerror or _brief(error)})") from None
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}".removesuffix(".0")
+
+
+def _brief(error: BaseException) -> str:
+    """An exception as a short single line for a user-facing message."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+# ---- content sniffing ---------------------------------------------------------
+
+
+def _check_content(path: Path, kind: str, data: bytes) -> None:
+    """Refuse content that is not what the extension promises, naming what it is."""
+    what = _describe(data)
+    expected = _EXPECTED[kind]
+    if kind == "pdf" and b"%PDF-" in data[:1024]:  # some producers put junk first
+        return
+    if kind == "docx" and what in ("a Word document (DOCX)", "a damaged ZIP archive"):
+        return  # a damaged one is reported as a damaged DOCX by the DOCX reader
+    if kind == "txt" and what is None:
+        return
+    if kind == "docx" and what == "a ZIP archive":
+        raise DocumentError(path, "is a ZIP archive, not a Word document (DOCX)")
+    if what is None:
+        what = "plain text" if _looks_like_text(data) else "unrecognised binary data"
+    raise DocumentError(path, f"looks like {what}, not {expected}{_HINTS.get(what, '')}")
+
+
+def _describe(data: bytes) -> str | None:
+    """What the bytes are, judged by magic numbers; None when nothing matches."""
+    if data[:2] == b"MZ" and b"\x00" in data[:64]:
+        return "a Windows executable"
+    if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "a WebP image" if data[8:12] == b"WEBP" else "a media file"
+    if data[4:8] == b"ftyp":
+        return "a video or HEIC image"
+    for magics, what in _SIGNATURES:
+        if data.startswith(magics):
+            return _describe_zip(data) if what == "a ZIP archive" else what
+    return None
+
+
+def _describe_zip(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "a damaged ZIP archive"
+    if "word/document.xml" not in names and "[Content_Types].xml" in names and any(
+            name.startswith("word/") for name in names):
+        return "a Word document (DOCX)"  # main part under another name; python-docx decides
+    for member, what in _PACKAGES:
+        if member in names:
+            return what
+    return "a ZIP archive"
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:65536]
+    return _utf16_order(sample) is not None or _binary_reason(sample) is None
+
+
+# ---- TXT ----------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1a\x00") + b"\x7f"
+_LINE_BREAKS = re.compile("(?:\r\n|[\r\n])?\f|\r\n|[\r\v\x85\u2028\u2029]")
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _load_txt(path: Path, data: bytes) -> list[Block]:
+    text = _LINE_BREAKS.sub("\n", _decode(path, data))
+    text = _STRAY_CONTROLS.sub("", text)
+    lines = [line.rstrip() for line in repair(text).split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    if not lines:
+        raise DocumentError(path, "is empty")
+    return [Block(line) for line in lines]
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """Bytes to text: BOM, then BOM-less UTF-16, then UTF-8, then the 8-bit code pages."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_strict(path, data[len(bom):], encoding)
+    order = _utf16_order(data[:65536])
+    if order:
+        return _decode_strict(path, data, order)
+    reason = _binary_reason(data[:65536]) or _binary_reason(data[len(data) // 2:][:65536])
+    if reason:
+        raise DocumentError(path, f"is not readable text ({reason})")
+    data = data.replace(b"\x00", b"")  # stray NULs in otherwise fine text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if sum(1 for ch in text if ord(ch) > 127) >= 11 * broken:
+        return text  # UTF-8 with a few damaged bytes: keep the rest
+    return _decode_8bit(data)
+
+
+def _decode_strict(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise DocumentError(path, f"is not readable text (broken {encoding.upper()[:6]})") from None
+    reason = _binary_reason(text.encode("utf-8", errors="replace")[:65536])
+    if reason:
+        raise DocumentError(path, f"is not readable text ({reason})")
+    return text
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NULs in every other byte (the ASCII high bytes)."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) < 4:
+        return None
+    even_nuls, odd_nuls = even.count(0) / len(even), odd.count(0) / max(1, len(odd))
+    # The other byte is NUL only for U+xx00, e.g. U+0300 in decomposed Vietnamese.
+    if odd_nuls > 0.3 and even_nuls < 0.1:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _binary_reason(sample: bytes) -> str | None:
+    """Why `sample` is not text (mostly NULs or control bytes), or None if it may be."""
+    if not sample:
+        return None
+    if sample.count(0) > 0.1 * len(sample):
+        return "mostly NUL bytes"
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return "binary data" if controls > 0.05 * len(sample) else None
+
+
+def _decode_8bit(data: bytes) -> str:
+    """Windows-1258, or a TCVN3/VNI/Western text read as Windows-1252: the more Vietnamese.
+
+    Windows-1258 writes tone marks as combining characters, so NFC composes them.
+    """
+    try:
+        legacy = repair(data.decode("cp1252"))
+    except UnicodeDecodeError:
+        legacy = repair(data.decode("latin-1"))
+    try:
+        cp1258 = repair(unicodedata.normalize("NFC", data.decode("cp1258")))
+    except UnicodeDecodeError:
+        return legacy
+    return cp1258 if vietnamese_share(cp1258) > vietnamese_share(legacy) + 0.05 else legacy
+
+
+# ---- shared by DOCX and PDF -------------------------------------------------------
+
+
+def _repair_all(texts: list[str]) -> list[str]:
+    """Repair many pieces of one document with one decision for the whole document."""
+    lines = repair("\n".join(texts)).split("\n")
+    if len(lines) != sum(text.count("\n") + 1 for text in texts):
+        return [repair(text) for text in texts]  # cannot happen; stay correct anyway
+    out, start = [], 0
+    for text in texts:
+        end = start + text.count("\n") + 1
+        out.append("\n".join(lines[start:end]))
+        start = end
+    return out
+
+
+def _repaired_blocks(items: list[tuple[str | list[list[str]], int | None]]) -> list[Block]:
+    """Blocks from (text or table rows, page) items, repaired together."""
+    texts = []
+    for content, _ in items:
+        texts.extend([content] if isinstance(content, str) else [c for row in content for c in row])
+    fixed = iter(_repair_all(texts))
+    blocks = []
+    for content, page in items:
+        if isinstance(content, str):
+            blocks.append(Block(next(fixed), page=page))
+        else:
+            rows = tuple(tuple(next(fixed) for _ in row) for row in content)
+            blocks.append(Block("", page=page, rows=rows))
+    return blocks
+
+
+# ---- DOCX ---------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WRAPPERS = (_W + "sdt", _W + "customXml", _W + "smartTag", _W + "ins", _W + "moveTo")
+# Not body text: properties (pPr holds tab stops named w:tab), deleted text,
+# field codes ("PAGE", "TOC \o"), and text boxes, which Word stores twice
+# (DrawingML and VML fallback) and anchors at an arbitrary spot in a paragraph.
+_SKIPPED = frozenset(_W + tag for tag in (
+    "pPr", "rPr", "tblPr", "trPr", "tcPr", "del", "moveFrom", "instrText", "delInstrText",
+    "txbxContent", "fldData", "footnoteReference", "endnoteReference"))
+_INLINE = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n",
+           _W + "noBreakHyphen": "-", _W + "softHyphen": ""}
+
+
+def _load_docx(path: Path, data: bytes) -> list[Block]:
+    _refuse_zip_bomb(path, data)
+    import docx  # imported late: only DOCX uploads pay for it
+
+    try:
+        body = docx.Document(io.BytesIO(data)).element.body
+    except ValueError as error:
+        if "content type is" in str(error):  # e.g. a macro-enabled .docm renamed
+            kind = str(error).rsplit("content type is", 1)[1].strip(" '")
+            raise DocumentError(path, f"is not a Word document (content type {kind})") from None
+        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+    except Exception as error:  # bad ZIP, missing part, malformed XML
+        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+    if body is None:
+        raise DocumentError(path, "is a damaged DOCX (no document body)")
+    return _repaired_blocks(list(_docx_items(body)))
+
+
+def _refuse_zip_bomb(path: Path, data: bytes) -> None:
+    """Check the ZIP directory before anything decompresses a member."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+    if len(members) > _ZIP_MAX_MEMBERS:
+        raise DocumentError(path, f"holds {len(members)} files; refusing (possible zip bomb)")
+    total = sum(member.file_size for member in members)
+    absurd = any(member.file_size > _ZIP_MEMBER_LIMIT
+                 and member.file_size > _ZIP_RATIO_LIMIT * max(1, member.compress_size)
+                 for member in members)
+    if total > _ZIP_TOTAL_LIMIT or absurd:
+        raise DocumentError(path, f"expands to {_mb(total)} MB; refusing (possible zip bomb)")
+
+
+def _docx_items(container):
+    """(paragraph text | table rows, None) for the block-level content, in order."""
+    for child in _children(container, (_W + "p", _W + "tbl")):
+        if child.tag == _W + "p":
+            yield _paragraph_text(child), None
+        else:
+            rows = _table_rows(child)
+            if rows:
+                yield rows, None
+
+
+def _children(element, tags):
+    """Children with one of `tags`, looking through content controls and similar wrappers."""
+    for child in element:
+        if child.tag in tags:
+            yield child
+        elif child.tag in _WRAPPERS:
+            content = child.find(_W + "sdtContent")
+            yield from _children(child if content is None else content, tags)
+
+
+def _paragraph_text(paragraph) -> str:
+    parts = []
+    _collect_text(paragraph, parts)
+    return "".join(parts).strip()
+
+
+def _collect_text(element, parts: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag in _SKIPPED or not isinstance(tag, str):  # comments, processing instructions
+            continue
+        if tag in _INLINE:
+            fixed = _INLINE[tag]
+            parts.append((child.text or "") if fixed is None else fixed)
+        else:
+            _collect_text(child, parts)
+
+
+def _table_rows(table) -> list[list[str]]:
+    """Cell texts on the table grid: a cell spanning columns gives its text once and
+    "" for the other columns; a vertically merged cell repeats its text on every row
+    it covers, so each row stands alone (one agency for several tasks)."""
+    rows, above = [], {}
+    for tr in _children(table, (_W + "tr",)):
+        column = _int_attr(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        row = [""] * column
+        for tc in _children(tr, (_W + "tc",)):
+            span = max(1, _int_attr(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1))
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            continued = merge is not None and merge.get(_W + "val") != "restart"
+            text = above.get(column, "") if continued else _cell_text(tc)
+            above[column] = text
+            row.extend([text] + [""] * (span - 1))
+            column += span
+        if any(row):
+            rows.append(row)
+    width = max((len(row) for row in rows), default=0)
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _int_attr(element, default: int) -> int:
+    value = None if element is None else element.get(_W + "val")
+    return int(value) if value and value.isdigit() else default
+
+
+def _cell_text(cell) -> str:
+    lines = []
+    for content, _ in _docx_items(cell):
+        if isinstance(content, str):
+            lines.append(content)
+        else:  # a nested table: one line per row
+            lines.extend(" | ".join(filter(None, row)) for row in content)
+    return "\n".join(line for line in lines if line)
+
+
+# ---- PDF ----------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/10"
+    r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*")
+
+
+def _load_pdf(path: Path, data: bytes) -> list[Block]:
+    if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-1024:]:
+        raise DocumentError(path, "is damaged or truncated (no end-of-file marker)")
+    import pdfplumber  # imported late: only PDF uploads pay for it
+
+    try:  # closing re-reads the page tree, so it can fail too
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if not pdf.pages:
+                raise DocumentError(path, "is empty (no pages)")
+            items = [item for page in pdf.pages for item in _pdf_page_items(page)]
+    except DocumentError:
+        raise
+    except Exception as error:
+        raise _pdf_open_error(path, data, error) from None
+    text = "".join(content if isinstance(content, str) else "".join(map("".join, content))
+                   for content, _ in items)
+    if not text.strip():
+        raise DocumentError(path, "has no text layer (scanned?); it needs OCR first")
+    if text.count("(cid:") * 7 > 0.5 * len(text):  # glyph ids without a Unicode map
+        raise DocumentError(path, "has text in fonts without a Unicode map; it needs OCR first")
+    return _repaired_blocks(items)
+
+
+def _pdf_open_error(path: Path, data: bytes, error: Exception) -> DocumentError:
+    cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    name = type(cause).__name__
+    if "Password" in name or "Encrypt" in name or (b"/Encrypt" in data and "crypt" in str(cause)):
+        return DocumentError(path, "is password-protected; send an unencrypted copy")
+    return DocumentError(path, f"is damaged or truncated ({_brief(cause)})")
+
+
+def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]]:
+    """One page's lines and tables in reading order (top to bottom)."""
+    page = page.dedupe_chars()  # fake bold is the same glyph drawn twice
+    tables = []
+    for table in page.find_tables():
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
+        rows = [row for row in rows if any(row)]
+        if len(rows) >= 2 and max(map(len, rows)) >= 2:  # a framed paragraph is not a table
+            tables.append((table.bbox, rows))
+    boxes = [bbox for bbox, _ in tables]
+    text_page = page.filter(lambda obj: obj.get("object_type") != "char"
+                            or not _inside(obj, boxes))
+    lines = [line for line in text_page.extract_text_lines(return_chars=False)
+             if line["text"].strip()]
+    lines = _drop_page_numbers(lines)
+    entries = sorted([(line["top"], line["bottom"], line["text"].strip()) for line in lines]
+                     + [(bbox[1], bbox[3], rows) for bbox, rows in tables],
+                     key=lambda entry: entry[0])
+    return [(content, page.page_number) for content in _with_paragraph_gaps(entries)]
+
+
+def _inside(char: dict, boxes: list) -> bool:
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _drop_page_numbers(lines: list[dict]) -> list[dict]:
+    if lines and _PAGE_NUMBER.fullmatch(lines[0]["text"]):
+        lines = lines[1:]
+    if lines and _PAGE_NUMBER.fullmatch(lines[-1]["text"]):
+        lines = lines[:-1]
+    return lines
+
+
+def _with_paragraph_gaps(entries: list[tuple]) -> list:
+    """Contents with "" where extra space between two text lines marks a new paragraph,
+    as blank lines do in a TXT file."""
+    pairs = [(a, b) for a, b in zip(entries, entries[1:])
+             if isinstance(a[2], str) and isinstance(b[2], str)]
+    heights = [bottom - top for top, bottom, content in entries if isinstance(content, str)]
+    if not heights:
+        return [content for _, _, content in entries]
+    height = statistics.median(heights)
+    # The line gap inside a paragraph is the smallest real one; a page too short
+    # for statistics may have as many paragraph gaps as line gaps.
+    gaps = [b[0] - a[1] for a, b in pairs if b[0] - a[1] > 0.05 * height]
+    threshold = max(0.5 * height, 2 * min(gaps, default=0))
+    breaks = {id(b) for a, b in pairs if b[0] - a[1] > threshold}
+    out = []
+    for entry in entries:
+        if id(entry) in breaks:
+            out.append("")
+        out.append(entry[2])
+    return out

@@ -1,0 +1,345 @@
+"""A loaded document to a Plan: header metadata, and the clauses in their sections.
+
+The document is read in four zones: the header (issuer, "Số: …", place and date, the
+document type "KẾ HOẠCH" and the title), the body, the closing (signature block and
+"Nơi nhận"), and appendices ("PHỤ LỤC …", task tables) that may follow the signature.
+Body lines are joined into paragraphs (corpus/lines.py); markers build the section path
+("II.2.a"); tables become clauses (corpus/tables.py). Agencies, deadlines and word
+segmentation are filled in later by corpus/build_plan.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.lines import HEADING_MARKERS, Paragraph, is_terminated, join_lines
+from corpus.model import Block, Clause, Document, Plan
+from corpus.tables import table_clauses
+from nlp.agencies import canonical_agency
+from nlp.agency_table import PROVINCES
+from nlp.fold import fold
+
+# The document-type line that ends the header; the title follows it.
+_DOC_TYPE = re.compile(
+    r"\s*(?P<type>KẾ HOẠCH(?: HÀNH ĐỘNG)?|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|QUYẾT ĐỊNH|CHỈ THỊ|"
+    r"PHƯƠNG ÁN|BÁO CÁO|THÔNG BÁO)(?:\s+(?P<rest>.*))?$")  # e.g. "KẾ HOẠCH"
+_NUMBER = re.compile(r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.–-]+)+)")  # e.g. "Số: 629/KH-UBND"
+_DATE = (
+    re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày 14 tháng 02 năm 2019"
+    re.compile(r"ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})", re.I),  # e.g. "ngày 14/02/2019"
+)
+_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]*?)\s*,\s*ngày\b", re.I)  # e.g. "Bình Dương, ngày 14 …"
+_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
+                    re.I)
+_RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")
+_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .* thang")
+# Lines that open the body, so they cannot continue a title in a TXT/PDF file.
+_BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")
+_ISSUER_HEADS = re.compile(r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b")
+_ADMIN_UNITS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+# The closing: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", or a bare title line.
+_CLOSING_PREFIX = re.compile(r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*")
+_CLOSING_TITLE = re.compile(r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)")
+_APPENDIX = re.compile(r"(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<label>[IVX]+|\d{1,2}))?\b[\s.:–-]*(?P<title>.*)")
+_SIGNED = re.compile(r"(?:Đã ký|đã ký|Ký bởi)\s*[:)]?\s*(?P<name>[^\W\d_][^\d:;()]*)$")
+_SURNAMES = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đoàn mai trương "
+    "lâm tạ hà cao lương chu trịnh đào thái tô lưu quách kiều văn châu tăng triệu lại thân "
+    "nghiêm khổng giang mạc phùng vương âu doãn hứa cù bạch la lò đàm nông tống diệp kim ông "
+    "tôn quan thạch danh".split())
+_RANK = {"roman": 1, "letter": 10, "dash": 20, "plus": 21}
+_UNNUMBERED_HEADING = 25  # "MỤC ĐÍCH, YÊU CẦU" without a marker: titles what follows, adds no path
+
+
+@dataclass
+class _Header:
+    issuer: str = ""
+    number: str = ""
+    date: str | None = None
+    place: str = ""
+    title: str = ""
+    text: str = ""
+    body_start: int = 0
+    page: int | None = None
+
+
+@dataclass
+class _Path:
+    """Where the walk stands: appendix, roman, numbers, letter, and the headings' titles."""
+
+    appendix: str = ""
+    roman: str = ""
+    numbers: list[str] = field(default_factory=list)
+    letter: str = ""
+    titles: dict[int, str] = field(default_factory=dict)
+
+    def section(self) -> str:
+        return ".".join(part for part in (self.appendix, self.roman, *self.numbers, self.letter) if part)
+
+    def title(self) -> str:
+        return self.titles[max(self.titles)] if self.titles else ""
+
+    def enter(self, marker: str, label: str) -> int:
+        """Move to the item `marker label`; returns its rank, for the heading's title."""
+        rank = _rank(marker, label)
+        if marker == "roman":
+            self.roman, self.numbers, self.letter = label, [], ""
+        elif marker == "number":
+            self.numbers, self.letter = label.split("."), ""
+        elif marker == "letter":
+            self.letter = label
+        self.titles = {level: title for level, title in self.titles.items() if level < rank}
+        return rank
+
+
+def parse_plan(document: Document) -> Plan:
+    """The plan's metadata and clauses, in reading order.
+
+    A plan without a "Số: …" line gets its file name without extension as number
+    (e.g. "ke-hoach-chuyen-doi-so"), so every plan has a key.
+    """
+    blocks = document.blocks
+    header = _header(blocks, document.kind)
+    closing_start, closing_end = _closing(blocks, header.body_start)
+    body = join_lines(blocks[header.body_start:closing_start], document.kind)
+    appendix = join_lines(blocks[closing_end:], document.kind)
+    clauses = []
+    if header.text:
+        clauses.append(Clause(section="", text=header.text, page=header.page, kind="header"))
+    clauses += _walk(body, _Path(), header.date)
+    closing = [" ".join(b.text.split()) for b in blocks[closing_start:closing_end] if b.text.strip()]
+    if closing:
+        clauses.append(Clause(section="", text=" ".join(closing), kind="signature",
+                              page=blocks[closing_start].page))
+    clauses += _walk(appendix, _Path(appendix="PHỤ LỤC"), header.date)
+    return Plan(number=header.number or document.path.stem, title=header.title, issuer=header.issuer,
+                date=header.date, place=header.place, signer=_signer(closing), clauses=clauses,
+                source_name=document.path.name, sha256=document.sha256)
+
+
+# ---- header ---------------------------------------------------------------------------
+
+
+def _header_lines(blocks: list[Block]) -> list[tuple[str, int]]:
+    """(line, block index) of the opening blocks; a DOCX header table read cell by cell."""
+    lines = []
+    for index, block in enumerate(blocks[:80]):
+        if block.rows is not None:
+            cells = [cell for row in block.rows for cell in row]
+            if not any(_HEADER_TABLE.search(fold(cell)) for cell in cells):
+                break
+            lines += [(part, index) for cell in cells for part in cell.split("\n")]
+        else:
+            lines += [(part, index) for part in (block.text.split("\n") or [""])]
+    return lines
+
+
+def _header(blocks: list[Block], kind: str) -> _Header:
+    lines = _header_lines(blocks)
+    filled = [i for i, (text, _) in enumerate(lines) if text.strip()]
+    doc_type = next((i for i in filled[:40] if _DOC_TYPE.fullmatch(lines[i][0])), None)
+    if doc_type is None:
+        number_line = next((i for i in filled[:15] if _NUMBER.search(lines[i][0])), None)
+        if number_line is None:
+            return _Header()
+        end = number_line + 1
+        if end < len(lines) and any(p.search(lines[end][0]) for p in _DATE):
+            end += 1
+        header = _metadata([text for text, _ in lines[:end]])
+        header.body_start = lines[end - 1][1] + 1
+        header.text = " ".join(" ".join(t.split()) for t, _ in lines[number_line:end])
+        header.page = blocks[0].page
+        return header
+    header = _metadata([text for text, _ in lines[:doc_type]])
+    title, notes, end = _title(lines, doc_type, kind)
+    header.title = title
+    header.body_start = lines[end - 1][1] + 1 if end > doc_type else lines[doc_type][1] + 1
+    dated = [" ".join(t.split()) for t, _ in lines[:doc_type]
+             if _NUMBER.search(t) or any(p.search(t) for p in _DATE)]
+    doc_type_name = _DOC_TYPE.fullmatch(lines[doc_type][0])["type"]
+    header.text = " ".join(part for part in (*dated, doc_type_name, title, *notes) if part)
+    header.page = blocks[0].page
+    return header
+
+
+def _title(lines, doc_type: int, kind: str) -> tuple[str, list[str], int]:
+    """The title after the document type, notes like "(Kèm theo …)", and the index after."""
+    rest = _DOC_TYPE.fullmatch(lines[doc_type][0])["rest"]
+    parts, notes, blank = ([rest.strip()] if rest else []), [], False
+    index = doc_type + 1
+    while index < len(lines):
+        text = " ".join(lines[index][0].split())
+        if _RULE.fullmatch(text) and parts:
+            index += 1
+            break  # a rule under the title closes it
+        if not text or _RULE.fullmatch(text):
+            blank = blank or bool(parts)
+            index += 1
+            continue
+        if text.startswith("(") and parts:
+            notes.append(text)
+            index += 1
+            continue
+        if parts and not _title_continues(parts[-1], text, blank, kind):
+            break
+        parts.append(text)
+        blank = False
+        index += 1
+    return " ".join(parts), notes, index
+
+
+def _title_continues(previous: str, text: str, blank: bool, kind: str) -> bool:
+    first = next((ch for ch in text if ch.isalpha()), "")
+    if first.islower():
+        return True
+    if _all_caps(previous) and _all_caps(text):
+        return True
+    return kind != "docx" and not blank and not is_terminated(previous) and not _BODY_OPENER.match(text)
+
+
+def _metadata(lines: list[str]) -> _Header:
+    header = _Header()
+    issuer_parts = []
+    for line in lines:
+        text = " ".join(_MOTTO.sub(" ", line).split())
+        number = _NUMBER.search(text)
+        date = next((m for m in (p.search(text) for p in _DATE) if m), None)
+        if number and not header.number:
+            header.number = re.sub(r"\s+", "", number["n"])
+            text = text[:number.start()] + text[number.end():]
+        if date and not header.date:
+            header.date = f"{int(date['y']):04d}-{int(date['m']):02d}-{int(date['d']):02d}"
+            place = _PLACE.search(text)
+            header.place = " ".join(place["place"].split()) if place else ""
+        if not number and not date and text and not _RULE.fullmatch(text) and not header.number:
+            issuer_parts.append(text)
+    header.issuer = _issuer(" ".join(issuer_parts))
+    return header
+
+
+def _issuer(text: str) -> str:
+    """The issuing body as a name: the last body named ("UBND TỈNH X" / "SỞ Y" → Sở Y)."""
+    text = re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", " ".join(text.split()))
+    heads = [m.start() for m in _ISSUER_HEADS.finditer(text) if m.start() > 0]
+    if heads and _all_caps(text):
+        text = text[heads[-1]:]
+    if not text or not _all_caps(text):
+        return text
+    canonical = canonical_agency(text)
+    if canonical and not _all_caps(canonical):  # a known body: its canonical spelling
+        province = next(((name, kind) for name, kind in PROVINCES if fold(name) in fold(text)), None)
+        if province is None or fold(province[0]) in fold(canonical):
+            return canonical
+        name, kind = province
+        return f"{canonical.removesuffix(' tỉnh').removesuffix(' thành phố')} {kind} {name}"
+    words, out, in_place = text.lower().split(), [], False
+    for position, word in enumerate(words):
+        pair = " ".join(words[position - 1:position + 1]) if position else word
+        out.append(word.capitalize() if position == 0 or in_place else word)
+        in_place = in_place or word in _ADMIN_UNITS or pair in _ADMIN_UNITS
+    return " ".join(out)
+
+
+def _all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+# ---- closing and signer -----------------------------------------------------------------
+
+
+def _closing(blocks: list[Block], start: int) -> tuple[int, int]:
+    """[start, end) of the signature block; (len, len) when there is none."""
+    for index in range(start, len(blocks)):
+        text = " ".join(blocks[index].text.split())
+        if blocks[index].rows is None and text and (
+                (_CLOSING_PREFIX.fullmatch(text) and (text.startswith("Nơi") or _all_caps(text)))
+                or _CLOSING_TITLE.fullmatch(text)):
+            end = index + 1
+            while end < len(blocks) and blocks[end].rows is None and not _starts_appendix(blocks[end].text):
+                end += 1
+            return index, end
+    return len(blocks), len(blocks)
+
+
+def _starts_appendix(text: str) -> bool:
+    match = _APPENDIX.match(text.strip())
+    return bool(match) and (text.strip().startswith("PHỤ LỤC") or not match["title"].strip())
+
+
+def _signer(lines: list[str]) -> str:
+    """The signer's name: after "Đã ký", else the last line that reads as a person's name."""
+    for line in reversed(lines):
+        signed = _SIGNED.search(line)
+        if signed and len(signed["name"].split()) >= 2:
+            return " ".join(signed["name"].split())
+    for line in reversed(lines):
+        words = re.sub(r"\((?:đã ký|ký)[^)]*\)", "", line, flags=re.I).split()
+        if 2 <= len(words) <= 5 and all(w[0].isupper() and w.isalpha() for w in words) \
+                and not _CLOSING_TITLE.search(line.upper()) \
+                and (not _all_caps(line) or words[0].lower() in _SURNAMES):
+            return " ".join(w.capitalize() if _all_caps(line) else w for w in words)
+    return ""
+
+
+# ---- body walk -----------------------------------------------------------------------------
+
+
+def _rank(marker: str | None, label: str) -> int:
+    if marker == "number":
+        return 1 + len(label.split("."))
+    return _RANK.get(marker, 30)
+
+
+def _walk(paragraphs: list[Paragraph], path: _Path, plan_date: str | None) -> list[Clause]:
+    clauses, last_kind = [], None
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.rows is not None:
+            clauses += table_clauses(paragraph.rows, path.section(), path.title(), paragraph.page, plan_date)
+            last_kind = None
+            continue
+        appendix = _APPENDIX.fullmatch(paragraph.text) if paragraph.marker is None else None
+        if appendix and _starts_appendix(paragraph.text):
+            path = _Path(appendix=" ".join(filter(None, ("PHỤ LỤC", appendix["label"]))),
+                         titles={0: appendix["title"].strip()})
+            last_kind = None
+            continue
+        kind = "item"
+        if paragraph.marker in HEADING_MARKERS:
+            rank = path.enter(paragraph.marker, paragraph.label)
+            if _is_heading(paragraphs, index):
+                path.titles[rank] = paragraph.text
+                last_kind = None
+                continue
+        elif paragraph.marker is None:
+            if _all_caps(paragraph.text) and len(paragraph.text.split()) <= 20:
+                path.titles[_UNNUMBERED_HEADING] = paragraph.text
+                last_kind = None
+                continue
+            kind = "continuation" if last_kind in ("item", "continuation") else "paragraph"
+        clauses.append(Clause(section=path.section(), text=paragraph.text, page=paragraph.page,
+                              footnotes=list(paragraph.footnotes), kind=kind,
+                              section_title=path.title()))
+        last_kind = kind
+    return clauses
+
+
+def _is_heading(paragraphs: list[Paragraph], index: int) -> bool:
+    """A marked line is a heading when it reads as a title and body text follows it.
+
+    "a. Tiếp tục bãi bỏ … năm 2018" followed by paragraphs is a heading; "3. Sở Y tế chủ
+    trì …." is a task; so is an unpunctuated item followed by its next sibling.
+    """
+    text = paragraphs[index].text
+    words = len(text.split())
+    if text.rstrip().endswith(":"):
+        return words <= 10
+    if is_terminated(text) or words > 60:
+        return False
+    following = next((p for p in paragraphs[index + 1:] if p.rows is not None or p.text), None)
+    if following is None:
+        return False
+    if following.rows is not None:
+        return True
+    mine = _rank(paragraphs[index].marker, paragraphs[index].label)
+    return _rank(following.marker, following.label) > mine

@@ -1,0 +1,111 @@
+"""Table blocks to clauses: a task table gives one clause per task row.
+
+Columns are recognised by accent-folded keywords in the header row, in any order and
+wording ("Đơn vị chủ trì", "Cơ quan chủ trì thực hiện", "Thời gian hoàn thành",
+"Tiến độ" …). A two-row header ("Đơn vị thực hiện" over "Chủ trì" | "Phối hợp") is read
+as one. A table that is not a task table gives one clause per row, cells joined by " | ".
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from corpus.model import Clause, Deadline
+from nlp.agencies import find_agencies
+from nlp.deadlines import extract_deadline
+from nlp.fold import fold
+
+# (column role, folded header keywords), tried in order on each header cell: "phối hợp"
+# before "thực hiện" so "Cơ quan phối hợp thực hiện" is a partner column.
+COLUMNS = (
+    ("number", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),  # e.g. "STT"
+    ("partners", re.compile(r"phoi hop")),  # e.g. "Cơ quan phối hợp"
+    ("lead", re.compile(r"chu tri|(?:don vi|co quan) thuc hien|trach nhiem")),  # e.g. "Đơn vị chủ trì"
+    ("deadline", re.compile(r"thoi gian|thoi han|tien do|hoan thanh")),  # e.g. "Thời gian hoàn thành"
+    ("task", re.compile(r"nhiem vu|noi dung|cong viec|hoat dong|giai phap|de an|\bten\b")),  # e.g. "Nhiệm vụ"
+)
+_ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-Z])\.?$")
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
+# A deadline column may hold a bare date or year, which means "by then".
+_BARE_DATE = re.compile(r"\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)\s*$")  # e.g. "30/6/2021"
+_BARE_YEAR = re.compile(r"\s*(?:năm\s+)?(?P<y>(?:19|20)\d\d)\s*$", re.IGNORECASE)  # e.g. "2021"
+
+
+def table_clauses(rows, section: str, section_title: str = "", page: int | None = None,
+                  plan_date: str | None = None) -> list[Clause]:
+    """Clauses of one table found under `section`; group rows ("II | Nhóm …") extend it."""
+    rows = [tuple(" ".join(cell.split()) for cell in row) for row in rows if any(c.strip() for c in row)]
+    if not rows:
+        return []
+    roles, body = _roles(rows)
+    if "task" not in roles.values() or not {"lead", "deadline"} & set(roles.values()):
+        return [Clause(section=section, text=" | ".join(c for c in row if c), page=page,
+                       kind="table_row", section_title=section_title) for row in rows]
+    column = {role: index for index, role in roles.items()}
+    clauses, group, title = [], "", section_title
+    for row in body:
+        cell = {role: row[index] if index < len(row) else "" for role, index in column.items()}
+        number, task = cell.get("number", ""), cell.get("task", "")
+        filled = [c for c in row if c]
+        if _ROMAN_OR_LETTER.match(number) and len(filled) <= 2:
+            group, title = number.rstrip("."), task or (filled[-1] if filled else "")
+            continue
+        if not task or all(_COLUMN_NUMBERS.match(c) for c in filled):
+            continue
+        label = number.rstrip(".") if _ROW_NUMBER.match(number) else ""
+        clauses.append(Clause(
+            section=".".join(part for part in (section, group, label) if part),
+            text=task, page=page, kind="table_row", section_title=title,
+            lead=_agencies(cell.get("lead", "")), partners=_agencies(cell.get("partners", "")),
+            deadline=_deadline(cell.get("deadline", ""), plan_date)))
+    return clauses
+
+
+def _roles(rows) -> tuple[dict[int, str], list]:
+    """Column index → role, and the rows after the header (one or two rows)."""
+    header = list(rows[0])
+    roles = _header_roles(header)
+    # A second header row splits a merged cell ("Đơn vị thực hiện" → "Chủ trì" | "Phối hợp");
+    # a loader may repeat the vertically merged cells ("STT") in it.
+    if len(rows) > 1 and {"lead", "partners"} & set(_header_roles(rows[1]).values()) \
+            and not _ROW_NUMBER.match(rows[1][0] or "x"):
+        merged = [a if a == b else f"{a} {b}".strip() for a, b in zip(header, rows[1])]
+        return _header_roles(merged), rows[2:]
+    return roles, rows[1:]
+
+
+def _header_roles(cells) -> dict[int, str]:
+    roles = {}
+    for index, cell in enumerate(cells):
+        folded = " ".join(fold(cell).replace("/", " ").split())
+        for role, pattern in COLUMNS:
+            if folded and pattern.search(folded) and role not in roles.values():
+                roles[index] = role
+                break
+    return roles
+
+
+def _agencies(cell: str) -> list[str]:
+    """Canonical agencies named in a cell; the cell as written if none is recognised."""
+    if not cell:
+        return []
+    return find_agencies(cell) or [cell]
+
+
+def _deadline(cell: str, plan_date: str | None) -> Deadline | None:
+    """A deadline column's cell: a recognised deadline, a bare date or year, else the text."""
+    if not cell:
+        return None
+    found = extract_deadline(cell, plan_date)
+    if found:
+        return found
+    day = _BARE_DATE.match(cell)
+    if day:
+        try:
+            due = date(int(day["y"]), int(day["m"]), int(day["d"])).isoformat()
+        except ValueError:
+            due = None
+        return Deadline(text=cell, type="date", due=due)
+    year = _BARE_YEAR.match(cell)
+    return Deadline(text=cell, type="date", due=f"{year['y']}-12-31" if year else None)

@@ -1,0 +1,277 @@
+"""Which agencies a text names, and which of them lead or partner in a task.
+
+Known agencies come from the alias table in nlp/agency_table.py, matched on an
+accent-folded, case- and punctuation-normalized form, so "so kh dt", "Sở KH&ĐT" and
+"Sở Kế hoạch và Đầu tư" are one agency. Unknown ones ("Ban Quản lý Khu kinh tế Dung
+Quất") are caught by a generic rule: a capitalized head noun (Sở, Ban, Trung tâm …)
+and its name words up to the first predicate or function word.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from nlp.agency_table import (AGENCIES, BLOCKED_AFTER, FIELDS, HEADS, LOWERCASE_NAME_HEADS,
+                              NAME_PHRASES, NAME_STOPS, PROVINCES, TITLES)
+from nlp.fold import fold
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "−": "-"})
+_SEP = r" (?:(?:[,&/-]|va) )*"  # a gap that may hold punctuation or "và"
+_OPT_SEP = rf"(?:{_SEP})?"
+_PLACE_WORD = r"(?:tinh|thanh pho|tp(?: \.)?)"
+# Spellings of a province beside its official name.
+_PROVINCE_ALIASES = {"hcm": "Hồ Chí Minh", "bac can": "Bắc Kạn", "thua thien hue": "Thừa Thiên Huế"}
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    name: str
+
+
+def _norm_words(text: str) -> str:
+    return " ".join(fold(token).translate(_DASHES) for token in _TOKEN.findall(text))
+
+
+def _province_table() -> dict[str, tuple[str, str]]:
+    table = {_norm_words(name).replace(" -", ""): (name, kind) for name, kind in PROVINCES}
+    for alias, name in _PROVINCE_ALIASES.items():
+        table[alias] = next((n, k) for n, k in PROVINCES if n == name)
+    return table
+
+
+_PROVINCE_BY_KEY = MappingProxyType(_province_table())
+_PLACES = "|".join(sorted((key.replace(" ", r"(?: -)? ") for key in _PROVINCE_BY_KEY),
+                          key=len, reverse=True))
+
+
+def _expand(pattern: str) -> re.Pattern:
+    """Compile a table pattern: macros to regex, each place slot its own named group."""
+    pattern = pattern.replace("~", _SEP).replace("_", _OPT_SEP)
+    pattern = pattern.replace("@@", f"(?: (?:{_PLACE_WORD} )?PLACE| tinh)?")
+    pattern = pattern.replace("@", f"(?: (?:{_PLACE_WORD} )?PLACE| tinh)?")
+    slots = iter(range(100))
+    pattern = re.sub("PLACE", lambda _: f"(?P<place{next(slots)}>{_PLACES})", pattern)
+    return re.compile(rf"(?<![^ ])(?:{pattern})(?![^ ])")
+
+
+def _rows():
+    for row in AGENCIES:
+        if row != "{fields}":
+            yield row
+            continue
+        for name, abbr, field in FIELDS:  # ministries first: "Bộ KH&ĐT" holds "KH&ĐT"
+            yield (rf"bo~(?:{name}{'|' + abbr if abbr else ''})", f"Bộ {field}", False)
+        for name, abbr, field in FIELDS:
+            alias = rf"so~(?:{name}|{abbr})@|s{abbr}@" if abbr else rf"so~(?:{name})@"
+            yield (alias, f"Sở {field}", False)
+        for name, abbr, field in FIELDS:  # a bare "TT&TT" or "NN&PTNT" in a question
+            if abbr and "_" in abbr:
+                yield (abbr, f"Sở {field}", False)
+
+
+_TABLE = tuple((_expand(pattern), canonical, needs_capital) for pattern, canonical, needs_capital in _rows())
+_OPTIONAL_PART = re.compile(r"\[([^|\]]*)\|([^\]]*)\]")
+_HEADS = tuple(head.split() for head in HEADS)
+_COLLECTIVE_BEFORE = frozenset(("các", "những", "mỗi", "từng"))
+
+# What may stand between agencies of one enumeration: separators and person titles.
+_GAP = re.compile(r"(?:\s+|[,;/&–-]|và(?!\w)|(?:"
+                  + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
+                  + r")(?!\w))*", re.IGNORECASE)
+# Openers after which the clause's subject (lead) follows, at the start of a clause.
+_LEAD_INS = (
+    re.compile(r"(?:giao(?: nhiệm vụ)?(?: cho)?)\s+", re.I),  # e.g. "Giao Sở Kế hoạch và Đầu tư chủ trì"
+    re.compile(r"(?:các\s+)?(?:đơn vị|cơ quan)(?:\s+(?:thực hiện|chủ trì))?\s*:\s*", re.I),  # e.g. "Các đơn vị: Sở Y tế, …"
+    re.compile(r"(?:đề nghị|yêu cầu)\s+", re.I),  # e.g. "Đề nghị Ủy ban MTTQ Việt Nam tỉnh …"
+)
+# Mid-clause verbs that hand a task to the agencies after them.
+_ASSIGN = re.compile(r"(?:^|[,;:.]\s*)(?:giao|yêu cầu|đề nghị)(?:\s+cho)?\s+", re.I)  # e.g. "…, yêu cầu thủ trưởng các Sở"
+_LEADS_AFTER = re.compile(r"\s*,?\s*(?:là cơ quan |làm )?chủ trì(?!\w)", re.I)  # e.g. "… do Sở Y tế chủ trì"
+_PARTNERS_AFTER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*:?\s*", re.I)  # e.g. "phối hợp với Sở Xây dựng"
+_MARKER = re.compile(r"^[\s\-–—•+*]*")
+_PROVINCE_WORD = re.compile(r"(?<![^ ])(?:tinh|tp|thanh pho)(?![^ ])")
+
+
+def extract_agencies(text: str) -> tuple[list[str], list[str]]:
+    """(lead, partners) of a clause, as canonical names.
+
+    Lead: the agencies the clause opens with (after "Giao", "Các đơn vị:", "Đề nghị"),
+    else those after "giao/yêu cầu/đề nghị" following a comma or full stop, else one
+    named right before "chủ trì". Partners: agencies right after any "phối hợp (với)".
+    Agencies named as recipients ("gửi về Sở …", "tham mưu UBND tỉnh") are neither.
+    """
+    mentions = _mentions(text)
+    if not mentions:
+        return [], []
+    lead = _opening_subject(text, mentions)
+    if not lead:
+        for match in _ASSIGN.finditer(text):
+            lead = _enumeration(text, match.end(), mentions)
+            if lead:
+                break
+    if not lead:
+        lead = [m.name for m in mentions if _LEADS_AFTER.match(text, m.end)][:1]
+    partners = []
+    for match in _PARTNERS_AFTER.finditer(text):
+        partners += _enumeration(text, match.end(), mentions)
+    lead = _unique(lead)
+    return lead, [name for name in _unique(partners) if name not in lead]
+
+
+def find_agencies(text: str) -> list[str]:
+    """Canonical names of every agency mentioned in `text`, in order of first mention."""
+    return _unique(m.name for m in _mentions(text))
+
+
+def canonical_agency(name: str) -> str | None:
+    """The canonical form of an agency name, or None if `name` is not one agency."""
+    stripped = name.strip(" \t\n.,;:")
+    mentions = _mentions(stripped)
+    if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end >= len(stripped):
+        return mentions[0].name
+    return None
+
+
+def _opening_subject(text: str, mentions: list[_Mention]) -> list[str]:
+    position = _MARKER.match(text).end()
+    for lead_in in _LEAD_INS:
+        match = lead_in.match(text, position)
+        if match:
+            position = match.end()
+            break
+    return _enumeration(text, position, mentions)
+
+
+def _enumeration(text: str, position: int, mentions: list[_Mention]) -> list[str]:
+    """Agencies listed one after another from `position`, until anything else appears."""
+    by_start = {m.start: m for m in mentions}
+    names = []
+    while True:
+        position = _GAP.match(text, position).end()
+        mention = by_start.get(position)
+        if mention is None:
+            return names
+        names.append(mention.name)
+        position = mention.end
+
+
+def _mentions(text: str) -> list[_Mention]:
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [text[a:b] for a, b in tokens]
+    folded = [fold(word).translate(_DASHES) for word in words]
+    starts, offset = [], 0
+    for word in folded:
+        starts.append(offset)
+        offset += len(word) + 1
+    normalized = " ".join(folded)
+    has_capitals = any(ch.isupper() for ch in text)
+    taken = [False] * len(tokens)
+    found = []
+    for pattern, canonical, needs_capital in _TABLE:
+        for match in pattern.finditer(normalized):
+            first = bisect_left(starts, match.start())
+            last = bisect_right(starts, match.end() - 1)
+            if last <= first or any(taken[first:last]):
+                continue
+            if first and folded[first - 1] in BLOCKED_AFTER.get(folded[first], ()):
+                continue
+            if any(folded[i] == "so" and words[i].lower() not in ("sở", "so") for i in range(first, last)):
+                continue  # "số", "sơ" fold to "so" too: "hồ sơ xây dựng" is no Sở
+            if needs_capital and not _capital_evidence(match, words[first], has_capitals, last - first):
+                continue
+            taken[first:last] = [True] * (last - first)
+            found.append(_Mention(tokens[first][0], tokens[last - 1][1], _resolve(canonical, match)))
+    found += _generic_mentions(text, tokens, words, taken)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _capital_evidence(match: re.Match, first_word: str, has_capitals: bool, length: int) -> bool:
+    """Whether a name that is also a common phrase is meant as the agency here."""
+    if has_capitals:
+        return first_word[0].isupper()
+    placed = any(value for key, value in match.groupdict().items())
+    return length == 1 or placed or bool(_PROVINCE_WORD.search(match.group()))
+
+
+def _resolve(canonical: str, match: re.Match) -> str:
+    place = next((value for key, value in match.groupdict().items() if value), None)
+    if place:
+        name, kind = _PROVINCE_BY_KEY[place.replace(" -", "")]
+        canonical = _OPTIONAL_PART.sub(r"\1", canonical)
+        return canonical.format(place=name, province=f"{kind} {name}")
+    return _OPTIONAL_PART.sub(r"\2", canonical)
+
+
+def _generic_mentions(text, tokens, words, taken) -> list[_Mention]:
+    """Agencies the table does not know: a capitalized head noun and its name words."""
+    found, index = [], 0
+    lowered = [word.lower() for word in words]
+    while index < len(words):
+        head = _head_at(lowered, words, index, taken)
+        if head is None:
+            index += 1
+            continue
+        end = _name_end(words, lowered, index + len(head), taken)
+        name_words = words[index + len(head):end]
+        # A lower-case name needs a head that takes one, and more than a word ("Công ty tôi").
+        if name_words and (name_words[0][0].isupper()
+                           or (" ".join(head) in LOWERCASE_NAME_HEADS and len(name_words) > 1)):
+            name = " ".join(text[tokens[index][0]:tokens[end - 1][1]].split())
+            found.append(_Mention(tokens[index][0], tokens[end - 1][1], name))
+            index = end
+        else:
+            index += len(head)
+    return found
+
+
+def _head_at(lowered, words, index, taken) -> list[str] | None:
+    if taken[index] or not words[index][0].isupper():
+        return None
+    if index and lowered[index - 1] in _COLLECTIVE_BEFORE:
+        return None  # "các Sở chuyên ngành" is a group, not one agency
+    for head in _HEADS:
+        span = lowered[index:index + len(head)]
+        if span == head and not any(taken[index:index + len(head)]):
+            return head
+    return None
+
+
+def _name_end(words, lowered, index, taken) -> int:
+    """Index after the last name word: stops at punctuation, a predicate or a function word."""
+    end, limit = index, min(len(words), index + 15)
+    while end < limit and not taken[end]:
+        word = words[end]
+        if not word[0].isalnum():
+            if word in "-–&" and end + 1 < limit and words[end + 1][0].isalnum() and end > index:
+                end += 1
+                continue
+            break
+        if word[0].islower():
+            pair = f"{lowered[end]} {lowered[end + 1]}" if end + 1 < len(words) else ""
+            if lowered[end] in NAME_STOPS or pair in NAME_STOPS:
+                break
+            if lowered[end] == "và" and " ".join(lowered[end - 1:end + 2]) in NAME_PHRASES:
+                end += 2
+                continue
+            if lowered[end] == "và":
+                following = words[end + 1] if end + 1 < len(words) else ""
+                if not following[:1].isupper() or _head_at(lowered, words, end + 1, taken):
+                    break
+        end += 1
+    while end > index and not words[end - 1][0].isalnum():
+        end -= 1
+    return end
+
+
+def _unique(names) -> list[str]:
+    seen, out = set(), []
+    for name in names:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name)
+    return out

@@ -1,0 +1,111 @@
+"""Agency recognition: aliases in free text, canonical names, and lead/partner roles."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from nlp.agencies import canonical_agency, extract_agencies, find_agencies
+
+SKHDT = "Sở Kế hoạch và Đầu tư"
+DISTRICTS = "Ủy ban nhân dân các huyện, thị xã, thành phố"
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("so kh dt", SKHDT), ("Sở KH&ĐT", SKHDT), ("SKHĐT", SKHDT), ("sở kế hoạch đầu tư", SKHDT),
+    ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ", SKHDT), ("so xay dung", "Sở Xây dựng"), ("BHXH", "Bảo hiểm xã hội tỉnh"),
+    ("TT&TT", "Sở Thông tin và Truyền thông"), ("NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("LĐ-TB&XH", "Sở Lao động, Thương binh và Xã hội"), ("VH-TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Sở Văn hóa - Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("UBND tỉnh", "Ủy ban nhân dân tỉnh"), ("ubnd tinh", "Ủy ban nhân dân tỉnh"),
+    ("Sở Công Thương", "Sở Công thương"), ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
+    ("Sở GD&ĐT", "Sở Giáo dục và Đào tạo"), ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+    ("Sở GTVT", "Sở Giao thông vận tải"), ("cuc thue", "Cục Thuế tỉnh"), ("Cục Hải quan Đà Nẵng", "Cục Hải quan tỉnh"),
+    ("Thanh tra tỉnh", "Thanh tra nhà nước tỉnh"), ("Kho bạc Nhà nước tỉnh Nghệ An", "Kho bạc Nhà nước tỉnh"),
+    ("Văn phòng UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh"), ("Công an tỉnh", "Công an tỉnh"),
+    ("Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Quân sự tỉnh"), ("UBND các huyện, thị xã, thành phố", DISTRICTS),
+    ("UBND cấp huyện", DISTRICTS), ("các Sở, ban, ngành", "Các Sở, Ban, ngành"), ("các sở, ngành", "Các Sở, ngành"),
+    ("Ban Quản lý các Khu công nghiệp", "Ban Quản lý các khu công nghiệp"),
+    ("Ủy ban MTTQ Việt Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+    ("Đài Phát thanh và Truyền hình tỉnh", "Đài Phát thanh và Truyền hình tỉnh"),
+    ("Liên đoàn Lao động tỉnh", "Liên đoàn Lao động tỉnh"), ("Hội Liên hiệp Phụ nữ tỉnh", "Hội Liên hiệp Phụ nữ tỉnh"),
+    ("Công ty Điện lực Bình Dương", "Công ty điện lực tỉnh Bình Dương"),
+    ("Công ty Điện lực Đà Nẵng", "Công ty điện lực thành phố Đà Nẵng"),
+    ("Ngân hàng nhà nước Việt Nam Chi nhánh tỉnh Bình Dương", "Ngân hàng Nhà nước Việt Nam – chi nhánh Bình Dương"),
+    ("NHNN chi nhánh Long An", "Ngân hàng Nhà nước Việt Nam – chi nhánh Long An"),
+    ("Văn phòng Thành phố Thông minh", "Văn phòng Thành phố Thông minh"),
+    ("Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy"), ("Tòa án nhân dân tỉnh", "Tòa án nhân dân"),
+    ("Bộ KH&ĐT", "Bộ Kế hoạch và Đầu tư"),
+])
+def test_find_agencies_aliases(typed, expected):
+    assert find_agencies(typed) == [expected]
+    assert find_agencies(f"Cơ quan nào, {typed} hay ai, chịu trách nhiệm?") == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "hồ sơ xây dựng", "cơ sở y tế", "số lượng doanh nghiệp", "nộp bảo hiểm xã hội cho người lao động",
+    "Ban hành quy chế", "Báo cáo kết quả", "Trường hợp vi phạm", "thanh tra, kiểm tra chuyên ngành",
+    "các ngành, các cấp liên quan", "các đơn vị có liên quan", "Which agency handles taxes?",
+])
+def test_not_agencies(text):
+    assert find_agencies(text) == []
+
+
+def test_unknown_agencies_by_head_noun():
+    text = ("Ban Quản lý Khu kinh tế Dung Quất chủ trì, phối hợp với Trung tâm Xúc tiến Đầu tư và "
+            "Thương mại, Chi cục Thủy sản tổ chức hội nghị")
+    assert find_agencies(text) == ["Ban Quản lý Khu kinh tế Dung Quất",
+                                   "Trung tâm Xúc tiến Đầu tư và Thương mại", "Chi cục Thủy sản"]
+    assert extract_agencies(text) == (["Ban Quản lý Khu kinh tế Dung Quất"],
+                                      ["Trung tâm Xúc tiến Đầu tư và Thương mại", "Chi cục Thủy sản"])
+
+
+def test_canonical_agency():
+    assert canonical_agency("Sở Xây dựng tỉnh Bình Dương") == "Sở Xây dựng"
+    assert canonical_agency("Các Sở, ban, ngành") == "Các Sở, Ban, ngành"
+    assert canonical_agency("Công ty cổ phần nước - môi trường tỉnh Bình Dương") == \
+        "Công ty cổ phần nước - môi trường tỉnh Bình Dương"
+    assert canonical_agency("Sở Xây dựng và Sở Y tế") is None
+    assert canonical_agency("kế hoạch") is None
+
+
+@pytest.mark.parametrize("clause, lead, partners", [
+    ("Sở Kế hoạch và Đầu tư chủ trì phối hợp các đơn vị có liên quan tiếp tục nâng cao năng lực.", [SKHDT], []),
+    ("Sở Công thương tiếp tục phối hợp với Công ty Điện lực Bình Dương thực hiện hiệu quả các giải pháp.",
+     ["Sở Công thương"], ["Công ty điện lực tỉnh Bình Dương"]),
+    ("Sở Tài nguyên và Môi trường chủ trì nghiên cứu. Phối hợp với Sở Xây dựng nhằm thực hiện tốt việc cắt giảm.",
+     ["Sở Tài nguyên và Môi trường"], ["Sở Xây dựng"]),
+    ("Thanh tra nhà nước tỉnh, các đơn vị thanh tra chuyên ngành thực hiện thanh tra.", ["Thanh tra nhà nước tỉnh"], []),
+    ("Các đơn vị: Sở Y tế, Sở Giáo dục và Đào tạo, Công ty cổ phần cấp nước Long An chỉ đạo các trường học.",
+     ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Công ty cổ phần cấp nước Long An"], []),
+    ("Trong quá trình thực hiện, yêu cầu thủ trưởng các Sở, ban, ngành, Chủ tịch Ủy ban nhân dân các huyện, "
+     "thị xã, thành phố trước ngày 10 hằng tháng gửi báo cáo về Sở Kế hoạch và Đầu tư để tổng hợp.",
+     ["Các Sở, Ban, ngành", DISTRICTS], []),
+    ("Giao Sở Kế hoạch và Đầu tư chủ trì, phối hợp các Sở, ngành và Ủy ban nhân dân các huyện, thị xã, thành phố "
+     "tổng hợp, báo cáo Ủy ban nhân dân tỉnh.", [SKHDT], ["Các Sở, ngành", DISTRICTS]),
+    ("Sở Thông tin và Truyền thông tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch.", ["Sở Thông tin và Truyền thông"], []),
+    ("Đề nghị Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội tuyên truyền.",
+     ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], []),
+    ("Việc tổng kết do Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp thực hiện.", ["Sở Nội vụ"], ["Sở Tư pháp"]),
+    ("Tổ chức hội nghị tập huấn, phối hợp Sở Giáo dục và Đào tạo xây dựng chương trình STEM.", [],
+     ["Sở Giáo dục và Đào tạo"]),
+    ("Triển khai, theo dõi việc thực hiện Nghị quyết giao Quỹ Đầu tư Phát triển Bình Dương thực hiện đầu tư.", [], []),
+    ("Sở Y tế kết nối dữ liệu với Bộ Y tế và Bảo hiểm xã hội Việt Nam.", ["Sở Y tế"], []),
+    ("Cục Thuế tỉnh Hà Tĩnh phối hợp chặt chẽ với Kho bạc Nhà nước tỉnh, Ngân hàng Nhà nước chi nhánh Hà Tĩnh "
+     "triển khai nộp thuế điện tử.",
+     ["Cục Thuế tỉnh"], ["Kho bạc Nhà nước tỉnh", "Ngân hàng Nhà nước Việt Nam – chi nhánh Hà Tĩnh"]),
+    ("UBND các quận, huyện chủ động bố trí kinh phí.", [DISTRICTS], []),
+    ("Tiếp tục nâng cao chất lượng công tác kiểm tra sau thông quan đáp ứng yêu cầu quản lý.", [], []),
+])
+def test_extract_agencies_roles(clause, lead, partners):
+    assert extract_agencies(clause) == (lead, partners)
+
+
+def test_every_alias_row_has_an_example():
+    """Each row of the ordered alias tables ends with an `# e.g.` comment."""
+    source = (Path(__file__).resolve().parents[1] / "nlp" / "agency_table.py").read_text(encoding="utf-8")
+    for table in ("FIELDS", "AGENCIES"):
+        block = source.split(f"\n{table} = (\n", 1)[1].split("\n)\n", 1)[0]
+        row_ends = [line for line in block.splitlines() if re.search(r"\),(?:\s*#.*)?$", line)]
+        assert row_ends and all("# e.g." in line for line in row_ends), table
