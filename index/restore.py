@@ -15,6 +15,11 @@ from nlp.fold import fold
 
 _SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)
 
+# Words people ask with that plans rarely contain; without them "so nao lo"
+# would borrow "lộ" from the plan instead of "sở nào lo".
+QUESTION_WORDS = """nào gì ai đâu sao bao nhiêu lâu giờ khi nào phải làm lo có không được
+    của cho tôi muốn hỏi cần những các việc về thế nào hạn chót thời hạn bao giờ ở đâu""".split()
+
 
 @dataclass
 class Vocabulary:
@@ -27,6 +32,7 @@ class Vocabulary:
     @classmethod
     def from_texts(cls, texts) -> "Vocabulary":
         vocab = cls()
+        vocab.unigrams.update({w: 3 for w in QUESTION_WORDS})
         for text in texts:
             syllables = [s.lower() for s in _SYLLABLE.findall(text)]
             vocab.unigrams.update(syllables)

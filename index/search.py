@@ -18,18 +18,25 @@ from index.records import ClauseRecord, clause_records
 from index.restore import Vocabulary, is_unaccented, restore
 from nlp.agencies import find_agencies
 from nlp.fold import fold
+from nlp.glossary import glossary
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
-# Folded function words and question words: they carry no topic, and in a
-# lexical OR-query they only add noise.
+# Function words and question words: they carry no topic, and in a lexical
+# OR-query they only add noise. Written with their marks, because folded forms
+# collide with content words ("bạn" you / "ban" board, "gì" / "gi").
 STOPWORDS = frozenset("""
-    ai gi nao la co cua cac nhung va voi cho de duoc trong ve the nhu bao nhieu khi o dau
-    phai lam nay do thi mot hay hoac tu den tai theo tren duoi sau truoc ra vao nhiem vu
-    can gia sao viec cong tac muon toi chung ta ban minh kia day roi chua khong
+    ai gì nào là có của các những và với cho để được trong về thế như bao nhiêu khi ở đâu
+    phải làm này đó thì một hay hoặc từ đến tại theo trên dưới sau trước ra vào cần sao
+    muốn tôi chúng ta bạn mình kia đây rồi chưa không gồm nhiệm vụ hỏi
     which what who whom when where why how is are was were the a an of for to in on and or
-    be by with that this do does did has have it its as at from agency responsible
+    be by with that this do does did has have it its as at from i my me we our you your
 """.split())
+# Folded, "bạn" (you) would swallow "ban" (board, "ban hành").
+FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS) - {"ban"}
+# "kế hoạch" in a question about a plan names the document itself, not a topic.
+DOCUMENT_WORDS = ("kế hoạch này", "của kế hoạch", "trong kế hoạch", "kế hoạch số")
+
 
 # Folded phrases that ask "by when / how long": they favour clauses with a deadline.
 TIME_WORDS = ("khi nao", "han", "thoi han", "han chot", "bao lau", "truoc ngay", "bao gio",
@@ -37,6 +44,8 @@ TIME_WORDS = ("khi nao", "han", "thoi han", "han chot", "bao lau", "truoc ngay",
               "how long", "ngay nao", "luc nao", "tien do")
 
 MAX_QUESTION_CHARS = 1000
+# A heading names what its paragraphs are about in the fewest words.
+HEADING_WEIGHT = 3.0
 
 
 @dataclass
@@ -78,7 +87,7 @@ class Weights:
     deadline: float = 0.12
     # Decline unless the best clause covers enough of the question's informative
     # words, or the encoder is confident on its own (cross-language questions).
-    min_coverage: float = 0.42
+    min_coverage: float = 0.28
     min_dense: float = 0.86
 
 
@@ -89,6 +98,7 @@ class Question:
     text: str  # NFC, whitespace collapsed, cut to MAX_QUESTION_CHARS
     dense_text: str  # with diacritics restored when they were missing
     terms: list[str]  # folded informative syllables
+    accented_terms: list[str]  # the same with their marks, when the question has marks
     agencies: list[str]
     asks_time: bool
     foreign: bool  # mostly words the plans never use (e.g. English)
@@ -124,27 +134,40 @@ def normalize_question(raw: str, stats: CorpusStats) -> Question:
     folded = fold(text)
     syllables = _TOKEN.findall(folded)
     known = stats.vocabulary.known_share(syllables)
+    foreign = known < 0.5
     dense_text = text
     if is_unaccented(text) and known >= 0.6:
         dense_text = restore(text, stats.vocabulary)
     padded = f" {' '.join(syllables)} "
+    # The keyword side reads the question in the plan's words (English terms
+    # carried over, references to the document itself dropped). A question typed
+    # without marks is matched folded only: a wrongly restored mark must not
+    # cost it a match.
+    lexical = glossary(text) if foreign else text
+    lowered = f" {' '.join(_TOKEN.findall(lexical.lower()))} "
+    for phrase in DOCUMENT_WORDS:
+        lowered = lowered.replace(f" {phrase} ", f" {phrase.replace('kế hoạch', '')} ")
+    words = _TOKEN.findall(lowered)
+    accented = [] if is_unaccented(lexical) else [
+        w for w in dict.fromkeys(words) if w not in STOPWORDS]
     return Question(
         text=text,
         dense_text=dense_text,
-        terms=[s for s in dict.fromkeys(syllables) if s not in STOPWORDS],
+        terms=[w for w in dict.fromkeys(fold(w) for w in words) if w not in FOLDED_STOPWORDS],
+        accented_terms=accented,
         agencies=find_agencies(text),
         asks_time=any(f" {w} " in padded for w in TIME_WORDS),
-        foreign=known < 0.5,
+        foreign=foreign,
         note=note,
     )
 
 
-def fts_query(terms: list[str]) -> str:
-    """An OR query of the terms and their adjacent pairs and triples as compounds.
+def _grams(terms: list[str]) -> str:
+    """The terms and their adjacent pairs and triples as compounds, quoted, OR-ed.
 
     Pairs and triples match the index's word-segmented compounds ("cap_phep"), which
     are rarer than their syllables and so weigh more in BM25. Every token is
-    quoted: the user's text never reaches FTS5 syntax.
+    quoted and purely alphanumeric: the user's text never reaches FTS5 syntax.
     """
     tokens = [t for t in terms if t.isalnum()]
     grams = list(tokens)
@@ -153,32 +176,50 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
 
 
+def fts_query(question: Question) -> str:
+    """Folded terms against the folded column; with marks, also against the accented one."""
+    parts = []
+    if folded := _grams(question.terms):
+        parts.append(f"{{search_text heading_text}} : ({folded})")
+    if accented := _grams(question.accented_terms):
+        parts.append(f"{{accented_text heading_text}} : ({accented})")
+    return " OR ".join(parts)
+
+
+def _match_terms(question: Question) -> list[str]:
+    # With marks, "ký" must not count as found in "kỹ thuật".
+    return question.accented_terms or question.terms
+
+
 def lexical_scores(db, question: Question, limit: int) -> dict[int, float]:
-    query = fts_query(question.terms)
+    query = fts_query(question)
     if not query:
         return {}
     rows = db.query(
-        "select rowid, -bm25(clauses_fts) as score from clauses_fts where clauses_fts match ? "
-        "order by bm25(clauses_fts) limit ?", [query, limit])
+        f"select rowid, -bm25(clauses_fts, 1.0, 1.0, {HEADING_WEIGHT}) as score from clauses_fts "
+        f"where clauses_fts match ? order by score desc limit ?", [query, limit])
     return {row["rowid"]: row["score"] for row in rows}
 
 
 def coverage(question: Question, clause_terms: set[str], stats: CorpusStats) -> float:
     """IDF-weighted share of the question's informative words found in the clause."""
-    if not question.terms:
+    terms = _match_terms(question)
+    if not terms:
         return 0.0
-    total = sum(stats.idf(t) for t in question.terms)
-    found = sum(stats.idf(t) for t in question.terms if t in clause_terms)
+    total = sum(stats.idf(t) for t in terms)
+    found = sum(stats.idf(t) for t in terms if t in clause_terms)
     return found / total if total else 0.0
 
 
 def quote_for(question: Question, clause: ClauseRecord, stats: CorpusStats) -> str:
     """The sentence(s) of the clause that answer: best word overlap, plus the deadline's."""
     sentences = clause.sentences or [clause.text]
+    terms = _match_terms(question)
     scored = []
     for i, sentence in enumerate(sentences):
-        words = set(_TOKEN.findall(fold(sentence)))
-        scored.append((sum(stats.idf(t) for t in question.terms if t in words), -i, sentence))
+        lowered = sentence.lower()
+        words = set(_TOKEN.findall(lowered if question.accented_terms else fold(lowered)))
+        scored.append((sum(stats.idf(t) for t in terms if t in words), -i, sentence))
     best = max(scored)[2]
     chosen = [best]
     if clause.deadline and clause.deadline.text not in best and (question.asks_time or
@@ -208,8 +249,9 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
         return Answer(question.text, False, [], question.note)
     marks = ",".join("?" * len(candidates))
     records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", sorted(candidates))}
-    search_texts = {row["id"]: row["search_text"] for row in db.query(
-        f"select id, search_text from clauses where id in ({marks})", sorted(candidates))}
+    search_texts = {row["id"]: row["keywords"] for row in db.query(
+        f"select id, search_text || ' ' || accented_text || ' ' || heading_text as keywords from clauses "
+        f"where id in ({marks})", sorted(candidates))}
     lexical_n = {i: s / max(lexical.values()) for i, s in lexical.items()} if lexical else {}
     dense_n = _minmax(dense_scores)
     asked = {fold(a) for a in question.agencies}
@@ -230,9 +272,10 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
     top_score, top_cov, top_dense, _ = scored[0]
     if signals == "dense":
         answered = top_dense >= weights.min_dense
-    elif question.foreign:
-        answered = top_dense >= weights.min_dense
     else:
+        # Cross-language cosines run lower (an English question's best match
+        # scores ~0.8 whether or not the plan covers it), so a foreign question
+        # is answered on the coverage its glossary terms reach.
         answered = top_cov >= weights.min_coverage or top_dense >= weights.min_dense
     hits = [Hit(record, quote_for(question, record, stats), score)
             for score, _, _, record in scored[:k]]

@@ -15,9 +15,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-# The keyword index tokenizes folded text; "_" joins the syllables of a
-# word-segmented compound ("ke_hoach") so a compound is one rare token.
-FTS_TOKENIZE = "unicode61 tokenchars '_'"
+# The keyword index holds two forms of each clause: folded ("ke_hoach") for
+# questions typed without marks, and accented ("kế_hoạch") so that a question
+# with marks tells "ký" (sign) from "kỹ" (technical). Diacritics are therefore
+# kept by the tokenizer; "_" joins the syllables of a word-segmented compound
+# so a compound is one rare token.
+FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '_'"
 
 
 def _m001_plans_and_clauses(db: sqlite_utils.Database) -> None:
@@ -31,7 +34,8 @@ def _m001_plans_and_clauses(db: sqlite_utils.Database) -> None:
     db["clauses"].create(
         {"id": int, "plan_id": int, "ord": int, "section": str, "section_title": str,
          "kind": str, "text": str, "words": str, "page": int, "lead": str, "partners": str,
-         "footnotes": str, "content_hash": str, "search_text": str},
+         "footnotes": str, "content_hash": str, "search_text": str, "accented_text": str,
+         "heading_text": str},
         pk="id", foreign_keys=[("plan_id", "plans", "id")],
     )
     db["clauses"].create_index(["plan_id"])
@@ -50,7 +54,8 @@ def _m001_plans_and_clauses(db: sqlite_utils.Database) -> None:
         foreign_keys=[("clause_id", "clauses", "id")],
     )
     db["deadlines"].create_index(["due"])
-    db["clauses"].enable_fts(["search_text"], fts_version="FTS5", tokenize=FTS_TOKENIZE,
+    db["clauses"].enable_fts(["search_text", "accented_text", "heading_text"], fts_version="FTS5",
+                             tokenize=FTS_TOKENIZE,
                              create_triggers=True)
 
 

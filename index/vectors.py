@@ -15,13 +15,46 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-# Exact search up to this many vectors; above it, HNSW. Measured in
-# bench/scale.py (docs/benchmarks.md): exact inner product over 100k×384 takes
-# a few ms per question on 2 cores, which is still small beside encoding the
-# question; at 1M it takes tens of ms and HNSW answers in ~1 ms at recall@10 ≈ 0.95+.
-APPROXIMATE_ABOVE = 200_000
-HNSW_NEIGHBOURS = 32
-HNSW_EF_SEARCH = 128
+# Exact search up to this many vectors; above it, IVF (k-means cells holding the
+# full vectors). Measured by bench/scale.py (docs/benchmarks.md, "Scale (FAISS)"):
+# one exact question is memory-bound and linear in N, ~2 ms at 20k on one core
+# but ~10-20 ms at 100k and >100 ms at 1M, against a budget well under 15 ms beside
+# a 30-50 ms question encode. IVFFlat answers in ~0.3-2 ms from 20k to 1M with
+# recall@10 = 1.00 vs exact on clustered (embedding-like) vectors and builds 1M in
+# a few minutes on 2 cores, where HNSW would need ~8+ min.
+APPROXIMATE_ABOVE = 20_000
+IVF_CELLS_PER_ROOT = 4        # nlist ≈ 4·√N
+IVF_POINTS_PER_CELL = 40      # k-means sample per cell (faiss asks for ≥ 39)
+IVF_KMEANS_ITERATIONS = 10    # faiss's default is 25; cells need not be converged
+IVF_NPROBE = 32               # cells scanned per question, at least ...
+IVF_MIN_SCANNED = 10_000      # ... and enough to scan this many vectors on average
+IVF_SAMPLE_SEED = 0
+
+
+def _ivf_cells(n: int) -> int:
+    """nlist ≈ 4·√N, but never fewer than IVF_POINTS_PER_CELL vectors per cell."""
+    return max(1, min(int(round(IVF_CELLS_PER_ROOT * np.sqrt(n))), n // IVF_POINTS_PER_CELL))
+
+
+def _ivf_probes(n: int, nlist: int) -> int:
+    """IVF_NPROBE cells, more when cells are small (N not far above the threshold)."""
+    return min(nlist, max(IVF_NPROBE, -(-IVF_MIN_SCANNED * nlist // n)))
+
+
+def _ivf(vectors: np.ndarray, dim: int) -> faiss.Index:
+    """A trained, empty IVFFlat over inner product; k-means on a fixed sample."""
+    n = len(vectors)
+    nlist = _ivf_cells(n)
+    base = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    base.cp.niter = IVF_KMEANS_ITERATIONS
+    sample = min(n, IVF_POINTS_PER_CELL * nlist)
+    if sample < n:
+        rows = np.sort(np.random.default_rng(IVF_SAMPLE_SEED).choice(n, sample, replace=False))
+        base.train(vectors[rows])
+    else:
+        base.train(vectors)
+    return base
+
 
 _VERSION_FILE = re.compile(r"^v(\d+)\.faiss$")
 
@@ -30,15 +63,14 @@ def make_index(ids: np.ndarray, vectors: np.ndarray, dim: int) -> faiss.Index:
     """An inner-product index over L2-normalized vectors, ids = clause ids."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dim)
     ids = np.ascontiguousarray(ids, dtype=np.int64)
-    if len(ids) > APPROXIMATE_ABOVE:
-        base = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-        base.hnsw.efConstruction = 80
-        base.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        base = faiss.IndexFlatIP(dim)
+    approximate = len(ids) > APPROXIMATE_ABOVE
+    base = _ivf(vectors, dim) if approximate else faiss.IndexFlatIP(dim)
     index = faiss.IndexIDMap2(base)
     if len(ids):
         index.add_with_ids(vectors, ids)
+    if approximate:   # saved with the index, so a loaded index searches the same way
+        ivf = faiss.extract_index_ivf(index)
+        ivf.nprobe = _ivf_probes(len(ids), ivf.nlist)
     return index
 
 

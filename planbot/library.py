@@ -21,6 +21,7 @@ from index.store import Store, dumps
 from index.vectors import LoadedIndex, VectorFiles, make_index
 from nlp.agencies import canonical_agency, find_agencies
 from nlp.fold import fold
+from nlp.segment import segment
 from planbot.settings import Settings
 
 Progress = Callable[[str, float], None]
@@ -49,10 +50,12 @@ def passage_text(clause) -> str:
     return " ".join([clause.text, *clause.footnotes])
 
 
-def search_text(plan: Plan, clause) -> str:
-    """Folded text for the keyword index: words, compounds, agencies, footnotes.
+def keyword_texts(plan: Plan, clause, title_words: str = "") -> tuple[str, str, str]:
+    """Folded text, accented text and heading for the keyword index (all lower-case).
 
-    The header and signature clauses also carry their plan's metadata in words a
+    Words, word-segmented compounds, footnotes and agencies; the section title
+    goes in a column of its own that weighs more (a paragraph under "1. Mục tiêu"
+    is the plan's goal even if it never says so). The header and signature clauses also carry their plan's metadata in words a
     person would ask with ("ban hành", "người ký"), so "who signed" finds them.
     """
     parts = [clause.text, clause.words, *clause.footnotes, *clause.lead]
@@ -60,7 +63,9 @@ def search_text(plan: Plan, clause) -> str:
         parts += [f"kế hoạch số {plan.number} ban hành ngày {plan.date or ''} {plan.issuer}"]
     if clause.kind == "signature":
         parts += [f"người ký ban hành kế hoạch {plan.number}: {plan.signer}"]
-    return fold(" ".join(p for p in parts if p))
+    accented = " ".join(p for p in parts if p).lower()
+    title = f"{clause.section_title} {title_words}".lower().strip()
+    return fold(accented), accented, f"{fold(title)} {title}" if title else ""
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -189,6 +194,8 @@ class Planbot:
             progress(1.0)
 
     def _replace_plan(self, plan: Plan, texts: list[str], stored: Path, kind: str) -> None:
+        titles = {c.section_title: segment(c.section_title)[1] if c.section_title else ""
+                  for c in plan.clauses}
         with self.store.write() as db:
             self._delete_plan(db, plan.number)
             plan_id = db["plans"].insert({
@@ -203,7 +210,8 @@ class Planbot:
                     "text": clause.text, "words": clause.words, "page": clause.page,
                     "lead": dumps(clause.lead), "partners": dumps(clause.partners),
                     "footnotes": dumps(clause.footnotes), "content_hash": content_hash(text),
-                    "search_text": search_text(plan, clause)}).last_pk
+                    **dict(zip(("search_text", "accented_text", "heading_text"),
+                               keyword_texts(plan, clause, titles[clause.section_title])))}).last_pk
                 db["sentences"].insert_all(
                     {"clause_id": clause_id, "ord": i, "text": s}
                     for i, s in enumerate(clause.sentences))
@@ -327,8 +335,10 @@ class Planbot:
                     index = self.vector_files.load(version) if version else None
                 except (FileNotFoundError, RuntimeError):
                     continue  # a writer switched versions under us: read the pointer again
-                rows = list(self.store.db.query("select text, search_text from clauses"))
-                stats = corpus_stats([r["text"] for r in rows], [r["search_text"] for r in rows])
+                rows = list(self.store.db.query(
+                    "select text, search_text || ' ' || accented_text || ' ' || heading_text as keywords "
+                    "from clauses"))
+                stats = corpus_stats([r["text"] for r in rows], [r["keywords"] for r in rows])
                 self._index, self._stats = index, (version, stats)
                 return index, stats
         raise RuntimeError("the vector index keeps changing; try again")
