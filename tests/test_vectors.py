@@ -26,15 +26,29 @@ def test_exact_index_returns_clause_ids_by_inner_product(tmp_path):
     assert [h[1] for h in hits] == sorted((h[1] for h in hits), reverse=True)
 
 
-def test_approximate_index_above_threshold_keeps_recall(monkeypatch):
+def test_approximate_index_above_threshold_keeps_recall(monkeypatch, tmp_path):
     monkeypatch.setattr(vectors, "APPROXIMATE_ABOVE", 100)
+    monkeypatch.setattr(vectors, "IVF_MIN_SCANNED", 1000)  # scaled down with the corpus
     rng = np.random.default_rng(1)
-    data = _unit(rng, 2000, 32)
-    index = make_index(np.arange(2000), data, 32)
-    assert isinstance(faiss.downcast_index(index.index), faiss.IndexHNSWFlat)
-    queries = data[:50] + 0.05 * _unit(rng, 50, 32)
-    _, found = index.search(queries.astype(np.float32), 1)
-    assert (found[:, 0] == np.arange(50)).mean() >= 0.95
+    dim, n = 32, 4000
+    centres = _unit(rng, 80, dim)          # clustered, like clause embeddings
+    data = centres[rng.integers(0, 80, n)] + 0.1 * rng.standard_normal((n, dim)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    ids = np.arange(5000, 5000 + n)
+    files = VectorFiles(tmp_path)
+    files.write(1, make_index(ids, data, dim))
+    index = files.load(1).index             # nprobe must survive write + load
+    ivf = faiss.extract_index_ivf(index)
+    assert isinstance(faiss.downcast_index(index.index), faiss.IndexIVFFlat)
+    assert 1 < ivf.nprobe < ivf.nlist       # really approximate: not every cell is scanned
+    queries = data[:100] + 0.05 * rng.standard_normal((100, dim)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = faiss.IndexFlatIP(dim)
+    exact.add(data)
+    _, truth = exact.search(queries, 10)
+    _, found = index.search(queries, 10)
+    recall = np.mean([len(set(f) & set(t + 5000)) / 10 for f, t in zip(found, truth)])
+    assert recall >= 0.95
 
 
 def test_empty_index_answers_nothing(tmp_path):

@@ -1,0 +1,176 @@
+"""Browsing without a question: agencies and their tasks, deadlines, plans, subscriptions."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import cards
+from bot.handlers import NOT_ALLOWED, STALE, command_text, edit_html, is_allowed, library, reply_html, run, send_html
+
+logger = logging.getLogger(__name__)
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # no daylight saving, so no tz database needed
+DIGEST_TIME = dt.time(7, 0, tzinfo=VIETNAM)
+DIGEST_DAYS = 7
+MAX_DAYS = 3660
+
+
+def today_in_vietnam() -> dt.date:
+    """The plans' "today": the server may run in another time zone."""
+    return dt.datetime.now(VIETNAM).date()
+
+
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    if is_allowed(update, context):
+        return False
+    if update.callback_query:
+        await update.callback_query.answer(NOT_ALLOWED, show_alert=True)
+    else:
+        await reply_html(update, NOT_ALLOWED)
+    return True
+
+
+async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/coquan [tên cơ quan]: an agency's tasks, or the agencies as buttons."""
+    if await _refuse(update, context):
+        return
+    name = command_text(update.effective_message)
+    lib = library(context)
+    if not name:
+        agencies = await run(lib.agencies)
+        if not agencies:
+            await reply_html(update, "Chưa có cơ quan nào: chưa nạp kế hoạch nào.")
+            return
+        markup, _ = cards.agencies_keyboard(agencies, 0)
+        await reply_html(update, f"🏛 Chọn cơ quan ({len(agencies)}):", markup)
+        return
+    canonical, lead, partners = await run(lib.agency_tasks, name)
+    if canonical is None:
+        await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(name)}”. Gõ /coquan để xem danh sách.")
+        return
+    html, shown, pages = cards.agency_tasks_page(canonical, lead, partners, 0)
+    await reply_html(update, html, cards.agency_tasks_keyboard(canonical, shown, 0, pages))
+
+
+async def agency_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A page of an agency's tasks (button from /coquan)."""
+    query = update.callback_query
+    if await _refuse(update, context):
+        return
+    match = cards.CB_AGENCY.match(query.data)
+    lib = library(context)
+    names = [name for name, _ in await run(lib.agencies) if cards.agency_key(name) == match.group(1)]
+    if not names:
+        await query.answer(STALE)
+        return
+    canonical, lead, partners = await run(lib.agency_tasks, names[0])
+    if canonical is None:
+        await query.answer(STALE)
+        return
+    page = int(match.group(2))
+    html, shown, pages = cards.agency_tasks_page(canonical, lead, partners, page)
+    await query.answer()
+    await edit_html(query, html, cards.agency_tasks_keyboard(canonical, shown, min(page, pages - 1), pages))
+
+
+async def agency_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A page of the agency buttons."""
+    query = update.callback_query
+    if await _refuse(update, context):
+        return
+    agencies = await run(library(context).agencies)
+    if not agencies:
+        await query.answer(STALE)
+        return
+    markup, _ = cards.agencies_keyboard(agencies, int(cards.CB_AGENCIES.match(query.data).group(1)))
+    await query.answer()
+    await edit_html(query, f"🏛 Chọn cơ quan ({len(agencies)}):", markup)
+
+
+async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/hanchot [N] [cơ quan]: deadlines in the next N days (default 30) and overdue ones."""
+    if await _refuse(update, context):
+        return
+    words = command_text(update.effective_message).split()
+    days = 30
+    if words and words[0].isdigit():
+        days = max(1, min(int(words[0]), MAX_DAYS))
+        words = words[1:]
+    lib = library(context)
+    agency = None
+    if words:
+        agency = (await run(lib.agency_tasks, " ".join(words)))[0]
+        if agency is None:
+            await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(' '.join(words))}”. Gõ /coquan để xem danh sách.")
+            return
+    overdue, upcoming = await run(lib.deadlines, days, agency, today_in_vietnam())
+    await reply_html(update, cards.deadlines_text(overdue, upcoming, days, agency))
+
+
+async def plans_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kehoach: the plans loaded, with number, date and title."""
+    if await _refuse(update, context):
+        return
+    await reply_html(update, cards.plans_text(await run(library(context).plans)))
+
+
+async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/theodoi <cơ quan>: a daily reminder of that agency's deadlines in this chat."""
+    if await _refuse(update, context):
+        return
+    name = command_text(update.effective_message)
+    chat_id = update.effective_chat.id
+    lib = library(context)
+    if not name:
+        mine = [agency for chat, agency in await run(lib.subscriptions) if chat == chat_id]
+        current = "\n".join(f"• {cards.esc(a)}" for a in mine) or "• (chưa theo dõi cơ quan nào)"
+        await reply_html(update, f"Cách dùng: <code>/theodoi Sở Xây dựng</code>\n\nĐang theo dõi:\n{current}")
+        return
+    canonical = await run(lib.subscribe, chat_id, name)
+    if canonical is None:
+        await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(name)}”. Gõ /coquan để xem danh sách.")
+        return
+    await reply_html(
+        update,
+        f"🔔 Đã theo dõi <b>{cards.esc(canonical)}</b>. Mỗi sáng lúc 7:00 tôi sẽ báo các nhiệm vụ của cơ quan này "
+        f"đến hạn trong {DIGEST_DAYS} ngày tới. Hủy bằng /huytheodoi.",
+    )
+
+
+async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/huytheodoi [cơ quan]: stop one reminder, or all of this chat's."""
+    if await _refuse(update, context):
+        return
+    name = command_text(update.effective_message) or None
+    removed = await run(library(context).unsubscribe, update.effective_chat.id, name)
+    if not removed:
+        await reply_html(update, "Cuộc trò chuyện này chưa theo dõi cơ quan nào" + (f" tên “{cards.esc(name)}”." if name else "."))
+        return
+    await reply_html(update, f"🔕 Đã hủy theo dõi {removed} cơ quan.")
+
+
+async def send_deadline_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Daily job: send each subscribed chat its agencies' deadlines due within 7 days."""
+    # job.data may carry {"today": date}: a test, or a catch-up run, picks the day
+    data = context.job.data if context.job is not None and isinstance(context.job.data, dict) else {}
+    today = data.get("today") or today_in_vietnam()
+    lib = context.bot_data["library"]
+    dropped: set[int] = set()
+    for chat_id, agency in await run(lib.subscriptions):
+        if chat_id in dropped:
+            continue
+        _, upcoming = await run(lib.deadlines, DIGEST_DAYS, agency, today)
+        if not upcoming:
+            continue
+        try:
+            await send_html(context.bot, chat_id, cards.digest_text(agency, upcoming))
+        except Forbidden:  # blocked or removed from the group: stop writing there
+            logger.info("chat %s no longer reachable; dropping its subscriptions", chat_id)
+            dropped.add(chat_id)
+            await run(lib.unsubscribe, chat_id)
+        except TelegramError:
+            logger.warning("could not send the deadline digest to chat %s", chat_id, exc_info=True)

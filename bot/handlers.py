@@ -1,0 +1,333 @@
+"""Questions and the buttons under answers; shared helpers for the other handler modules.
+
+Handlers are thin: they check who is asking, call the library in a worker thread
+(it embeds and searches synchronously) and turn the result into a card.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, ReplyParameters, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import cards
+
+if TYPE_CHECKING:
+    from index.search import Answer
+    from planbot.library import Planbot
+    from planbot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+HELP = """👋 Xin chào! Tôi là <b>Planbot</b>, trợ lý tra cứu các kế hoạch (kế hoạch của UBND).
+Bạn hỏi bằng tiếng Việt, có dấu hay không dấu đều được; tôi trích đúng điều khoản trả lời, kèm cơ quan chủ trì, cơ quan phối hợp, thời hạn và nguồn (số kế hoạch, mục).
+
+Ví dụ: <i>Sở Xây dựng phải làm gì, hạn khi nào?</i>
+
+/coquan &lt;tên cơ quan&gt; — mọi nhiệm vụ của một cơ quan
+/hanchot [số ngày] — hạn chót sắp tới và đã quá hạn
+/kehoach — các kế hoạch đã nạp
+/theodoi &lt;tên cơ quan&gt; — nhắc hạn chót mỗi sáng; /huytheodoi để hủy
+Trong nhóm: nhắc tên tôi (@{username}), trả lời tin nhắn của tôi, hoặc dùng /hoi &lt;câu hỏi&gt;."""
+
+ADMIN_HELP = """
+
+<b>Quản trị viên</b>
+Gửi tệp PDF, DOCX hoặc TXT (tối đa {max_mb} MB) để nạp kế hoạch mới.
+/xoa &lt;số hiệu&gt; — xóa một kế hoạch · /reindex — lập chỉ mục lại · /thongke — thống kê câu hỏi"""
+
+NOT_ALLOWED = "🔒 Xin lỗi, bạn chưa được cấp quyền sử dụng bot này. Vui lòng liên hệ quản trị viên."
+STALE = "Nút này đã cũ hoặc không hợp lệ. Bạn hãy hỏi lại nhé."
+SOMETHING_WRONG = "⚠️ Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu. Bạn vui lòng thử lại sau."
+
+
+# --- shared helpers -----------------------------------------------------------------
+
+
+def library(context: ContextTypes.DEFAULT_TYPE) -> "Planbot":
+    return context.bot_data["library"]
+
+
+def settings(context: ContextTypes.DEFAULT_TYPE) -> "Settings":
+    return context.bot_data["settings"]
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in settings(context).admin_ids
+
+
+def is_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    allowed = settings(context).allowed_users
+    user = update.effective_user
+    return not allowed or (user is not None and (user.id in allowed or is_admin(update, context)))
+
+
+async def run(fn, *args, **kwargs) -> Any:
+    """Call the (blocking, thread-safe) library off the event loop so other chats keep going."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+async def send_html(bot, chat_id: int, html: str, reply_markup: InlineKeyboardMarkup | None = None, reply_to: int | None = None) -> Message:
+    """Send `html` as one or more messages under Telegram's limit; buttons go on the last."""
+    parts = cards.split_html(html)
+    sent = None
+    for i, part in enumerate(parts):
+        sent = await bot.send_message(
+            chat_id,
+            part,
+            reply_markup=reply_markup if i == len(parts) - 1 else None,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and i == 0 else None,
+        )
+    if sent is None:
+        raise ValueError("nothing to send: the message is empty")
+    return sent
+
+
+async def reply_html(update: Update, html: str, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Answer the message of `update`, quoting it in groups so the asker sees it is theirs."""
+    message = update.effective_message
+    quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
+    return await send_html(message.get_bot(), message.chat_id, html, reply_markup, reply_to=quote)
+
+
+async def edit_html(query, html: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the message under a button; pressing the button showing the current page is a no-op."""
+    html = cards.fit_html(html)
+    shown = query.message
+    if shown is not None and getattr(shown, "text", None) == cards.plain_text(html) and shown.reply_markup == reply_markup:
+        return  # Telegram would refuse the edit as "message is not modified"
+    try:
+        await query.edit_message_text(html, reply_markup=reply_markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+def command_text(message: Message) -> str:
+    """What follows the command, newlines kept (context.args would flatten them)."""
+    parts = (message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+@dataclass
+class Asked:
+    """A question answered in a chat: what its buttons need when pressed later."""
+
+    user_id: int
+    chat_id: int
+    question: str
+    answer: "Answer"
+    lang: str
+    cut_to: int | None
+    index: int = 0
+    vote: int = 0
+
+
+class AnswerCache:
+    """The latest answers by question id, so "Kết quả khác" does not search again.
+
+    Bounded: an old answer's buttons then say "hỏi lại", as they do after a restart.
+    """
+
+    def __init__(self, size: int = 2000):
+        self.size = size
+        self._items: OrderedDict[int, Asked] = OrderedDict()
+
+    def put(self, question_id: int, asked: Asked) -> None:
+        self._items[question_id] = asked
+        self._items.move_to_end(question_id)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def get(self, question_id: int) -> Asked | None:
+        return self._items.get(question_id)
+
+
+# --- commands -----------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet and show how to ask."""
+    await help_command(update, context)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List what the bot can do, with an example question."""
+    text = HELP.format(username=cards.esc(context.bot.username))
+    if is_admin(update, context):
+        text += ADMIN_HELP.format(max_mb=settings(context).max_upload_bytes // (1024 * 1024))
+    await reply_html(update, text)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point to /help for a command the bot does not have."""
+    await reply_html(update, "Tôi không biết lệnh này. Gõ /help để xem các lệnh, hoặc cứ đặt câu hỏi.")
+
+
+# --- questions ----------------------------------------------------------------------
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer any text in a private chat."""
+    await answer_question(update, context, update.effective_message.text or "")
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/hoi <câu hỏi>: ask explicitly, the usual way in a group."""
+    text = command_text(update.effective_message)
+    if not text:
+        await reply_html(update, "Cách hỏi: <code>/hoi Sở Xây dựng phải làm gì, hạn khi nào?</code>")
+        return
+    await answer_question(update, context, text)
+
+
+async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a group, answer only when the bot is mentioned or replied to; otherwise stay silent."""
+    message = update.effective_message
+    mention = f"@{context.bot.username}".lower()
+    mentions = [
+        text for entity, text in message.parse_entities([MessageEntity.MENTION]).items() if text.lower() == mention
+    ]
+    replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None and message.reply_to_message.from_user.id == context.bot.id
+    if not mentions and not replied:
+        return
+    text = message.text or ""
+    for handle in set(mentions):
+        text = text.replace(handle, " ")
+    await answer_question(update, context, " ".join(text.split()))
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Check access and rate, ask the library, log the question, send the card."""
+    user, chat = update.effective_user, update.effective_chat
+    if not is_allowed(update, context):
+        await reply_html(update, NOT_ALLOWED)
+        return
+    text = text.strip()
+    if not text:
+        await reply_html(update, "Bạn muốn hỏi gì? Ví dụ: <i>Sở Xây dựng phải làm gì, hạn khi nào?</i>")
+        return
+    wait = context.bot_data["limiter"].check(user.id)
+    if wait:
+        await reply_html(update, f"⏳ Bạn hỏi hơi nhanh. Vui lòng đợi khoảng {wait} giây rồi hỏi tiếp nhé.")
+        return
+    limit = settings(context).max_question_chars
+    cut_to = limit if len(text) > limit else None
+    text = text[:limit]
+    with contextlib.suppress(TelegramError):  # the typing indicator is cosmetic
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    lib = library(context)
+    answer = await run(lib.ask, text)
+    question_id = await run(lib.log_question, user.id, chat.id, text, answer)
+    lang = "en" if cards.looks_english(text) else "vi"
+    context.bot_data["answers"].put(question_id, Asked(user.id, chat.id, text, answer, lang, cut_to))
+    if answer.answered and answer.hits:
+        html = cards.answer_card(text, answer, 0, lang, cut_to)
+        markup = cards.answer_keyboard(question_id, answer, 0, lang)
+    else:
+        html = cards.declined_text(text, answer, lang, cut_to)
+        markup = cards.suggestions_keyboard(answer.hits)
+    await reply_html(update, html, markup)
+
+
+# --- buttons under answers ------------------------------------------------------------
+
+
+async def _asked(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int) -> Asked | None:
+    """The cached answer a button refers to, if it exists and belongs to this chat."""
+    asked = context.bot_data["answers"].get(question_id)
+    if asked is None or asked.chat_id != update.effective_chat.id:
+        await update.callback_query.answer(STALE)
+        return None
+    return asked
+
+
+async def show_clause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "Toàn văn" button: send the whole clause with its footnotes."""
+    query = update.callback_query
+    if not is_allowed(update, context):
+        await query.answer(NOT_ALLOWED, show_alert=True)
+        return
+    clause_id = int(cards.CB_FULL.match(query.data).group(1))
+    clause = await run(library(context).clause, clause_id)
+    if clause is None:
+        await query.answer("Điều khoản này không còn (kế hoạch có thể đã bị gỡ).")
+        return
+    await query.answer()
+    reply_to = query.message.message_id if query.message else None
+    await send_html(context.bot, update.effective_chat.id, cards.full_clause(clause), reply_to=reply_to)
+
+
+async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "Kết quả khác" button: page through the other hits in place."""
+    query = update.callback_query
+    if not is_allowed(update, context):
+        await query.answer(NOT_ALLOWED, show_alert=True)
+        return
+    match = cards.CB_MORE.match(query.data)
+    asked = await _asked(update, context, int(match.group(1)))
+    if asked is None:
+        return
+    index = int(match.group(2))
+    if not asked.answer.answered or index >= len(asked.answer.hits):
+        await query.answer(STALE)
+        return
+    await query.answer()
+    asked.index = index
+    question_id = int(match.group(1))
+    html = cards.answer_card(asked.question, asked.answer, index, asked.lang, asked.cut_to)
+    await edit_html(query, html, cards.answer_keyboard(question_id, asked.answer, index, asked.lang))
+
+
+async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The 👍 / 👎 buttons: store the vote with the question."""
+    query = update.callback_query
+    if not is_allowed(update, context):
+        await query.answer(NOT_ALLOWED, show_alert=True)
+        return
+    match = cards.CB_FEEDBACK.match(query.data)
+    question_id = int(match.group(1))
+    asked = await _asked(update, context, question_id)
+    if asked is None:
+        return
+    value = 1 if match.group(2) == "u" else -1
+    await run(library(context).record_feedback, question_id, update.effective_user.id, value)
+    await query.answer("Cảm ơn bạn đã góp ý!")
+    # only the asker's vote changes the buttons everyone in the chat sees
+    if update.effective_user.id == asked.user_id and asked.vote != value and asked.answer.answered and asked.answer.hits:
+        asked.vote = value
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(cards.feedback_done_keyboard(question_id, asked.answer, asked.index, value, asked.lang))
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button data no handler recognises: forged or from an older bot; change nothing."""
+    await update.callback_query.answer(STALE)
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with where it happened (never the token) and tell the user."""
+    update_id = getattr(update, "update_id", None)
+    chat = update.effective_chat if isinstance(update, Update) else None
+    logger.error("error while handling update %s in chat %s", update_id, chat.id if chat else None, exc_info=context.error)
+    if not isinstance(update, Update) or chat is None:
+        return
+    try:
+        if update.callback_query:
+            with contextlib.suppress(BadRequest):  # already answered before the failure
+                await update.callback_query.answer(SOMETHING_WRONG, show_alert=True)
+                return
+        await context.bot.send_message(chat.id, SOMETHING_WRONG)
+    except TelegramError:  # the chat may be gone, or Telegram unreachable
+        logger.warning("could not tell chat %s about the error", chat.id)
