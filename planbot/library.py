@@ -86,8 +86,10 @@ class Planbot:
         self._index: LoadedIndex | None = None
         self._stats: tuple[int, CorpusStats] | None = None
         self._state_lock = threading.Lock()
-        with self.store.write():
+        with self.store.write():  # under the write lock: no build is under way
             self.vector_files.clean(keep=self._current_version())
+            for leftover in settings.documents_dir.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
 
     @classmethod
     def open(cls, settings: Settings, embedder=None) -> "Planbot":
@@ -141,8 +143,7 @@ class Planbot:
         texts = [passage_text(c) for c in plan.clauses]
         self._embed_missing(texts, lambda f: progress("embed", 0.2 + 0.7 * f))
         progress("index", 0.9)
-        stored = self._store_document(path, document.sha256, document.kind)
-        self._replace_plan(plan, texts, stored, document.kind)
+        self._replace_plan(plan, texts, path, document.kind)
         progress("done", 1.0)
         return self._report(plan.number, time.perf_counter() - started, True, name)
 
@@ -193,10 +194,13 @@ class Planbot:
         if not todo:
             progress(1.0)
 
-    def _replace_plan(self, plan: Plan, texts: list[str], stored: Path, kind: str) -> None:
+    def _replace_plan(self, plan: Plan, texts: list[str], source: Path, kind: str) -> None:
         titles = {c.section_title: segment(c.section_title)[1] if c.section_title else ""
                   for c in plan.clauses}
         with self.store.write() as db:
+            # Copied under the write lock, so a starting process's cleanup of
+            # half-copied files never races this copy.
+            stored = self._store_document(source, plan.sha256, kind)
             self._delete_plan(db, plan.number)
             plan_id = db["plans"].insert({
                 "number": plan.number, "title": plan.title, "issuer": plan.issuer,
