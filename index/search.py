@@ -6,6 +6,7 @@ corpus's own vocabulary, because the model reads accented Vietnamese far better.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -105,24 +106,41 @@ class Question:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class ClauseFeatures:
+    """What ranking needs of a clause beyond its scores, kept in memory per version."""
+
+    tokens: frozenset[str]  # folded and accented keyword tokens
+    lead: frozenset[str]  # folded agency names
+    partners: frozenset[str]
+    has_deadline: bool
+
+
 @dataclass
 class CorpusStats:
-    """Per-version statistics for restoration and coverage."""
+    """Per-version statistics for restoration, coverage and the agency/time signals."""
 
     vocabulary: Vocabulary
     document_frequency: Counter
     clauses: int
+    features: dict[int, ClauseFeatures]
 
     def idf(self, term: str) -> float:
         return math.log((self.clauses + 1) / (self.document_frequency.get(term, 0) + 0.5))
 
 
-def corpus_stats(texts: list[str], search_texts: list[str]) -> CorpusStats:
-    """Vocabulary from the accented clause texts; frequencies from the folded search texts."""
+def corpus_stats(rows: list[dict]) -> CorpusStats:
+    """From rows of (id, text, keywords, lead, partners, has_deadline) of every clause."""
     df: Counter = Counter()
-    for text in search_texts:
-        df.update(set(_TOKEN.findall(text)))
-    return CorpusStats(Vocabulary.from_texts(texts), df, len(texts))
+    features = {}
+    for row in rows:
+        tokens = frozenset(_TOKEN.findall(row["keywords"]))
+        df.update(tokens)
+        features[row["id"]] = ClauseFeatures(
+            tokens, frozenset(fold(a) for a in json.loads(row["lead"] or "[]")),
+            frozenset(fold(a) for a in json.loads(row["partners"] or "[]")),
+            bool(row["has_deadline"]))
+    return CorpusStats(Vocabulary.from_texts(r["text"] for r in rows), df, len(rows), features)
 
 
 def normalize_question(raw: str, stats: CorpusStats) -> Question:
@@ -247,29 +265,32 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
     candidates = set(lexical) | set(dense_scores)
     if not candidates:
         return Answer(question.text, False, [], question.note)
-    marks = ",".join("?" * len(candidates))
-    records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", sorted(candidates))}
-    search_texts = {row["id"]: row["keywords"] for row in db.query(
-        f"select id, search_text || ' ' || accented_text || ' ' || heading_text as keywords from clauses "
-        f"where id in ({marks})", sorted(candidates))}
     lexical_n = {i: s / max(lexical.values()) for i, s in lexical.items()} if lexical else {}
     dense_n = _minmax(dense_scores)
     asked = {fold(a) for a in question.agencies}
     scored = []
-    for clause_id, record in records.items():
-        cov = coverage(question, set(_TOKEN.findall(search_texts.get(clause_id) or "")), stats)
+    for clause_id in candidates:
+        features = stats.features.get(clause_id)
+        if features is None:  # removed since this version's statistics were taken
+            continue
+        cov = coverage(question, features.tokens, stats)
         score = (weights.lexical * lexical_n.get(clause_id, 0.0)
                  + weights.dense * dense_n.get(clause_id, 0.0)
                  + weights.coverage * cov)
-        if asked & {fold(a) for a in record.lead}:
+        if asked & features.lead:
             score += weights.agency_lead
-        elif asked & {fold(a) for a in record.partners}:
+        elif asked & features.partners:
             score += weights.agency_partner
-        if question.asks_time and record.deadline:
+        if question.asks_time and features.has_deadline:
             score += weights.deadline
-        scored.append((score, cov, dense_scores.get(clause_id, 0.0), record))
-    scored.sort(key=lambda item: (-item[0], item[3].id))
+        scored.append((score, cov, dense_scores.get(clause_id, 0.0), clause_id))
+    if not scored:
+        return Answer(question.text, False, [], question.note)
+    scored.sort(key=lambda item: (-item[0], item[3]))
     top_score, top_cov, top_dense, _ = scored[0]
+    top = [clause_id for *_, clause_id in scored[:k]]
+    marks = ",".join("?" * len(top))
+    records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", top)}
     if signals == "dense":
         answered = top_dense >= weights.min_dense
     else:
@@ -277,8 +298,8 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
         # scores ~0.8 whether or not the plan covers it), so a foreign question
         # is answered on the coverage its glossary terms reach.
         answered = top_cov >= weights.min_coverage or top_dense >= weights.min_dense
-    hits = [Hit(record, quote_for(question, record, stats), score)
-            for score, _, _, record in scored[:k]]
+    hits = [Hit(records[i], quote_for(question, records[i], stats), score)
+            for score, _, _, i in scored[:k] if i in records]
     return Answer(question.text, answered, hits, question.note)
 
 

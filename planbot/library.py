@@ -136,6 +136,8 @@ class Planbot:
             return self._report(same[0]["number"], time.perf_counter() - started, False, name)
         progress("parse", 0.1)
         plan = build_plan(document)
+        if plan.number == path.stem:  # no number in the text: name it after the file as sent,
+            plan.number = Path(name).stem  # not the bot's temporary or the stored copy's name
         if not plan.clauses:
             raise DocumentError(name, "no text to index was found in it")
         plan.source_name = name
@@ -340,9 +342,11 @@ class Planbot:
                 except (FileNotFoundError, RuntimeError):
                     continue  # a writer switched versions under us: read the pointer again
                 rows = list(self.store.db.query(
-                    "select text, search_text || ' ' || accented_text || ' ' || heading_text as keywords "
-                    "from clauses"))
-                stats = corpus_stats([r["text"] for r in rows], [r["keywords"] for r in rows])
+                    "select c.id, c.text, c.lead, c.partners, "
+                    "c.search_text || ' ' || c.accented_text || ' ' || c.heading_text as keywords, "
+                    "exists(select 1 from deadlines d where d.clause_id = c.id) as has_deadline "
+                    "from clauses c"))
+                stats = corpus_stats(rows)
                 self._index, self._stats = index, (version, stats)
                 return index, stats
         raise RuntimeError("the vector index keeps changing; try again")
