@@ -314,6 +314,8 @@ def decision(rows: list[dict]) -> str:
     exact_ms = ", ".join(
         f"{1000 * np.median([np.median(r['exact']['t_one']) for r in rows if r['n'] == n]):.1f} ms "
         f"at {n:,}" for n in sizes)
+    ivf = [1000 * np.median(r["approx"]["t_one"]) for r in rows]
+    ivf_ms = f"{min(ivf):.1f}–{max(ivf):.1f} ms"
     return (
         f"**Chosen** (`index/vectors.py`): exact `IndexFlatIP` up to `APPROXIMATE_ABOVE = {at:,}` "
         f"vectors; above it `IndexIVFFlat`, nlist ≈ {vectors.IVF_CELLS_PER_ROOT}·√N (k-means, "
@@ -327,13 +329,13 @@ def decision(rows: list[dict]) -> str:
         f"one thread took {exact_ms} (median; per size, median over the corpora). The budget "
         "for vector search is well under ~15 ms "
         "beside a 30–50 ms question encode, so exact search stops where it costs a few ms. "
-        "Above that, IVF answers in about a millisecond with recall@10 ≥ 0.95 on the clustered "
-        "corpus; it builds at 1M in minutes (k-means on a sample plus one assignment pass), "
+        f"Above that, IVF answers in {ivf_ms} on one thread (median) with recall@10 ≥ 0.95 on "
+        "the clustered corpus; it builds at 1M in minutes (k-means on a sample plus one assignment pass), "
         "where HNSW (M = 32) would take ~8+ minutes on these 2 cores (an earlier probe built "
         "it over 100k in 46 s). nprobe is raised near the threshold because cells there hold "
         "only ~40 vectors and a question's neighbours span many of them: in the sweep a fixed "
         "nprobe of 32 loses recall at the smallest size and not at the larger ones; scanning "
-        "≥ 10k vectors keeps the cost near 1 ms. On the uniform corpus no approximate index is "
+        "≥ 10k vectors keeps the cost at a couple of ms. On the uniform corpus no approximate index is "
         "both fast and exact — its recall is reported as the worst case, not as the target; "
         "real clause embeddings are clustered (see the neighbour cosines below).\n\n"
         f"**Threads**: with faiss's default {faiss.omp_get_max_threads()} OpenMP threads one "

@@ -401,6 +401,11 @@ class SentenceTransformerEmbedder:
         dim = get_dim() if get_dim else None
         self.dim = int(dim) if dim else int(self.embed_batch(["dim"], "query").shape[1])
 
+    @property
+    def model(self):
+        """The underlying SentenceTransformer (benchmarks compare against its bare encode)."""
+        return self._model
+
     def embed_batch(self, texts: list[str], kind: str) -> np.ndarray:
         """Float32 L2-normalized embeddings, one row per text; kind is "query" or "document"."""
         if kind not in ("query", "document"):
