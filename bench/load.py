@@ -148,14 +148,31 @@ def plan_docx(topics: int = len(TOPICS), variant: str = "") -> bytes:
 
 
 class TimedPlanbot(Planbot):
-    """The real library, recording when ingests run and how many asks run at once."""
+    """The real library, recording when ingests run, how many asks run at once, and how
+    long each write transaction waited for the write lock and held it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.ingests: list[tuple[float, float]] = []  # (start, end), time.monotonic()
         self.asks_in_flight = 0
         self.max_asks_in_flight = 0
+        self.writes: list[tuple[float, float]] = []  # (seconds waiting for the lock, seconds held incl. commit)
         self._count_lock = threading.Lock()
+        store_write = self.store.write
+
+        @contextlib.contextmanager
+        def timed_write():
+            asked = time.monotonic()
+            got = None
+            try:
+                with store_write() as db:
+                    got = time.monotonic()
+                    yield db
+            finally:
+                if got is not None:
+                    self.writes.append((got - asked, time.monotonic() - got))
+
+        self.store.write = timed_write
 
     def ingest(self, *args, **kwargs):
         started = time.monotonic()
@@ -273,6 +290,7 @@ class Phase:
     error_logs: list[str] = field(default_factory=list)
     updates_in_order: bool = True
     max_asks_in_flight: int = 0
+    writes: list[tuple[float, float]] = field(default_factory=list)
     concurrent_updates: int = 0
     max_chat_requests_per_s: int = 0
     new_plan_answers: list[tuple[str, bool]] = field(default_factory=list)
@@ -398,6 +416,7 @@ async def run_phase(name: str, base: Planbot, data_dir: Path, *, users: int = 0,
     for question in questions[:3] or ["Sở Xây dựng có nhiệm vụ gì?"]:
         await asyncio.to_thread(library.ask, question)
     library.max_asks_in_flight = 0
+    library.writes.clear()
     user_ids = [FIRST_USER_ID + i for i in range(users)]
     errors = ErrorLog()
     logging.getLogger().addHandler(errors)
@@ -439,6 +458,7 @@ async def run_phase(name: str, base: Planbot, data_dir: Path, *, users: int = 0,
         logging.getLogger().removeHandler(errors)
     phase.error_logs = errors.records
     phase.max_asks_in_flight = library.max_asks_in_flight
+    phase.writes = list(library.writes)
     if library.ingests:
         phase.ingest = library.ingests[-1]
     return phase
@@ -609,6 +629,13 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         f"{min(32, (os.cpu_count() or 1) + 4)} threads here) under the {a1.concurrent_updates} update slots; "
         "most chat-bound Bot API requests (what `AIORateLimiter` meters, 30/s on average) in any 1-s window: "
         + " / ".join(str(p.max_chat_requests_per_s) for p in (a1, b, a2)) + ".",
+        "",
+        "SQLite (WAL; one writer at a time through `Store.write`, BEGIN IMMEDIATE): write transactions, their longest "
+        "hold of the write lock (commit included) and longest wait for it, ms (A1 / B / A2): "
+        + " / ".join(f"{len(p.writes)}, {_ms(max((h for _, h in p.writes), default=0) * 1000)}, "
+                     f"{_ms(max((w for w, _ in p.writes), default=0) * 1000)}" for p in (a1, b, a2))
+        + f"; the ingest alone: {len(alone[0].writes)} transactions, longest held "
+        f"{_ms(max((h for _, h in alone[0].writes), default=0) * 1000)} ms.",
         "",
         f"Timeline (by when the answer arrived, {args.step:g}-s windows):",
         "",

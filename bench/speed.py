@@ -116,7 +116,7 @@ def main() -> None:
 | ingest ÷ bare `encode` of the same {len(passages)} passages | **{ingest_s / encode_passages_s:.2f}×** | load + parse + segment + extract + embed + index, empty cache |
 | cold start ÷ (import + model load) | **{cold_s / load_s:.2f}×** | `planbot ask` process to first answer vs a process that only loads the model |
 
-Peak RSS (ru_maxrss of child processes, MiB, cumulative max): model load only {load_rss:.0f}; `planbot ask` cold {cold_rss:.0f}; `planbot ingest` of the bundled plan {ingest_rss:.0f}. Ingest process wall time ÷ cold ask: {ingest_proc_s / cold_s:.2f}×.
+Peak RSS of each process (its own ru_maxrss, MiB; loading the model is the peak in all three): model load only {load_rss:.0f}; `planbot ask` cold {cold_rss:.0f}; `planbot ingest` of the bundled plan {ingest_rss:.0f}. Ingest process wall time ÷ cold ask: {ingest_proc_s / cold_s:.2f}×.
 """
     print(body)
     if args.write:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from corpus.model import DocumentError, Plan
@@ -77,6 +78,9 @@ class Planbot:
 
     def __init__(self, settings: Settings, embedder=None, weights: Weights | None = None):
         self.settings = settings
+        # One question is one small search: a second OpenMP thread only waits for
+        # a core (bench/scale.py measured 4-7x slower searches with 2 on 2 cores).
+        faiss.omp_set_num_threads(1)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(settings.db_path)
         self.vector_files = VectorFiles(settings.vectors_dir)
@@ -353,14 +357,22 @@ class Planbot:
 
     def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
         """Answer a question: ranked clauses with quotes, or a decline with suggestions."""
-        index, stats = self._corpus()
-        normalized = normalize_question(question, stats)
-        if not normalized.text:
-            return Answer("", False, [], "empty question")
-        dense = [] if signals == "lexical" else dense_candidates(
-            index, self.embedder, normalized, 100)
-        with self.store.read() as db:
-            return rank(db, normalized, dense, stats, self.weights, k, signals)
+        for _ in range(3):
+            # The pointer, its index and statistics, and the ranked rows are read in one
+            # snapshot. Read apart, an ingest committing in between gave answers that mixed
+            # the old vectors with the new clauses (tests/test_crash_safety.py's reader).
+            with self.store.read() as db:
+                try:
+                    index, stats = self._corpus()
+                except RuntimeError:  # this snapshot's file was already cleaned: take a newer one
+                    continue
+                normalized = normalize_question(question, stats)
+                if not normalized.text:
+                    return Answer("", False, [], "empty question")
+                dense = [] if signals == "lexical" else dense_candidates(
+                    index, self.embedder, normalized, 100)
+                return rank(db, normalized, dense, stats, self.weights, k, signals)
+        raise RuntimeError("the vector index keeps changing; try again")
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.ask(query, k).hits
