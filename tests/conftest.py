@@ -50,3 +50,16 @@ def fake_library(tmp_path):
     lib = Planbot.open(make_settings(tmp_path / "data"), embedder=HashingEmbedder())
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def api():
+    """A fake Telegram Bot API server on 127.0.0.1, for one test."""
+    from tests.fake_bot_api import serve
+    yield from serve()
+
+
+@pytest.fixture(scope="session")
+def planbot(library):
+    """The bot tests' name for the real library with the bundled plan."""
+    return library

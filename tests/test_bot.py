@@ -27,22 +27,12 @@ from tests.fake_bot_api import (
     async_test,
     buttons,
     parse_html,
-    serve,
     start_bot,
 )
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def api():
-    yield from serve()
-
-
-@pytest.fixture(scope="session")
-def planbot(library):
-    """The real library with the bundled plan (conftest's session fixture)."""
-    return library
 
 
 # --- the fake itself: it must refuse what Telegram refuses --------------------------------

@@ -16,7 +16,6 @@ from tests.fake_bot_api import (
     ask,
     async_test,
     buttons,
-    serve,
     start_bot,
 )
 
@@ -55,14 +54,6 @@ def plan_45_docx() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def api():
-    yield from serve()
-
-
-@pytest.fixture(scope="session")
-def planbot(library):
-    return library
 
 
 def _edits_of(api, message_id: int) -> list:

@@ -16,19 +16,10 @@ from tests.fake_bot_api import (
     ask,
     async_test,
     buttons,
-    serve,
     start_bot,
 )
 
 
-@pytest.fixture
-def api():
-    yield from serve()
-
-
-@pytest.fixture(scope="session")
-def planbot(library):
-    return library
 
 
 @async_test
