@@ -38,6 +38,8 @@ MARKERS = (
     (re.compile(r"\+\s*(?=\S)"), "plus"),  # e.g. "+ Rà soát …"
 )
 HEADING_MARKERS = ("roman", "number", "letter")
+# Words in a marked line short enough that its line break must be the heading's end.
+_SHORT_HEADING = 8
 # A line ending with one of these words is mid-phrase, so a numeral opening the next
 # line belongs to it ("trong quý" / "I. …") rather than starting an item.
 _TAKES_NUMERAL = re.compile(
@@ -88,6 +90,11 @@ def _paragraph(text: str, page: int | None) -> Paragraph:
     return Paragraph(body, marker, label, page)
 
 
+def item_marker(text: str) -> str | None:
+    """The kind of item marker `text` opens with ("roman", "number", "letter", "dash", "plus"), or None."""
+    return _marker(text)[0]
+
+
 def _marker(text: str) -> tuple[str | None, str, str]:
     for pattern, kind in MARKERS:
         match = pattern.match(text)
@@ -110,6 +117,9 @@ def _continues(current: Paragraph, text: str, blank_seen: bool, kind: str) -> bo
         return True
     if kind == "docx" or ended:
         return False
+    if current.marker in HEADING_MARKERS and len(current.text.split()) <= _SHORT_HEADING \
+            and _starts_upper(text):
+        return False  # "I. Mục tiêu" / "Nâng cao …": too short to be a wrapped line (PDF, no gap)
     return not (blank_seen and _heading_like(current))
 
 
@@ -120,6 +130,11 @@ def _heading_like(paragraph: Paragraph) -> bool:
     if letters and all(ch.isupper() for ch in letters):
         return True
     return paragraph.marker is None and len(paragraph.text.split()) <= 12
+
+
+def _starts_upper(text: str) -> bool:
+    first = next((ch for ch in text if ch.isalnum()), "")
+    return first.isupper()
 
 
 def _starts_lower(text: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.lines import HEADING_MARKERS, Paragraph, is_terminated, join_lines
+from corpus.lines import HEADING_MARKERS, Paragraph, is_terminated, item_marker, join_lines
 from corpus.model import Block, Clause, Document, Plan
 from corpus.tables import table_clauses
 from nlp.agencies import canonical_agency
@@ -189,6 +189,8 @@ def _title(lines, doc_type: int, kind: str) -> tuple[str, list[str], int]:
 
 
 def _title_continues(previous: str, text: str, blank: bool, kind: str) -> bool:
+    if item_marker(text) in HEADING_MARKERS:
+        return False  # "I. Mục tiêu" opens the body even with no gap after the title (PDF)
     first = next((ch for ch in text if ch.isalpha()), "")
     if first.islower():
         return True

@@ -18,7 +18,8 @@ from nlp.fold import fold
 # (column role, folded header keywords), tried in order on each header cell: "phối hợp"
 # before "thực hiện" so "Cơ quan phối hợp thực hiện" is a partner column.
 COLUMNS = (
-    ("number", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),  # e.g. "STT"
+    # A narrow PDF column wraps "STT" into "ST T": the letters may come apart.
+    ("number", re.compile(r"^(?:s ?t ?t|t ?t|so ?tt|so thu tu)$")),  # e.g. "STT", "ST T"
     ("partners", re.compile(r"phoi hop")),  # e.g. "Cơ quan phối hợp"
     ("lead", re.compile(r"chu tri|(?:don vi|co quan) thuc hien|trach nhiem")),  # e.g. "Đơn vị chủ trì"
     ("deadline", re.compile(r"thoi gian|thoi han|tien do|hoan thanh")),  # e.g. "Thời gian hoàn thành"
