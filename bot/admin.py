@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 import tempfile
 import time
@@ -44,6 +45,68 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
             f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
         ]
     )
+
+
+# Why a file was refused (DocumentError.reason, English, from corpus/load.py and the
+# library), said in Vietnamese; a reason not listed here is shown as it is.
+_WORDS_VI = {
+    "a PDF document": "văn bản PDF", "a PDF": "PDF", "text": "văn bản (TXT)",
+    "a Word document (DOCX)": "văn bản Word (DOCX)", "an Excel workbook (XLSX)": "bảng tính Excel (XLSX)",
+    "a PowerPoint presentation (PPTX)": "bản trình chiếu PowerPoint (PPTX)",
+    "an OpenDocument file (ODT/ODS)": "tệp OpenDocument (ODT/ODS)", "an RTF document": "văn bản RTF",
+    "an old Office file (.doc/.xls)": "tệp Office đời cũ (.doc/.xls)",
+    "a ZIP archive": "tệp nén ZIP", "a damaged ZIP archive": "tệp nén ZIP bị hỏng",
+    "a gzip archive": "tệp nén gzip", "a RAR archive": "tệp nén RAR", "a 7-Zip archive": "tệp nén 7-Zip",
+    "a PNG image": "ảnh PNG", "a JPEG image": "ảnh JPEG", "a GIF image": "ảnh GIF",
+    "a TIFF image": "ảnh TIFF", "a WebP image": "ảnh WebP", "a video or HEIC image": "video hoặc ảnh HEIC",
+    "an audio file": "tệp âm thanh", "a media file": "tệp âm thanh hoặc video",
+    "a Windows executable": "tệp chạy Windows (.exe)", "a Linux executable (ELF)": "tệp chạy Linux (ELF)",
+    "a macOS or Java executable": "tệp chạy macOS hoặc Java",
+    "plain text": "văn bản thuần", "unrecognised binary data": "dữ liệu nhị phân không rõ loại",
+    "mostly NUL bytes": "phần lớn là byte NUL", "binary data": "dữ liệu nhị phân",
+    "no end-of-file marker": "thiếu dấu kết thúc tệp",
+    "; rename it to .pdf": "; hãy đổi đuôi tệp thành .pdf", "; rename it to .docx": "; hãy đổi đuôi tệp thành .docx",
+    "; rename it to .txt": "; hãy đổi đuôi tệp thành .txt", "; save it as DOCX": "; hãy lưu lại dưới dạng DOCX",
+}
+_REASONS_VI = [(re.compile(pattern), template) for pattern, template in (
+    (r"is empty", "tệp rỗng"),
+    (r"is empty \(no pages\)", "tệp PDF không có trang nào"),
+    (r"not found", "không tìm thấy tệp"),
+    (r"is not a file", "không phải là tệp"),
+    (r"is (?P<mb>[\d.]+) MB; the limit is (?P<limit_mb>[\d.]+) MB", "nặng {mb} MB, vượt giới hạn {limit_mb} MB"),
+    (r"unsupported type (?P<x>.+); send TXT, DOCX or PDF", "không hỗ trợ loại tệp {x}; chỉ nhận tệp PDF, DOCX hoặc TXT"),
+    (r"(?:could not|cannot) be read \((?P<x>.*)\)", "không đọc được tệp ({x})"),
+    (r"is a ZIP archive, not a Word document \(DOCX\)", "là tệp nén ZIP, không phải văn bản Word (DOCX)"),
+    (r"looks like (?P<what>.+?), not (?P<expected>a PDF|text|a Word document \(DOCX\))(?P<hint>; .+)?",
+     "có vẻ là {what}, không phải {expected}{hint}"),
+    (r"is not readable text \(broken (?P<x>[\w-]+)\)", "không đọc được như văn bản (lỗi mã hóa {x})"),
+    (r"is not readable text \((?P<what>.+)\)", "không đọc được như văn bản ({what})"),
+    (r"is not a Word document \(content type (?P<x>.+)\)", "không phải văn bản Word (loại nội dung {x})"),
+    (r"is a damaged DOCX \(no document body\)", "là tệp DOCX bị hỏng (không có phần nội dung)"),
+    (r"is a damaged DOCX \((?P<x>.*)\)", "là tệp DOCX bị hỏng ({x})"),
+    (r"holds (?P<n>\d+) files; refusing \(possible zip bomb\)",
+     "chứa {n} tệp bên trong; từ chối vì có thể là bom nén (zip bomb)"),
+    (r"expands to (?P<mb>[\d.]+) MB; refusing \(possible zip bomb\)",
+     "giải nén ra tới {mb} MB; từ chối vì có thể là bom nén (zip bomb)"),
+    (r"is damaged or truncated \((?P<what>.*)\)", "bị hỏng hoặc bị cắt cụt ({what})"),
+    (r"has no text layer \(scanned\?\); it needs OCR first",
+     "không có lớp chữ (bản quét?); cần nhận dạng chữ (OCR) trước"),
+    (r"has text in fonts without a Unicode map; it needs OCR first",
+     "dùng phông chữ không có bảng mã Unicode; cần nhận dạng chữ (OCR) trước"),
+    (r"is password-protected; send an unencrypted copy", "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu"),
+    (r"no text to index was found in it", "không tìm thấy nội dung nào để lập chỉ mục"),
+)]
+
+
+def vietnamese_reason(reason: str) -> str:
+    """A DocumentError reason in Vietnamese (sizes with a decimal comma)."""
+    for pattern, template in _REASONS_VI:
+        match = pattern.fullmatch(reason)
+        if match:
+            parts = {key: value.replace(".", ",") if key.endswith("mb") else _WORDS_VI.get(value, value)
+                     for key, value in match.groupdict(default="").items()}
+            return template.format(**parts)
+    return reason
 
 
 STAGES = {
@@ -183,7 +246,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             try:
                 report = await run(library(context).ingest, path, progress=progress.report, original_name=name)
             except DocumentError as exc:
-                await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(exc.reason)}")
+                await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc.reason))}")
                 return
             except Exception:
                 await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
@@ -261,7 +324,7 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         try:
             count = await run(library(context).reindex, progress=progress.report)
         except DocumentError as exc:  # a stored file no longer reads; the old index stays
-            await progress.finish(f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(exc.reason)}")
+            await progress.finish(f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(vietnamese_reason(exc.reason))}")
             return
         except Exception:
             await progress.finish("❌ Lập chỉ mục lại thất bại. Chi tiết đã được ghi vào nhật ký.")

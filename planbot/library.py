@@ -206,7 +206,7 @@ class Planbot:
             # Copied under the write lock, so a starting process's cleanup of
             # half-copied files never races this copy.
             stored = self._store_document(source, plan.sha256, kind)
-            self._delete_plan(db, plan.number)
+            replaced = self._delete_plan(db, plan.number)
             plan_id = db["plans"].insert({
                 "number": plan.number, "title": plan.title, "issuer": plan.issuer,
                 "date": plan.date, "place": plan.place, "signer": plan.signer,
@@ -232,19 +232,30 @@ class Planbot:
                     db["deadlines"].insert({"clause_id": clause_id, **clause.deadline.as_json()})
             self._build_vectors(db)
         self._clean_vectors()
+        self._forget_document(replaced)
 
     @staticmethod
-    def _delete_plan(db, number: str) -> bool:
-        rows = list(db.query("select id from plans where number = ?", [number]))
+    def _delete_plan(db, number: str) -> Path | None:
+        """Delete a plan's rows; returns its stored document, to remove once committed."""
+        rows = list(db.query("select id, stored_path from plans where number = ?", [number]))
         if not rows:
-            return False
-        plan_id = rows[0]["id"]
+            return None
+        plan_id, stored = rows[0]["id"], rows[0]["stored_path"]
         sub = "select id from clauses where plan_id = ?"
         for table in ("sentences", "agencies", "deadlines"):
             db.execute(f"delete from {table} where clause_id in ({sub})", [plan_id])
         db.execute("delete from clauses where plan_id = ?", [plan_id])
         db.execute("delete from plans where id = ?", [plan_id])
-        return True
+        return Path(stored or "")
+
+    def _forget_document(self, stored: Path | None) -> None:
+        """Delete a removed plan's stored copy unless another plan still uses it."""
+        if not stored or not stored.name:
+            return
+        in_use = self.store.db.execute("select count(*) from plans where stored_path = ?",
+                                       [str(stored)]).fetchone()[0]
+        if not in_use:
+            stored.unlink(missing_ok=True)
 
     def _current_version(self) -> int | None:
         value = self.store.get_meta("vector_version")
@@ -326,9 +337,10 @@ class Planbot:
         for info in self.plans():
             if fold(info.number).replace(" ", "") == wanted:
                 with self.store.write() as db:
-                    self._delete_plan(db, info.number)
+                    stored = self._delete_plan(db, info.number)
                     self._build_vectors(db)
                 self._clean_vectors()
+                self._forget_document(stored)
                 return True
         return False
 

@@ -59,6 +59,7 @@ def test_ingest_prints_one_line_per_file_and_remove_takes_it_out(data_dir, tmp_p
     assert "unchanged" in capsys.readouterr().out
     assert cli.main(["remove", "45/KH-UBND"]) == 0
     assert cli.main(["remove", "45/KH-UBND"]) == 1
+    assert "no plan numbered" in capsys.readouterr().err
     cli.main(["plans"])
     assert "45/KH-UBND" not in capsys.readouterr().out
 

@@ -149,3 +149,17 @@ def test_questions_feedback_and_subscriptions_are_recorded(fake_library):
     assert fake_library.subscribe(42, "Sở Phở Bò") is None
     assert fake_library.subscriptions() == [(42, "Sở Xây dựng")]
     assert fake_library.unsubscribe(42) == 1 and fake_library.subscriptions() == []
+
+
+def test_removing_or_replacing_a_plan_deletes_its_stored_document(fake_library, tmp_path):
+    path = tmp_path / "45.txt"
+    path.write_text(OTHER_PLAN, encoding="utf-8")
+    fake_library.ingest(path)
+    documents = fake_library.settings.documents_dir
+    (first,) = list(documents.iterdir())
+    path.write_text(OTHER_PLAN.replace("homestay", "nhà nghỉ cộng đồng"), encoding="utf-8")
+    fake_library.ingest(path)
+    (second,) = list(documents.iterdir())
+    assert second != first
+    assert fake_library.remove("45/KH-UBND")
+    assert list(documents.iterdir()) == []
