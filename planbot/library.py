@@ -295,7 +295,7 @@ class Planbot:
         if fresh:
             return
         texts = [r["text"] for r in self._passages()]
-        self._embed_missing(texts, _noop)
+        self._embed_missing(texts, lambda fraction: None)
         with self.store.write() as db:
             self._build_vectors(db)
         self._clean_vectors()
@@ -347,8 +347,6 @@ class Planbot:
     # -- questions -------------------------------------------------------------
     def _corpus(self) -> tuple[LoadedIndex | None, CorpusStats]:
         """The current vector version and its statistics, reloaded when it moves on."""
-        if self._stats is None:  # first question: vectors must be of this model and present
-            self._ensure_vectors_current()
         for _ in range(3):
             version = self._current_version()
             with self._state_lock:
@@ -370,6 +368,8 @@ class Planbot:
 
     def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
         """Answer a question: ranked clauses with quotes, or a decline with suggestions."""
+        if self._stats is None:  # first question: vectors must be of this model and present
+            self._ensure_vectors_current()
         for _ in range(3):
             # The pointer, its index and statistics, and the ranked rows are read in one
             # snapshot. Read apart, an ingest committing in between gave answers that mixed

@@ -163,3 +163,24 @@ def test_removing_or_replacing_a_plan_deletes_its_stored_document(fake_library, 
     assert second != first
     assert fake_library.remove("45/KH-UBND")
     assert list(documents.iterdir()) == []
+
+
+def test_a_new_embedding_model_rebuilds_the_vectors(fake_library):
+    from planbot.library import Planbot
+    from tests.fakes import HashingEmbedder
+
+    fake_library.ensure_bundled()
+    fake_library.ask("Sở Xây dựng có nhiệm vụ gì?")
+    version = int(fake_library.store.get_meta("vector_version"))
+
+    class OtherModel(HashingEmbedder):
+        name, dim = "hashing-32", 32
+
+    other = OtherModel()
+    reopened = Planbot.open(fake_library.settings, embedder=other)
+    answer = reopened.ask("Sở Xây dựng có nhiệm vụ gì?")
+    assert reopened.store.get_meta("embed_model") == "hashing-32"
+    assert int(reopened.store.get_meta("vector_version")) == version + 1
+    assert sum(other.calls) >= len(reopened.clauses())  # every clause embedded anew
+    assert answer.hits[0].clause.lead == ["Sở Xây dựng"]
+    reopened.close()
