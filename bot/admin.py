@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.handlers import STALE, command_text, edit_html, is_admin, library, reply_html, run, send_html, settings
+from bot.handlers import STALE, command_text, edit_html, is_admin, library, refuse, reply_html, run, send_html, settings
 from corpus.model import DocumentError
 
 if TYPE_CHECKING:
@@ -205,12 +205,10 @@ class ProgressMessage:
 
 
 async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True (after saying so) when this user may not do this."""
     if is_admin(update, context):
         return False
-    if update.callback_query:
-        await update.callback_query.answer(ADMINS_ONLY, show_alert=True)
-    else:
-        await reply_html(update, ADMINS_ONLY)
+    await refuse(update, ADMINS_ONLY)
     return True
 
 

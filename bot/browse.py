@@ -9,7 +9,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.handlers import NOT_ALLOWED, STALE, command_text, edit_html, is_allowed, library, reply_html, run, send_html
+from bot.handlers import NOT_ALLOWED, STALE, command_text, edit_html, is_allowed, library, refuse, reply_html, run, send_html
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +25,10 @@ def today_in_vietnam() -> dt.date:
 
 
 async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True (after saying so) when this user may not do this."""
     if is_allowed(update, context):
         return False
-    if update.callback_query:
-        await update.callback_query.answer(NOT_ALLOWED, show_alert=True)
-    else:
-        await reply_html(update, NOT_ALLOWED)
+    await refuse(update, NOT_ALLOWED)
     return True
 
 

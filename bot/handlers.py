@@ -98,6 +98,14 @@ async def reply_html(update: Update, html: str, reply_markup: InlineKeyboardMark
     return await send_html(message.get_bot(), message.chat_id, html, reply_markup, reply_to=quote)
 
 
+async def refuse(update: Update, text: str) -> None:
+    """Say no politely: an alert under a pressed button, otherwise a reply."""
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await reply_html(update, text)
+
+
 async def edit_html(query, html: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """Edit the message under a button; pressing the button showing the current page is a no-op."""
     html = cards.fit_html(html)

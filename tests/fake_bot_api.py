@@ -632,33 +632,9 @@ def buttons(message: dict) -> dict[str, str]:
 
 
 def _library_types():
-    """Answer, Hit, IngestReport from the real library (stand-ins while it is incomplete)."""
-    try:
-        from index.search import Answer, Hit
-        from planbot.library import IngestReport
-    except ImportError:
-        @dataclass
-        class Hit:  # type: ignore[no-redef]
-            clause: Any
-            quote: str
-            score: float
-
-        @dataclass
-        class Answer:  # type: ignore[no-redef]
-            question: str
-            answered: bool
-            hits: list
-            note: str | None = None
-
-        @dataclass
-        class IngestReport:  # type: ignore[no-redef]
-            number: str
-            title: str
-            clauses: int
-            agencies: int
-            deadlines: int
-            seconds: float
-            changed: bool
+    """Answer, Hit, IngestReport: the fake hands back the real library's record types."""
+    from index.search import Answer, Hit
+    from planbot.library import IngestReport
     return Answer, Hit, IngestReport
 
 

@@ -29,10 +29,10 @@ from planbot.library import Planbot
 from tests.conftest import MODEL_CACHE, REPO, make_settings
 from tests.fake_bot_api import ADMIN, async_test, serve, start_bot
 from tests.test_library import _state
+from tests.test_load import unicode_font
 
 MB = 1024 * 1024
 SEED_NUMBER = "629/KH-UBND"
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 
 # A plan written as plain prose: no number, no date, no sections, no items.
 STRUCTURELESS = (
@@ -64,15 +64,6 @@ NUL_PLAN = (
 
 
 # ---- file builders: each writes one file into a folder and returns its path ----------
-
-
-def unicode_font() -> Path | None:
-    for folder in FONT_DIRS:
-        for name in ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf"):
-            found = next(folder.rglob(name), None) if folder.is_dir() else None
-            if found:
-                return found
-    return None
 
 
 def _text_pdf_bytes() -> bytes:
