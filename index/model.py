@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 DEFAULT_NAME = "e5-small"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: combining marks kept after mapped characters (tokenizer normalizer)
 MARKER = "planbot_model.json"  # written last: a folder without it is not a finished conversion
 SOURCE_FILE = "e5-small-q4.bin"
 PROMPTS = {"query": "query: ", "document": "passage: "}

@@ -252,8 +252,12 @@ class Planbot:
         """Delete a removed plan's stored copy unless another plan still uses it."""
         if not stored or not stored.name:
             return
-        in_use = self.store.db.execute("select count(*) from plans where stored_path = ?",
-                                       [str(stored)]).fetchone()[0]
+        # This data dir's copy, by name: stored_path is absolute, so in a data dir that was
+        # copied or moved it names the original's file, and a replace there deleted the
+        # original's document (found by tests/test_crash_safety.py, which copies data dirs).
+        stored = self.settings.documents_dir / stored.name
+        in_use = any(Path(row["stored_path"] or "").name == stored.name
+                     for row in self.store.db.query("select stored_path from plans"))
         if not in_use:
             stored.unlink(missing_ok=True)
 
@@ -312,8 +316,10 @@ class Planbot:
         rows = list(self.store.db.query("select number, stored_path, source_name from plans"))
         for i, row in enumerate(rows):
             progress(f"reindex {row['number']}", i / max(len(rows), 1))
-            path = Path(row["stored_path"] or "")
-            if not path.exists():
+            # By name under this data dir: the stored path is absolute and the data
+            # dir may have been moved or restored from a copy since.
+            path = self.settings.documents_dir / Path(row["stored_path"] or "").name
+            if not path.is_file():
                 continue
             with self.store.write() as db:
                 sha = db.execute("select sha256 from plans where number = ?",
