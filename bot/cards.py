@@ -294,17 +294,22 @@ def agency_tasks_page(name: str, lead: list["ClauseRecord"], partners: list["Cla
     return "\n".join(lines), [c for _, c in shown], pages
 
 
+def _page_buttons(page: int, pages: int, data) -> list[InlineKeyboardButton]:
+    """◀ / ▶ buttons to the neighbouring pages; `data(page)` is the callback data of one."""
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("◀ Trước", callback_data=callback(data(page - 1))))
+    if page + 1 < pages:
+        nav.append(InlineKeyboardButton("Tiếp ▶", callback_data=callback(data(page + 1))))
+    return nav
+
+
 def agency_tasks_keyboard(name: str, shown: list["ClauseRecord"], page: int, pages: int) -> InlineKeyboardMarkup:
     key = agency_key(name)
     first = page * TASKS_PER_PAGE + 1
     numbers = [InlineKeyboardButton(str(first + i), callback_data=callback(f"c:{c.id}")) for i, c in enumerate(shown)]
     rows = [numbers] if numbers else []
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton("◀ Trước", callback_data=callback(f"a:{key}:{page - 1}")))
-    if page + 1 < pages:
-        nav.append(InlineKeyboardButton("Tiếp ▶", callback_data=callback(f"a:{key}:{page + 1}")))
-    if nav:
+    if nav := _page_buttons(page, pages, lambda p: f"a:{key}:{p}"):
         rows.append(nav)
     rows.append([InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0"))])
     return InlineKeyboardMarkup(rows)
@@ -315,12 +320,7 @@ def agencies_keyboard(agencies: Sequence[tuple[str, int]], page: int) -> tuple[I
     page = min(max(page, 0), pages - 1)
     shown = agencies[page * AGENCIES_PER_PAGE : (page + 1) * AGENCIES_PER_PAGE]
     rows = [[InlineKeyboardButton(shorten(f"{name} ({n})", 60), callback_data=callback(f"a:{agency_key(name)}:0"))] for name, n in shown]
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton("◀ Trước", callback_data=callback(f"al:{page - 1}")))
-    if page + 1 < pages:
-        nav.append(InlineKeyboardButton("Tiếp ▶", callback_data=callback(f"al:{page + 1}")))
-    if nav:
+    if nav := _page_buttons(page, pages, lambda p: f"al:{p}"):
         rows.append(nav)
     return InlineKeyboardMarkup(rows), pages
 

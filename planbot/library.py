@@ -298,17 +298,11 @@ class Planbot:
                  and self.store.get_meta("embed_model") == self.embedder.name)
         if fresh:
             return
-        texts = [r["text"] for r in self._passages()]
+        texts = [passage_text(record) for record in clause_records(self.store.db)]
         self._embed_missing(texts, lambda fraction: None)
         with self.store.write() as db:
             self._build_vectors(db)
         self._clean_vectors()
-
-    def _passages(self) -> list[dict]:
-        out = []
-        for record in clause_records(self.store.db):
-            out.append({"id": record.id, "text": " ".join([record.text, *record.footnotes])})
-        return out
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Re-read every stored document; unchanged clause text keeps its vector."""

@@ -29,7 +29,7 @@ from planbot.library import Planbot
 from tests.conftest import MODEL_CACHE, REPO, make_settings
 from tests.fake_bot_api import ADMIN, async_test, serve, start_bot
 from tests.test_library import _state
-from tests.test_load import unicode_font
+from tests.test_load import unicode_font, zip_bytes
 
 MB = 1024 * 1024
 SEED_NUMBER = "629/KH-UBND"
@@ -83,14 +83,6 @@ def _text_pdf_bytes() -> bytes:
     for line in lines * 20:
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def _zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _docx_bytes(paragraphs: list[str]) -> bytes:
@@ -162,7 +154,7 @@ def executable_docx(folder: Path) -> Path:
 
 def zip_not_docx(folder: Path) -> Path:
     path = folder / "nen.docx"
-    path.write_bytes(_zip_bytes({"readme.txt": "tài liệu".encode(), "anh/1.jpg": b"\xff\xd8\xff" + bytes(64)}))
+    path.write_bytes(zip_bytes({"readme.txt": "tài liệu".encode(), "anh/1.jpg": b"\xff\xd8\xff" + bytes(64)}))
     return path
 
 
@@ -171,7 +163,7 @@ def malformed_docx(folder: Path) -> Path:
         members = {name: good.read(name) for name in good.namelist()}
     members["word/document.xml"] = members["word/document.xml"][:300]  # cut mid-element
     path = folder / "hong-xml.docx"
-    path.write_bytes(_zip_bytes(members))
+    path.write_bytes(zip_bytes(members))
     return path
 
 
@@ -187,7 +179,7 @@ def png_txt(folder: Path) -> Path:
 
 def unsupported(folder: Path) -> Path:
     path = folder / "bang-tinh.xlsx"
-    path.write_bytes(_zip_bytes({"xl/workbook.xml": b"<workbook/>"}))
+    path.write_bytes(zip_bytes({"xl/workbook.xml": b"<workbook/>"}))
     return path
 
 
