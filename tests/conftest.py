@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,17 @@ def eval_dir() -> Path:
     if not path.exists():
         pytest.skip("../shared/eval is not beside this checkout")
     return path
+
+
+def copy_data_dir(source: Path, target: Path) -> None:
+    """Copy a data dir whose database may be open (WAL): the database through SQLite's backup,
+    so the copy holds every committed row (a file copy without the WAL would lose them)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("planbot.db*", "models"))
+    src, dst = sqlite3.connect(source / "planbot.db"), sqlite3.connect(target / "planbot.db")
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
 
 
 def make_settings(data_dir: Path, **changes) -> Settings:

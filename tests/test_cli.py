@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from planbot import cli
-from tests.conftest import MODEL_CACHE
+from tests.conftest import MODEL_CACHE, copy_data_dir
 from tests.test_library import OTHER_PLAN
 
 
@@ -15,8 +14,7 @@ from tests.test_library import OTHER_PLAN
 def data_dir(library, tmp_path, monkeypatch):
     """A copy of the session library's data (bundled plan, real model's vectors)."""
     target = tmp_path / "data"
-    shutil.copytree(library.settings.data_dir, target,
-                    ignore=shutil.ignore_patterns("*-wal", "*-shm"))
+    copy_data_dir(library.settings.data_dir, target)
     monkeypatch.setenv("PLANBOT_DATA_DIR", str(target))
     monkeypatch.setenv("PLANBOT_MODEL_CACHE", str(MODEL_CACHE))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)

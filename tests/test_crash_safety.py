@@ -35,7 +35,7 @@ import faiss
 import pytest
 
 from planbot.library import BUNDLED_DIR, Planbot
-from tests.conftest import MODEL_CACHE, REPO, make_settings
+from tests.conftest import MODEL_CACHE, REPO, copy_data_dir, make_settings
 
 SEED = BUNDLED_DIR / "629-KH-UBND-2019-binh-duong.txt"
 OLD_TERM, NEW_TERM = "dưới 63 ngày làm việc", "dưới 41 ngày làm việc"
@@ -174,14 +174,6 @@ class World:
         return next((name for name, s in self.states.items() if s.plans == plans), None)
 
 
-def _backup(source: Path, target: Path) -> None:
-    """Copy a data dir whose database may be open (WAL): the database through SQLite's backup."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("planbot.db*", "models"))
-    src, dst = sqlite3.connect(source / "planbot.db"), sqlite3.connect(target / "planbot.db")
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +186,7 @@ def world(library, tmp_path_factory) -> World:
     replaced.write_text(text.replace(OLD_TERM, NEW_TERM), encoding="utf-8")
     embedder = library.embedder
     base = root / "base"
-    _backup(library.settings.data_dir, base)
+    copy_data_dir(library.settings.data_dir, base)
     originals = sorted(library.settings.documents_dir.iterdir())
 
     states = {}

@@ -100,14 +100,18 @@ def test_deadlines_are_split_into_overdue_and_upcoming(fake_library):
     assert mine and all("Sở Thông tin và Truyền thông" in r.lead + r.partners for r in mine)
 
 
-@pytest.mark.parametrize("question", [
-    '"', 'OR', '*', 'NEAR(', '(((', 'Sở "Xây dựng" OR * NEAR( AND', "a" * 5000, "   ", "🙂",
-    "<b>Sở</b> Xây dựng", "DROP TABLE clauses; --",
+@pytest.mark.parametrize("question, answered", [
+    ('"', False), ('OR', False), ('*', False), ('NEAR(', False), ('(((', False), ("   ", False),
+    ("🙂", False), ("a" * 5000, False), ("DROP TABLE clauses; --", False),
+    ('Sở "Xây dựng" OR * NEAR( AND', True), ("<b>Sở</b> Xây dựng", True),
 ])
-def test_odd_questions_never_error(fake_library, question):
+def test_odd_questions_never_error(fake_library, question, answered):
+    """Query syntax and markup are read as words: junk is declined, a real name still answers."""
     fake_library.ensure_bundled()
     answer = fake_library.ask(question)
-    assert isinstance(answer.answered, bool)
+    assert answer.answered is answered
+    if answered:
+        assert "Sở Xây dựng" in answer.hits[0].clause.lead
     if len(question) > 1000:
         assert answer.note and "1000" in answer.note
 

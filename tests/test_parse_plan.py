@@ -149,9 +149,10 @@ def test_golden_parse(seed_plan):
                          "partners": c.partners, "deadline": c.deadline.as_json() if c.deadline else None},
                         ensure_ascii=False) for c in seed_plan.clauses]
     current = "\n".join(lines) + "\n"
-    if os.environ.get("PLANBOT_UPDATE_GOLDEN") == "1" or not GOLDEN.exists():
+    if os.environ.get("PLANBOT_UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(current, encoding="utf-8")
+    assert GOLDEN.exists(), "no golden file: PLANBOT_UPDATE_GOLDEN=1 pytest tests/test_parse_plan.py"
     assert current.splitlines() == GOLDEN.read_text(encoding="utf-8").splitlines(), \
         "parse changed: inspect the diff, then PLANBOT_UPDATE_GOLDEN=1 pytest tests/test_parse_plan.py"
 
