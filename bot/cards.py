@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from nlp.fold import fold
 
 if TYPE_CHECKING:  # the bot only reads these records; importing them would load the index
-    from corpus.model import Deadline
+    from nlp.deadlines import Deadline
     from index.search import Answer, Hit
     from planbot.library import ClauseRecord, PlanInfo
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nlp.deadlines import Deadline  # a clause carries one; nlp owns the type
+
 
 class DocumentError(Exception):
     """A file that cannot become a plan; the message is meant for the user."""
@@ -36,18 +38,6 @@ class Document:
     blocks: list[Block]
     sha256: str
     kind: str  # "txt" | "docx" | "pdf"
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A time commitment as written, its type, and the ISO date it implies (if any)."""
-
-    text: str
-    type: str  # date | quarter | month | year | duration | frequency | recurring | ongoing
-    due: str | None = None
-
-    def as_json(self) -> dict:
-        return {"text": self.text, "type": self.type, "due": self.due}
 
 
 @dataclass

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from corpus.model import Clause, Deadline
+from corpus.model import Clause
 from nlp.agencies import find_agencies
-from nlp.deadlines import extract_deadline
+from nlp.deadlines import Deadline, extract_deadline
 from nlp.fold import fold
 
 # (column role, folded header keywords), tried in order on each header cell: "phối hợp"

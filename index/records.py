@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from corpus.model import Deadline
+from nlp.deadlines import Deadline
 
 
 @dataclass

@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from corpus.model import Deadline
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time commitment as written, its type, and the ISO date it implies (if any)."""
+
+    text: str
+    type: str  # date | duration | frequency | recurring | ongoing
+    due: str | None = None
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "type": self.type, "due": self.due}
+
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Y = r"(?P<y>(?:19|20)\d\d)(?!\d)"

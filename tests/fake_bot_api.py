@@ -640,7 +640,7 @@ def _library_types():
 
 class FakeLibrary:
     def __init__(self) -> None:
-        from corpus.model import Deadline
+        from nlp.deadlines import Deadline
         from index.records import ClauseRecord
 
         def clause(id_, section, text, lead, partners=(), deadline=None, footnotes=()):
