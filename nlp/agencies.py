@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from nlp.agency_table import (AGENCIES, BLOCKED_AFTER, FIELDS, HEADS, LOWERCASE_NAME_HEADS,
-                              NAME_PHRASES, NAME_STOPS, PROVINCES, TITLES)
+                              NAME_PHRASES, NAME_STOPS, PROVINCES, RELATED, TITLES)
 from nlp.fold import fold
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -103,7 +103,8 @@ def extract_agencies(text: str) -> tuple[list[str], list[str]]:
     Lead: the agencies the clause opens with (after "Giao", "Các đơn vị:", "Đề nghị"),
     else those after "giao/yêu cầu/đề nghị" following a comma or full stop, else one
     named right before "chủ trì". Partners: agencies right after any "phối hợp (với)".
-    Agencies named as recipients ("gửi về Sở …", "tham mưu UBND tỉnh") are neither.
+    Agencies named as recipients ("gửi về Sở …", "tham mưu UBND tỉnh") are neither, and
+    "phối hợp với các cơ quan liên quan" names no partner: it is every task's background.
     """
     mentions = _mentions(text)
     if not mentions:
@@ -120,7 +121,7 @@ def extract_agencies(text: str) -> tuple[list[str], list[str]]:
     for match in _PARTNERS_AFTER.finditer(text):
         partners += _enumeration(text, match.end(), mentions)
     lead = _unique(lead)
-    return lead, [name for name in _unique(partners) if name not in lead]
+    return lead, [name for name in _unique(partners) if name not in lead and name != RELATED]
 
 
 def find_agencies(text: str) -> list[str]:

@@ -66,6 +66,39 @@ _BODY = r"(?:ubnd|uy ban nhan dan)"
 _DISTRICT = r"(?:huyen|quan|thi xa|thanh pho|tp)"
 _COMMUNE = r"(?:xa|phuong|thi tran)"
 
+# Collective assignments, the canonical name of each group first: a task given to a group
+# is every member's task (nlp/groups.py says which agencies belong to which group).
+DEPARTMENTS = "Các Sở, Ban, ngành"
+DEPARTMENTS_SHORT = "Các Sở, ngành"
+DEPARTMENTS_AND_LOCALITIES = "Các Sở, ngành, địa phương"
+DISTRICTS = "Ủy ban nhân dân các huyện, thị xã, thành phố"
+COMMUNES = "Ủy ban nhân dân các xã, phường, thị trấn"
+LOCAL_GOVERNMENTS = "Chính quyền địa phương"
+RELATED = "Các cơ quan, đơn vị có liên quan"
+MINISTRY_UNITS = "Các đơn vị thuộc Bộ"
+MINISTRIES = "Các Bộ, ngành"
+MASS_ORGANISATIONS = "Các tổ chức chính trị - xã hội"
+_UNIT = r"(?:co quan|don vi|dia phuong|to chuc|so|ban|nganh)"
+
+# (alias pattern, group) in priority order: "related" phrases first, since "các Sở, ngành
+# khác có liên quan" is no more the departments group than "các cơ quan liên quan" is.
+GROUP_ALIASES = (
+    (rf"(?:cac~)?{_UNIT}(?:~{_UNIT})*(?: khac)?(?: co)? lien quan", RELATED),  # e.g. "các cơ quan, đơn vị có liên quan"
+    (r"(?:cac~)?(?:vu~cuc~)?(?:co quan|don vi)(?: truc)? thuoc bo", MINISTRY_UNITS),  # e.g. "các đơn vị thuộc Bộ"
+    (r"(?:cac~)?so~(?:ban~)?nganh~(?:cac~)?dia phuong", DEPARTMENTS_AND_LOCALITIES),  # e.g. "Các Sở, ngành, địa phương"
+    (r"(?:cac~)?so~ban~nganh(?: tinh)?", DEPARTMENTS),  # e.g. "các Sở, ban, ngành"
+    (r"(?:cac~)?so~nganh(?: tinh)?", DEPARTMENTS_SHORT),  # e.g. "các Sở, ngành"
+    (r"(?:cac~)?bo~(?:co quan ngang bo~)?nganh(?:~trung uong)?", MINISTRIES),  # e.g. "các Bộ, ngành trung ương"
+    (rf"{_BODY}~(?:cac~)?{_COMMUNE}(?:~{_COMMUNE})+|{_BODY}~cap xa|{_BODY}~cac~{_COMMUNE}",
+     COMMUNES),  # e.g. "UBND các xã, phường, thị trấn", "UBND cấp xã"
+    (rf"{_BODY}~(?:cac~{_DISTRICT}(?:~{_DISTRICT})*|{_DISTRICT}(?:~{_DISTRICT})+|cap huyen)",
+     DISTRICTS),  # e.g. "UBND các huyện, thị xã, thành phố", "Ủy ban nhân dân quận, huyện"
+    (r"chinh quyen(?: dia phuong)?(?: cac cap)|chinh quyen dia phuong", LOCAL_GOVERNMENTS),  # e.g. "chính quyền địa phương"
+    (r"(?:cac~)?(?:to chuc chinh tri - xa hoi|doan the chinh tri - xa hoi|hoi~doan the|doan the)(?: tinh)?",
+     MASS_ORGANISATIONS),  # e.g. "các tổ chức chính trị - xã hội"
+)
+GROUPS = tuple(dict.fromkeys(group for _, group in GROUP_ALIASES))
+
 # (alias pattern, canonical, needs a capital letter). The capital flag marks names that
 # are also common words ("bảo hiểm xã hội" the insurance, "thanh tra" the verb): in text
 # that has capitals, only the capitalized form is the agency; in text typed without
@@ -74,12 +107,7 @@ _COMMUNE = r"(?:xa|phuong|thi tran)"
 # generated from FIELDS and inserted where "{fields}" stands.
 AGENCIES = (
     # Collective groups first: they contain words the single bodies start with.
-    (r"(?:cac~)?so~ban~nganh", "Các Sở, Ban, ngành", False),  # e.g. "các Sở, ban, ngành"
-    (r"(?:cac~)?so~nganh", "Các Sở, ngành", False),  # e.g. "các Sở, ngành"
-    (rf"{_BODY}~(?:cac~)?{_COMMUNE}(?:~{_COMMUNE})+|{_BODY}~cap xa|{_BODY}~cac~{_COMMUNE}",
-     "Ủy ban nhân dân các xã, phường, thị trấn", False),  # e.g. "UBND các xã, phường, thị trấn"
-    (rf"{_BODY}~(?:cac~{_DISTRICT}(?:~{_DISTRICT})*|{_DISTRICT}(?:~{_DISTRICT})+|cap huyen)",
-     "Ủy ban nhân dân các huyện, thị xã, thành phố", False),  # e.g. "UBND các huyện, thị xã, thành phố"
+    *((pattern, group, False) for pattern, group in GROUP_ALIASES),  # e.g. "các Sở, ban, ngành" (see above)
     (rf"van phong~{_BODY}@", "Văn phòng Ủy ban nhân dân tỉnh", False),  # e.g. "Văn phòng UBND tỉnh"
     (r"van phong~thanh pho thong minh", "Văn phòng Thành phố Thông minh", False),  # e.g. "Văn phòng Thành phố Thông minh"
     (r"van phong chinh phu", "Văn phòng Chính phủ", False),  # e.g. "Văn phòng Chính phủ"
@@ -142,7 +170,7 @@ HEADS = (
     "ngân hàng", "hội đồng", "hiệp hội", "liên đoàn", "liên minh", "học viện", "bệnh viện",
     "kho bạc", "bảo hiểm", "thanh tra", "công an", "ủy ban", "uỷ ban", "tòa án", "toà án",
     "tập đoàn", "ubnd", "ban", "cục", "sở", "quỹ", "hội", "đài", "báo", "trường", "viện",
-    "đoàn", "phòng",
+    "đoàn", "phòng", "tạp chí", "vụ",
 )
 LOWERCASE_NAME_HEADS = frozenset((
     "tổng công ty", "công ty", "ủy ban", "uỷ ban", "ubnd", "hội đồng", "trung tâm",
