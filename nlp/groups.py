@@ -12,9 +12,20 @@ from __future__ import annotations
 import re
 
 from nlp.agencies import canonical_agency
-from nlp.agency_table import (COMMUNES, DEPARTMENTS, DEPARTMENTS_AND_LOCALITIES, DEPARTMENTS_SHORT,
-                              DISTRICTS, GROUPS, HEADS, LOCAL_GOVERNMENTS, MASS_ORGANISATIONS, MINISTRIES,
-                              MINISTRY_UNITS, RELATED)
+from nlp.agency_table import (
+    COMMUNES,
+    DEPARTMENTS,
+    DEPARTMENTS_AND_LOCALITIES,
+    DEPARTMENTS_SHORT,
+    DISTRICTS,
+    GROUPS,
+    HEADS,
+    LOCAL_GOVERNMENTS,
+    MASS_ORGANISATIONS,
+    MINISTRIES,
+    MINISTRY_UNITS,
+    RELATED,
+)
 from nlp.fold import fold
 
 _GROUP_KEYS = {fold(group): group for group in GROUPS}
