@@ -20,24 +20,27 @@ class Paragraph:
     """A paragraph of body text (marker removed) or a table passing through (`rows`)."""
 
     text: str
-    marker: str | None = None  # roman | number | letter | dash | plus
-    label: str = ""  # "II", "2.1", "a"; empty for dash and plus
+    marker: str | None = None  # article | part | roman | number | letter | dash | plus
+    label: str = ""  # "1" (Điều 1), "A", "II", "2.1", "a"; empty for dash and plus
     page: int | None = None
     footnotes: list[str] = field(default_factory=list)
     rows: tuple[tuple[str, ...], ...] | None = None
 
 
-# Item markers at the start of a line, in the order they are tried.
+# Item markers at the start of a line, in the order they are tried (the first match wins).
 MARKERS = (
+    (re.compile(r"Điều\s+(?P<label>\d{1,3})\s*[.:]\s+"), "article"),  # e.g. "Điều 1. Ban hành kèm theo …"
     (re.compile(r"(?:PHẦN|Phần)\s+(?P<label>[IVX]+|\d{1,2})\s*[.:)–-]?\s+"), "roman"),  # e.g. "PHẦN I. MỤC ĐÍCH"
     (re.compile(r"(?P<label>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.:)–-]\s*(?=\w)"), "roman"),  # e.g. "II. Mục tiêu"
-    (re.compile(r"(?P<label>[1-9]\d?(?:\.[1-9]\d?)+)\.?\s+"), "number"),  # e.g. "2.1. Nhiệm vụ"
+    # Parts A, B, C … above the roman sections; I, V and X read as roman numerals.
+    (re.compile(r"(?P<label>[A-H])\s*[.)]\s+(?=\w)"), "part"),  # e.g. "A. MỤC TIÊU CHUNG"
+    (re.compile(r"(?P<label>[1-9]\d?(?:\.[1-9]\d?)+(?:\.[a-zđ])?)[.)]?\s+"), "number"),  # e.g. "2.1. Nhiệm vụ", "2.1.a."
     (re.compile(r"(?P<label>[1-9]\d?)\s*[.)]\s+"), "number"),  # e.g. "1. Mục tiêu", "3) Sở Y tế"
     (re.compile(r"(?P<label>[a-zđ])\s*[.)]\s+"), "letter"),  # e.g. "a. Tiếp tục …", "đ) …"
-    (re.compile(r"[-–—•·*]\s*(?=\S)"), "dash"),  # e.g. "- Sở Xây dựng …"
+    (re.compile(r"[-–—•·*]\s*(?=\S)"), "dash"),  # e.g. "- Sở Xây dựng …", "* Rà soát …"
     (re.compile(r"\+\s*(?=\S)"), "plus"),  # e.g. "+ Rà soát …"
 )
-HEADING_MARKERS = ("roman", "number", "letter")
+HEADING_MARKERS = ("part", "roman", "number", "letter")
 # Words in a marked line short enough that its line break must be the heading's end.
 _SHORT_HEADING = 8
 # A line ending with one of these words is mid-phrase, so a numeral opening the next
@@ -98,6 +101,8 @@ def item_marker(text: str) -> str | None:
 def _marker(text: str) -> tuple[str | None, str, str]:
     for pattern, kind in MARKERS:
         match = pattern.match(text)
+        if match and kind == "part" and not text[match.end()].isupper():
+            continue  # "A. " before a lower-case word is no part heading
         if match and match.end() < len(text):
             return kind, match.groupdict().get("label") or "", text[match.end():].strip()
     return None, "", text
@@ -115,8 +120,12 @@ def _continues(current: Paragraph, text: str, blank_seen: bool, kind: str) -> bo
         return False
     if _starts_lower(text):
         return True
+    if blank_seen and _all_caps(text) and len(text.split()) <= _SHORT_HEADING:
+        return False  # "QUYẾT ĐỊNH:" after a blank line heads what follows, whatever precedes it
     if kind == "docx" or ended:
         return False
+    if current.text.rstrip().endswith(","):
+        return True  # "… Hội Cựu chiến binh," / "Đoàn Thanh niên …": a sentence cut by a stray gap
     if current.marker in HEADING_MARKERS and len(current.text.split()) <= _SHORT_HEADING \
             and _starts_upper(text):
         return False  # "I. Mục tiêu" / "Nâng cao …": too short to be a wrapped line (PDF, no gap)
@@ -130,6 +139,11 @@ def _heading_like(paragraph: Paragraph) -> bool:
     if letters and all(ch.isupper() for ch in letters):
         return True
     return paragraph.marker is None and len(paragraph.text.split()) <= 12
+
+
+def _all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
 
 
 def _starts_upper(text: str) -> bool:

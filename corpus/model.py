@@ -61,7 +61,7 @@ class Clause:
 class Plan:
     """A parsed plan (kế hoạch): header metadata and its clauses in order."""
 
-    number: str  # e.g. "629/KH-UBND"; a stand-in derived from the file name if absent
+    number: str  # e.g. "629/KH-UBND"; a draft's short title, or the file name, if absent
     title: str = ""
     issuer: str = ""
     date: str | None = None  # ISO
@@ -70,3 +70,6 @@ class Plan:
     clauses: list[Clause] = field(default_factory=list)
     source_name: str = ""
     sha256: str = ""
+    kind: str = "plan"  # plan | decision_plan (carried by a Quyết định) | decision
+    citation: str = ""  # e.g. "Kế hoạch 629/KH-UBND", "Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"
+    warnings: list[str] = field(default_factory=list)  # parse problems to show the uploader

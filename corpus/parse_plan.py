@@ -12,9 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.lines import HEADING_MARKERS, Paragraph, is_terminated, item_marker, join_lines
+from corpus.lines import (
+    HEADING_MARKERS,
+    Paragraph,
+    is_terminated,
+    item_marker,
+    join_lines,
+)
+from corpus.long_clauses import split_long_clauses
 from corpus.model import Block, Clause, Document, Plan
-from corpus.tables import table_clauses
+from corpus.tables import pipe_tables, table_clauses
 from nlp.agencies import canonical_agency
 from nlp.agency_table import PROVINCES
 from nlp.fold import fold
@@ -23,14 +30,25 @@ from nlp.fold import fold
 _DOC_TYPE = re.compile(
     r"\s*(?P<type>KẾ HOẠCH(?: HÀNH ĐỘNG)?|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|QUYẾT ĐỊNH|CHỈ THỊ|"
     r"PHƯƠNG ÁN|BÁO CÁO|THÔNG BÁO)(?:\s+(?P<rest>.*))?$")  # e.g. "KẾ HOẠCH"
-_NUMBER = re.compile(r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.–-]+)+)")  # e.g. "Số: 629/KH-UBND"
+# A symbol may be spaced around its hyphen ("3210/QĐ - UBND"); spaces are dropped from the number.
+_NUMBER = re.compile(
+    r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.]+(?:\s*[-–]\s*[\w.]+)*)+)")  # e.g. "Số: 629/KH-UBND"
+_BLANK_NUMBER = re.compile(r"Số\s*:?\s*/\s*(?P<symbol>[\w.]+(?:\s*[-–]\s*[\w.]+)*)")  # e.g. "Số:    /KH-UBND"
 _DATE = (
     re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày 14 tháng 02 năm 2019"
     re.compile(r"ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})", re.I),  # e.g. "ngày 14/02/2019"
+    # A draft leaves the day and month blank: the line is still the place-and-date line.
+    re.compile(r"ngày\s+(?:(?P<d>\d{1,2})\s+)?tháng\s+(?:(?P<m>\d{1,2})\s+)?năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày  tháng  năm 2026"
 )
 _PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]*?)\s*,\s*ngày\b", re.I)  # e.g. "Bình Dương, ngày 14 …"
 _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
                     re.I)
+# The authority issuing a decision, on its own line under the title: the title ends before it.
+_AUTHORITY = re.compile(
+    r"(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG BAN|GIÁM ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|"
+    r"ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\b")  # e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
+# A note under a title saying which document carries it, in the title line or on its own.
+_ATTACHED_NOTE = re.compile(r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")  # e.g. "(Ban hành kèm theo Quyết định số 3210/QĐ-UBND …)"
 _RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")
 _HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .* thang")
 # Lines that open the body, so they cannot continue a title in a TXT/PDF file.
@@ -47,14 +65,23 @@ _SURNAMES = frozenset(
     "lâm tạ hà cao lương chu trịnh đào thái tô lưu quách kiều văn châu tăng triệu lại thân "
     "nghiêm khổng giang mạc phùng vương âu doãn hứa cù bạch la lò đàm nông tống diệp kim ông "
     "tôn quan thạch danh".split())
-_RANK = {"roman": 1, "letter": 10, "dash": 20, "plus": 21}
+_RANK = {"article": 0, "part": 0, "roman": 1, "letter": 10, "dash": 20, "plus": 21}
 _UNNUMBERED_HEADING = 25  # "MỤC ĐÍCH, YÊU CẦU" without a marker: titles what follows, adds no path
+# Words kept of a title when it has to stand for a missing number.
+_SHORT_TITLE_CHARS = 60
+# Words that cannot end a shortened title: it would dangle ("… của…").
+_DANGLING = frozenset("của về và với cho trong theo tại các những đối để nhằm trên từ đến giai đoạn".split())
+# Document types as cited, from the capitals of the document-type line.
+_CITED_TYPE = {"QUYẾT ĐỊNH": "Quyết định", "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch hành động",
+               "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động"}
 
 
 @dataclass
 class _Header:
     issuer: str = ""
     number: str = ""
+    symbol: str = ""  # "KH-UBND" of a draft whose number is left blank ("Số:    /KH-UBND")
+    doc_type: str = ""  # "KẾ HOẠCH", "QUYẾT ĐỊNH", …
     date: str | None = None
     place: str = ""
     title: str = ""
@@ -65,16 +92,20 @@ class _Header:
 
 @dataclass
 class _Path:
-    """Where the walk stands: appendix, roman, numbers, letter, and the headings' titles."""
+    """Where the walk stands: appendix, article, part, roman, numbers, letter, and the headings' titles."""
 
     appendix: str = ""
+    article: str = ""
+    part: str = ""
     roman: str = ""
     numbers: list[str] = field(default_factory=list)
     letter: str = ""
     titles: dict[int, str] = field(default_factory=dict)
 
     def section(self) -> str:
-        return ".".join(part for part in (self.appendix, self.roman, *self.numbers, self.letter) if part)
+        article = f"Điều {self.article}" if self.article else ""
+        return ".".join(part for part in (self.appendix, article, self.part, self.roman, *self.numbers,
+                                          self.letter) if part)
 
     def title(self) -> str:
         return self.titles[max(self.titles)] if self.titles else ""
@@ -82,7 +113,11 @@ class _Path:
     def enter(self, marker: str, label: str) -> int:
         """Move to the item `marker label`; returns its rank, for the heading's title."""
         rank = _rank(marker, label)
-        if marker == "roman":
+        if marker == "article":
+            self.article, self.part, self.roman, self.numbers, self.letter = label, "", "", [], ""
+        elif marker == "part":
+            self.part, self.roman, self.numbers, self.letter = label, "", [], ""
+        elif marker == "roman":
             self.roman, self.numbers, self.letter = label, [], ""
         elif marker == "number":
             self.numbers, self.letter = label.split("."), ""
@@ -95,26 +130,76 @@ class _Path:
 def parse_plan(document: Document) -> Plan:
     """The plan's metadata and clauses, in reading order.
 
-    A plan without a "Số: …" line gets its file name without extension as number
-    (e.g. "ke-hoach-chuyen-doi-so"), so every plan has a key.
+    A Quyết định that carries its plan ("Ban hành kèm theo Quyết định này …", its
+    signature and "Nơi nhận", then "KẾ HOẠCH …") gives the decision's articles, then the
+    attached plan as the body; the plan takes the decision's number and date. A plan whose
+    number is left blank (a draft) is keyed by a short title; one without any header by
+    its file name without extension (e.g. "ke-hoach-chuyen-doi-so"), so every plan has a key.
     """
-    blocks = document.blocks
-    header = _header(blocks, document.kind)
-    closing_start, closing_end = _closing(blocks, header.body_start)
-    body = join_lines(blocks[header.body_start:closing_start], document.kind)
-    appendix = join_lines(blocks[closing_end:], document.kind)
+    blocks = pipe_tables(document.blocks)
+    kind = document.kind
+    header = _header(blocks, kind)
     clauses = []
     if header.text:
         clauses.append(Clause(section="", text=header.text, page=header.page, kind="header"))
-    clauses += _walk(body, _Path(), header.date)
-    closing = [" ".join(b.text.split()) for b in blocks[closing_start:closing_end] if b.text.strip()]
-    if closing:
-        clauses.append(Clause(section="", text=" ".join(closing), kind="signature",
-                              page=blocks[closing_start].page))
-    clauses += _walk(appendix, _Path(appendix="PHỤ LỤC"), header.date)
-    return Plan(number=header.number or document.path.stem, title=header.title, issuer=header.issuer,
-                date=header.date, place=header.place, signer=_signer(closing), clauses=clauses,
-                source_name=document.path.name, sha256=document.sha256)
+    title, plan_kind = header.title, "plan"
+    start, signer = header.body_start, ""
+    while True:
+        closing_start, closing_end = _closing(blocks, start)
+        clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), header.date)
+        closing = [" ".join(b.text.split()) for b in blocks[closing_start:closing_end] if b.text.strip()]
+        closing += [" ".join(cell.split()) for b in blocks[closing_start:closing_end] if b.rows
+                    for row in b.rows for cell in row if cell.strip()]
+        if closing:
+            clauses.append(Clause(section="", text=" ".join(closing), kind="signature",
+                                  page=blocks[closing_start].page))
+        signer = signer or _signer(closing)
+        attached = _attached(blocks, closing_end, kind) if header.doc_type == "QUYẾT ĐỊNH" else None
+        if attached is None:
+            break
+        clauses.append(Clause(section="", text=attached.text, page=attached.page, kind="header"))
+        title, plan_kind, start = attached.title, "decision_plan", attached.body_start
+    if plan_kind == "plan" and header.doc_type == "QUYẾT ĐỊNH":
+        plan_kind = "decision"
+    clauses += _walk(join_lines(blocks[closing_end:], kind), _Path(appendix="PHỤ LỤC"), header.date)
+    clauses = [clause for clause in clauses if not _is_note(clause)]
+    warnings = []
+    clauses = split_long_clauses(clauses, warnings)
+    number, citation = _number_and_citation(header, title, plan_kind, document.path.stem)
+    return Plan(number=number, title=title, issuer=header.issuer, date=header.date, place=header.place,
+                signer=signer, clauses=clauses, source_name=document.path.name, sha256=document.sha256,
+                kind=plan_kind, citation=citation, warnings=warnings)
+
+
+def _number_and_citation(header: _Header, title: str, plan_kind: str, stem: str) -> tuple[str, str]:
+    """The plan's key and how it is cited: "Kế hoạch 629/KH-UBND", "Kế hoạch ban hành kèm
+    theo Quyết định 3210/QĐ-UBND"; a draft without number by a short title."""
+    doc_type = _CITED_TYPE.get(header.doc_type, header.doc_type.capitalize() or "Kế hoạch")
+    if header.number:
+        if plan_kind == "decision_plan":
+            return header.number, f"Kế hoạch ban hành kèm theo Quyết định {header.number}"
+        return header.number, f"{doc_type} {header.number}"
+    if title:
+        short = _short_title(title)
+        return short, f"{doc_type} {short[:1].lower()}{short[1:]}" + (" (chưa có số)" if header.symbol else "")
+    return stem, f"{doc_type} {stem}"
+
+
+def _short_title(title: str) -> str:
+    """The title's first words, up to about 60 characters, in sentence case."""
+    if _all_caps(title):
+        title = title[:1] + title[1:].lower()
+    if len(title) <= _SHORT_TITLE_CHARS:
+        return title
+    words = title[:_SHORT_TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:–- ").split()
+    while len(words) > 3 and words[-1].lower() in _DANGLING:
+        words.pop()  # "… ngày 04/01/2026 của" → "… ngày 04/01/2026"
+    return " ".join(words) + "…"
+
+
+def _is_note(clause: Clause) -> bool:
+    """"(Kèm theo Kế hoạch số … )" under an appendix title says where it belongs: no clause."""
+    return clause.kind in ("paragraph", "continuation") and bool(_ATTACHED_NOTE.fullmatch(clause.text))
 
 
 # ---- header ---------------------------------------------------------------------------
@@ -151,6 +236,7 @@ def _header(blocks: list[Block], kind: str) -> _Header:
         header.page = blocks[0].page
         return header
     header = _metadata([text for text, _ in lines[:doc_type]])
+    header.doc_type = _DOC_TYPE.fullmatch(lines[doc_type][0])["type"]
     title, notes, end = _title(lines, doc_type, kind)
     header.title = title
     header.body_start = lines[end - 1][1] + 1 if end > doc_type else lines[doc_type][1] + 1
@@ -180,6 +266,19 @@ def _title(lines, doc_type: int, kind: str) -> tuple[str, list[str], int]:
             notes.append(text)
             index += 1
             continue
+        if parts and _AUTHORITY.match(text) and _all_caps(text):
+            notes.append(text)  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": who decides, not the title
+            index += 1
+            break
+        note = _ATTACHED_NOTE.search(text)
+        if note and note.start() > 0:  # "… HỒ CHÍ MINH (Ban hành kèm theo Quyết định số …)"
+            text = text[:note.start()].rstrip()
+            if parts and not _title_continues(parts[-1], text, blank, kind):
+                break
+            parts.append(text)
+            notes.append(note.group())
+            index += 1
+            continue
         if parts and not _title_continues(parts[-1], text, blank, kind):
             break
         parts.append(text)
@@ -199,21 +298,47 @@ def _title_continues(previous: str, text: str, blank: bool, kind: str) -> bool:
     return kind != "docx" and not blank and not is_terminated(previous) and not _BODY_OPENER.match(text)
 
 
+def _attached(blocks: list[Block], start: int, kind: str) -> _Header | None:
+    """The plan a decision carries after its "Nơi nhận": "KẾ HOẠCH", its title and notes."""
+    lines = []
+    for index in range(start, min(start + 40, len(blocks))):
+        if blocks[index].rows is not None:
+            break
+        lines += [(part, index) for part in (blocks[index].text.split("\n") or [""])]
+    first = next((i for i, (text, _) in enumerate(lines) if text.strip()), None)
+    if first is None:
+        return None
+    doc_type = _DOC_TYPE.fullmatch(" ".join(lines[first][0].split()))
+    if doc_type is None or doc_type["type"] == "QUYẾT ĐỊNH" or not _all_caps(doc_type["type"]):
+        return None
+    title, notes, end = _title(lines, first, kind)
+    body_start = lines[end - 1][1] + 1 if end > first else lines[first][1] + 1
+    return _Header(doc_type=doc_type["type"], title=title, body_start=body_start,
+                   text=" ".join(part for part in (doc_type["type"], title, *notes) if part),
+                   page=blocks[lines[first][1]].page)
+
+
 def _metadata(lines: list[str]) -> _Header:
     header = _Header()
-    issuer_parts = []
+    issuer_parts, numbered, dated = [], False, False
     for line in lines:
         text = " ".join(_MOTTO.sub(" ", line).split())
-        number = _NUMBER.search(text)
+        number = _NUMBER.search(text) or _BLANK_NUMBER.search(text)
         date = next((m for m in (p.search(text) for p in _DATE) if m), None)
-        if number and not header.number:
-            header.number = re.sub(r"\s+", "", number["n"])
+        if number and not numbered:
+            numbered = True
+            if "n" in number.groupdict():
+                header.number = re.sub(r"\s+", "", number["n"]).replace("–", "-")
+            else:
+                header.symbol = re.sub(r"\s+", "", number["symbol"])
             text = text[:number.start()] + text[number.end():]
-        if date and not header.date:
-            header.date = f"{int(date['y']):04d}-{int(date['m']):02d}-{int(date['d']):02d}"
+        if date and not dated:
+            dated = True
+            if date["d"] and date["m"]:  # a draft leaves them blank: no date, the place still
+                header.date = f"{int(date['y']):04d}-{int(date['m']):02d}-{int(date['d']):02d}"
             place = _PLACE.search(text)
             header.place = " ".join(place["place"].split()) if place else ""
-        if not number and not date and text and not _RULE.fullmatch(text) and not header.number:
+        if not number and not date and text and not _RULE.fullmatch(text) and not numbered:
             issuer_parts.append(text)
     header.issuer = _issuer(" ".join(issuer_parts))
     return header
@@ -251,17 +376,31 @@ def _all_caps(text: str) -> bool:
 
 
 def _closing(blocks: list[Block], start: int) -> tuple[int, int]:
-    """[start, end) of the signature block; (len, len) when there is none."""
+    """[start, end) of the signature block (lines, or a DOCX signature table); (len, len) when
+    there is none. It ends at an appendix, a table, or the document it carries (a decision's plan)."""
     for index in range(start, len(blocks)):
-        text = " ".join(blocks[index].text.split())
-        if blocks[index].rows is None and text and (
-                (_CLOSING_PREFIX.fullmatch(text) and (text.startswith("Nơi") or _all_caps(text)))
-                or _CLOSING_TITLE.fullmatch(text)):
+        block = blocks[index]
+        lines = [block.text] if block.rows is None else \
+            [line for row in block.rows for cell in row for line in cell.split("\n")]
+        if any(_is_closing_line(" ".join(line.split())) for line in lines):
             end = index + 1
-            while end < len(blocks) and blocks[end].rows is None and not _starts_appendix(blocks[end].text):
+            while end < len(blocks) and blocks[end].rows is None and not _starts_appendix(blocks[end].text) \
+                    and not _starts_document(blocks[end].text):
                 end += 1
             return index, end
     return len(blocks), len(blocks)
+
+
+def _is_closing_line(text: str) -> bool:
+    return bool(text) and bool(
+        (_CLOSING_PREFIX.fullmatch(text) and (text.startswith("Nơi") or _all_caps(text)))
+        or _CLOSING_TITLE.fullmatch(text))
+
+
+def _starts_document(text: str) -> bool:
+    """A document-type line in capitals ("KẾ HOẠCH"): a document carried after a signature."""
+    match = _DOC_TYPE.fullmatch(" ".join(text.split()))
+    return bool(match) and _all_caps(match["type"]) and not match["rest"]
 
 
 def _starts_appendix(text: str) -> bool:
@@ -307,7 +446,7 @@ def _walk(paragraphs: list[Paragraph], path: _Path, plan_date: str | None) -> li
             last_kind = None
             continue
         kind = "item"
-        if paragraph.marker in HEADING_MARKERS:
+        if paragraph.marker in HEADING_MARKERS or paragraph.marker == "article":
             rank = path.enter(paragraph.marker, paragraph.label)
             if _is_heading(paragraphs, index):
                 path.titles[rank] = paragraph.text
@@ -336,8 +475,8 @@ def _is_heading(paragraphs: list[Paragraph], index: int) -> bool:
     words = len(text.split())
     if text.rstrip().endswith(":"):
         return words <= 10
-    if is_terminated(text) or words > 60:
-        return False
+    if is_terminated(text) or words > 60 or text.rstrip().endswith(","):
+        return False  # a sentence, or one cut mid-way ("… Hội Cựu chiến binh,")
     following = next((p for p in paragraphs[index + 1:] if p.rows is not None or p.text), None)
     if following is None:
         return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from corpus.model import Clause
+from corpus.model import Block, Clause
 from nlp.agencies import find_agencies
 from nlp.deadlines import Deadline, extract_deadline
 from nlp.fold import fold
@@ -31,6 +31,38 @@ _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 # A deadline column may hold a bare date or year, which means "by then".
 _BARE_DATE = re.compile(r"\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)\s*$")  # e.g. "30/6/2021"
 _BARE_YEAR = re.compile(r"\s*(?:năm\s+)?(?P<y>(?:19|20)\d\d)\s*$", re.IGNORECASE)  # e.g. "2021"
+
+
+# A TXT table row: cells between "|" ("TT | Nhiệm vụ | Cơ quan chủ trì"), at least three.
+_PIPE_ROW = re.compile(r"[^|\n]*(?:\|[^|\n]*){2,}")  # e.g. "1. | Rà soát quy hoạch | Sở Xây dựng | 2024"
+_PIPE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")  # e.g. "|---|---|" under a Markdown header
+
+
+def pipe_tables(blocks: list[Block]) -> list[Block]:
+    """`blocks` with each run of two or more "|"-separated lines made one table block."""
+    out, run = [], []
+
+    def flush():
+        if len(run) >= 2:
+            width = max(len(row) for row, _ in run)
+            out.append(Block("", page=run[0][1], rows=tuple(row + ("",) * (width - len(row)) for row, _ in run)))
+        else:
+            out.extend(Block(" | ".join(row), page=page) for row, page in run)
+        run.clear()
+
+    for block in blocks:
+        text = block.text.strip()
+        if block.rows is None and _PIPE_RULE.fullmatch(text) and run:
+            continue
+        if block.rows is None and _PIPE_ROW.fullmatch(text):
+            if text.startswith("|") and text.endswith("|"):
+                text = text[1:-1]  # "| a | b |": the outer bars enclose, they open no cell
+            run.append((tuple(cell.strip() for cell in text.split("|")), block.page))
+            continue
+        flush()
+        out.append(block)
+    flush()
+    return out
 
 
 def table_clauses(rows, section: str, section_title: str = "", page: int | None = None,
