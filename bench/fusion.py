@@ -39,7 +39,8 @@ def main() -> None:
     settings = Settings.from_env().with_(data_dir=Path(tempfile.mkdtemp(prefix="planbot-fusion-")))
     library = Planbot.open(settings)
     library.ensure_bundled()
-    index, stats = library._corpus()
+    with library.store.read():
+        index, stats = library.searcher.snapshot()
     prepared = []
     for q in questions:
         normalized = normalize_question(q["q"], stats)

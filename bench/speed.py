@@ -57,7 +57,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from planbot.library import Planbot, passage_text
+    from index.embeddings import passage_text
+    from planbot.library import Planbot
     from planbot.settings import Settings
     from corpus.build_plan import build_plan
     from corpus.load import load

