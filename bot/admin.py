@@ -19,7 +19,17 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.handlers import STALE, command_text, edit_html, is_admin, library, refuse, reply_html, run, send_html, settings
+from bot.handlers import (
+    STALE,
+    command_text,
+    edit_html,
+    library,
+    reply_html,
+    requires,
+    run,
+    send_html,
+    settings,
+)
 from corpus.model import DocumentError
 
 if TYPE_CHECKING:
@@ -27,7 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ADMINS_ONLY = "⛔ Xin lỗi, việc này chỉ dành cho quản trị viên."
 UPLOAD_KINDS = {".pdf", ".docx", ".txt"}
 REMOVAL_TTL = 600  # seconds a "Xóa" button stays valid
 DOWNLOAD_TIMEOUT = 120  # 20 MB on a slow link
@@ -204,18 +213,9 @@ class ProgressMessage:
         await self._edit(html)
 
 
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True (after saying so) when this user may not do this."""
-    if is_admin(update, context):
-        return False
-    await refuse(update, ADMINS_ONLY)
-    return True
-
-
+@requires("admin")
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document from an admin: download it, ingest it, report what was loaded."""
-    if await _refuse(update, context):
-        return
     message = update.effective_message
     document = message.document
     name = document.file_name or "tệp"
@@ -252,10 +252,9 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await progress.finish(ingest_summary(report, name))
 
 
+@requires("admin")
 async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/xoa <số hiệu>: ask for confirmation before removing a plan."""
-    if await _refuse(update, context):
-        return
     wanted = command_text(update.effective_message)
     if not wanted:
         await reply_html(update, "Cách dùng: <code>/xoa 629/KH-UBND</code> (xem số hiệu bằng /kehoach).")
@@ -283,11 +282,10 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
+@requires("admin")
 async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Xóa" button: remove the plan named when /xoa was typed."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     pending = context.bot_data["removals"].pop(cards.CB_REMOVE.match(query.data).group(1), None)
     if pending is None or time.monotonic() - pending[1] > REMOVAL_TTL:
         await query.answer(STALE)
@@ -299,11 +297,10 @@ async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await edit_html(query, text)
 
 
+@requires("admin")
 async def cancel_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Hủy" button: forget the pending removal."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     if context.bot_data["removals"].pop(cards.CB_KEEP.match(query.data).group(1), None) is None:
         await query.answer(STALE)
         return
@@ -311,10 +308,9 @@ async def cancel_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await edit_html(query, "Đã hủy, không xóa gì.")
 
 
+@requires("admin")
 async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reindex: embed every clause again (after a model change)."""
-    if await _refuse(update, context):
-        return
     status = await reply_html(update, "⏳ Đang lập chỉ mục lại…")
     started = time.monotonic()
     async with context.bot_data["ingest_lock"]:  # not while a file is being ingested
@@ -331,9 +327,8 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await progress.finish(f"✅ Đã lập chỉ mục lại {count} điều khoản trong {seconds} giây.")
 
 
+@requires("admin")
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/thongke: questions per day, recent declined questions, feedback counts."""
-    if await _refuse(update, context):
-        return
     stats = await run(library(context).stats, 7)
     await send_html(context.bot, update.effective_chat.id, stats_text(stats, 7))
