@@ -32,7 +32,9 @@ def _citation(hit: Hit) -> str:
 def answer_card(answer: Answer) -> str:
     """Lead, partners, deadline, quote and citation of the best clause, or a decline."""
     lines = []
-    if answer.note:
+    if answer.cut_to:
+        lines.append(f"(Câu hỏi dài quá {answer.cut_to} ký tự nên chỉ xét {answer.cut_to} ký tự đầu.)")
+    elif answer.note:
         lines.append(f"({answer.note})")
     if not answer.answered:
         lines.append("Chưa tìm thấy điều khoản phù hợp trong các kế hoạch đã nạp.")
