@@ -31,6 +31,7 @@ from bot.handlers import (
     settings,
 )
 from corpus.model import DocumentError
+from corpus.ocr import CONFIDENCE_FLOOR as OCR_FLOOR
 
 if TYPE_CHECKING:
     from planbot.library import IngestReport
@@ -46,14 +47,21 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
     """What was loaded from an upload, or that the same file came again."""
     if not report.changed:
         return f"ℹ️ Tệp <b>{cards.esc(file_name)}</b>: kế hoạch <b>{cards.esc(report.number)}</b> không thay đổi (đã nạp trước đó)."
-    return "\n".join(
-        [
-            f"✅ Đã nạp kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
-            cards.esc(cards.shorten(report.title, 300)),
-            f"Điều khoản: {report.clauses} · Cơ quan: {report.agencies} · Hạn chót: {report.deadlines}",
-            f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
-        ]
-    )
+    lines = [
+        f"✅ Đã nạp kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
+        cards.esc(cards.shorten(report.title, 300)),
+        f"Điều khoản: {report.clauses} · Cơ quan: {report.agencies} · Hạn chót: {report.deadlines}",
+        f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
+    ]
+    if report.ocr_pages:
+        lines.append(f"📷 Bản quét, đọc bằng nhận dạng chữ (OCR): {report.ocr_pages} trang, "
+                     f"độ tin cậy trung bình {report.ocr_confidence:.0f}%, "
+                     f"đã sửa {report.ocr_corrections} từ nhận dạng sai")
+    if report.unreadable_pages:
+        pages = ", ".join(map(str, report.unreadable_pages))
+        lines.append(f"⚠️ Không đọc được trang {pages} (độ tin cậy dưới {OCR_FLOOR:.0f}%), "
+                     "đã bỏ qua; hãy gửi bản quét rõ hơn nếu cần các trang này.")
+    return "\n".join(lines)
 
 
 # Why a file was refused (DocumentError.reason, English, from corpus/load.py and the
@@ -98,8 +106,18 @@ _REASONS_VI = [(re.compile(pattern), template) for pattern, template in (
     (r"expands to (?P<mb>[\d.]+) MB; refusing \(possible zip bomb\)",
      "giải nén ra tới {mb} MB; từ chối vì có thể là bom nén (zip bomb)"),
     (r"is damaged or truncated \((?P<what>.*)\)", "bị hỏng hoặc bị cắt cụt ({what})"),
-    (r"has no text layer \(scanned\?\); it needs OCR first",
-     "không có lớp chữ (bản quét?); cần nhận dạng chữ (OCR) trước"),
+    (r"has no text \(its pages are blank\)", "không có chữ (các trang đều trống)"),
+    (r"is a scan and needs OCR, but Tesseract is not installed; install it with: (?P<x>.+)",
+     "là bản quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: {x}"),
+    (r"has (?P<n>\d+) scanned page\(s\) and needs OCR, but Tesseract is not installed; install it with: (?P<x>.+)",
+     "có {n} trang quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: {x}"),
+    (r"(?:is a scan|has \d+ scanned page\(s\)) and needs OCR, but Tesseract has no Vietnamese model; "
+     r"install it with: (?P<x>.+)",
+     "là bản quét, cần nhận dạng chữ (OCR) nhưng Tesseract chưa có mô hình tiếng Việt; cài bằng lệnh: {x}"),
+    (r"is a scan in which no text could be read; send a clearer scan",
+     "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn"),
+    (r"is a scan that could not be read \(OCR confidence (?P<c>\d+)%, below (?P<f>\d+)%\); send a clearer scan",
+     "là bản quét không đọc được (độ tin cậy nhận dạng chữ {c}%, dưới mức {f}%); hãy gửi bản quét rõ hơn"),
     (r"has text in fonts without a Unicode map; it needs OCR first",
      "dùng phông chữ không có bảng mã Unicode; cần nhận dạng chữ (OCR) trước"),
     (r"is password-protected; send an unencrypted copy", "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu"),
@@ -120,6 +138,7 @@ def vietnamese_reason(reason: str) -> str:
 
 STAGES = {
     "load": "Đang đọc tệp",
+    "ocr": "Đang nhận dạng chữ (OCR) trang",
     "parse": "Đang tách điều khoản",
     "embed": "Đang lập chỉ mục",
     "index": "Đang lưu chỉ mục",

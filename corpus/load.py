@@ -12,10 +12,15 @@ import re
 import statistics
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus.model import Block, Document, DocumentError
+from corpus.ocr import DPI as OCR_DPI
+from corpus.ocr import OcrSummary
 from corpus.repair import repair, vietnamese_share
+
+Progress = Callable[[str, float], None]
 
 MB = 1024 * 1024
 _KINDS = {".txt": "txt", ".docx": "docx", ".pdf": "pdf"}
@@ -56,21 +61,31 @@ _HINTS = {  # what the user can do about a mismatch
 }
 
 
-def load(path: Path, max_bytes: int = 20 * MB) -> Document:
-    """The file at `path` as a Document; DocumentError (one-line reason) if unusable."""
+def load(path: Path, max_bytes: int = 20 * MB, progress: Progress | None = None,
+         ocr_dpi: int = OCR_DPI) -> Document:
+    """The file at `path` as a Document; DocumentError (one-line reason) if unusable.
+
+    PDF pages without a usable text layer are read by OCR at `ocr_dpi`;
+    `progress("ocr 3/20", 0.15)` follows it page by page.
+    """
     path = Path(path)
     kind = _kind(path)
     data = _read(path, max_bytes)
+    ocr = None
     try:
         _check_content(path, kind, data)
-        blocks = {"txt": _load_txt, "docx": _load_docx, "pdf": _load_pdf}[kind](path, data)
+        if kind == "pdf":
+            blocks, ocr = _load_pdf(path, data, progress, ocr_dpi)
+        else:
+            blocks = {"txt": _load_txt, "docx": _load_docx}[kind](path, data)
     except DocumentError:
         raise
     except Exception as error:  # a library choking on hostile input is still bad input
         raise DocumentError(path, f"could not be read ({_brief(error)})") from None
     if not any(block.text.strip() or block.rows for block in blocks):
         raise DocumentError(path, "is empty")
-    return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind)
+    return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind,
+                    ocr=ocr)
 
 
 def _kind(path: Path) -> str:
@@ -426,7 +441,8 @@ _PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/1
     r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*")
 
 
-def _load_pdf(path: Path, data: bytes) -> list[Block]:
+def _load_pdf(path: Path, data: bytes, progress: Progress | None = None,
+              ocr_dpi: int = OCR_DPI) -> tuple[list[Block], OcrSummary | None]:
     if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-1024:]:
         raise DocumentError(path, "is damaged or truncated (no end-of-file marker)")
     import pdfplumber  # imported late: only PDF uploads pay for it
@@ -435,18 +451,27 @@ def _load_pdf(path: Path, data: bytes) -> list[Block]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise DocumentError(path, "is empty (no pages)")
-            items = [item for page in pdf.pages for item in _pdf_page_items(page)]
+            pages = [_pdf_page_items(page) for page in pdf.pages]  # None: the page needs OCR
     except DocumentError:
         raise
     except Exception as error:
         raise _pdf_open_error(path, data, error) from None
+    scanned = [number for number, items in enumerate(pages, 1) if items is None]
+    summary = None
+    if scanned:
+        from corpus.load_ocr import ocr_items  # imported late: only scans pay for it
+
+        texts = [c if isinstance(c, str) else " ".join(map(" ".join, c))
+                 for items in pages if items for c, _ in items]
+        read, summary = ocr_items(path, data, scanned, texts, progress, ocr_dpi)
+        pages = [read.get(number, []) if items is None else items
+                 for number, items in enumerate(pages, 1)]
+    items = [item for page_items in pages for item in page_items]
     text = "".join(content if isinstance(content, str) else "".join(map("".join, content))
                    for content, _ in items)
     if not text.strip():
-        raise DocumentError(path, "has no text layer (scanned?); it needs OCR first")
-    if text.count("(cid:") * 7 > 0.5 * len(text):  # glyph ids without a Unicode map
-        raise DocumentError(path, "has text in fonts without a Unicode map; it needs OCR first")
-    return _repaired_blocks(items)
+        raise DocumentError(path, "has no text (its pages are blank)")
+    return _repaired_blocks(items), summary
 
 
 def _pdf_open_error(path: Path, data: bytes, error: Exception) -> DocumentError:
@@ -457,9 +482,13 @@ def _pdf_open_error(path: Path, data: bytes, error: Exception) -> DocumentError:
     return DocumentError(path, f"is damaged or truncated ({_brief(cause)})")
 
 
-def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]]:
-    """One page's lines and tables in reading order (top to bottom)."""
+def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]] | None:
+    """One page's lines and tables in reading order (top to bottom); None when the page
+    must be read by OCR: nothing but drawings and images, glyphs without a Unicode map
+    ("(cid:12)"), or a page-size image under a few characters (a portal's stamp on a scan)."""
     page = page.dedupe_chars()  # fake bold is the same glyph drawn twice
+    if _needs_ocr(page):
+        return None
     tables = []
     for table in page.find_tables():
         rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
@@ -471,11 +500,29 @@ def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]]:
                             or not _inside(obj, boxes))
     lines = [line for line in text_page.extract_text_lines(return_chars=False)
              if line["text"].strip()]
+    return page_items(lines, tables, page.page_number)
+
+
+def page_items(lines: list[dict], tables: list, number: int) -> list[tuple[str | list[list[str]], int]]:
+    """Text lines ({"top", "bottom", "text"}) and (bbox, rows) tables of a page as items in
+    reading order, without its page number, with "" at paragraph gaps."""
     lines = _drop_page_numbers(lines)
     entries = sorted([(line["top"], line["bottom"], line["text"].strip()) for line in lines]
                      + [(bbox[1], bbox[3], rows) for bbox, rows in tables],
                      key=lambda entry: entry[0])
-    return [(content, page.page_number) for content in _with_paragraph_gaps(entries)]
+    return [(content, number) for content in _with_paragraph_gaps(entries)]
+
+
+def _needs_ocr(page) -> bool:
+    chars = [char for char in page.chars if not char["text"].isspace()]
+    unmapped = sum(char["text"].startswith("(cid:") for char in chars)
+    if chars and unmapped > 0.5 * len(chars):
+        return True
+    area = float(page.width * page.height) or 1.0
+    covered = sum(abs((image["x1"] - image["x0"]) * (image["bottom"] - image["top"])) for image in page.images)
+    if len(chars) < 40 and covered > 0.5 * area:
+        return True
+    return not chars and bool(page.images or page.rects or page.curves or page.lines)
 
 
 def _inside(char: dict, boxes: list) -> bool:

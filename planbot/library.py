@@ -7,13 +7,14 @@ vector versions in `index.vectors`, answering in `index.searcher`, the bot's tab
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
@@ -47,6 +48,10 @@ class IngestReport:
     seconds: float
     changed: bool
     source_name: str = ""
+    ocr_pages: int = 0  # pages read by OCR (0: the file had text throughout)
+    ocr_confidence: float | None = None  # their mean word confidence, 0-100
+    unreadable_pages: list[int] = field(default_factory=list)  # scanned pages left out as garbage
+    ocr_corrections: int = 0  # misread words corrected (corpus.ocr_repair)
 
 
 @dataclass
@@ -57,10 +62,30 @@ class _Parsed:
     texts: list[str]  # what the encoder reads, one per clause
     source: Path
     kind: str
+    ocr: object | None = None  # corpus.ocr.OcrSummary when pages were read by OCR
 
 
 def _noop(stage: str, fraction: float) -> None:
     return None
+
+
+OCR_SHARE = 0.8  # of an ingest's progress bar, when pages are read by OCR: it is most of the time
+
+
+def _scaled_after_ocr(progress: Progress) -> Progress:
+    """The ingest's progress, with OCR pages ("ocr 3/20") given the first OCR_SHARE of
+    the bar and the later stages squeezed into the rest."""
+    seen_ocr = []
+
+    def report(stage: str, fraction: float) -> None:
+        if stage.startswith("ocr"):
+            seen_ocr.append(True)
+            progress(stage, OCR_SHARE * fraction)
+        elif seen_ocr:
+            progress(stage, OCR_SHARE + (1 - OCR_SHARE) * fraction)
+        else:
+            progress(stage, fraction)
+    return report
 
 
 class Planbot:
@@ -119,11 +144,11 @@ class Planbot:
     def ingest(self, path: Path | str, progress: Progress | None = None,
                original_name: str | None = None) -> IngestReport:
         """Load, parse, extract, embed and index one file; raises DocumentError."""
-        progress = progress or _noop
+        progress = _scaled_after_ocr(progress or _noop)
         started = time.perf_counter()
         name = original_name or Path(path).name
         progress("load", 0.0)
-        parsed = self._parse(Path(path), name, skip_if_known=True)
+        parsed = self._parse(Path(path), name, skip_if_known=True, progress=progress)
         if isinstance(parsed, str):  # this very file is indexed already
             return self._report(parsed, time.perf_counter() - started, False, name)
         self._embed(parsed.texts, lambda f: progress("embed", 0.2 + 0.7 * f))
@@ -131,14 +156,24 @@ class Planbot:
         with self._changing() as (db, released):
             released.append(self._write_plan(db, parsed))
         progress("done", 1.0)
-        return self._report(parsed.plan.number, time.perf_counter() - started, True, name)
+        report = self._report(parsed.plan.number, time.perf_counter() - started, True, name)
+        if parsed.ocr:
+            report.ocr_pages = len(parsed.ocr.pages)
+            report.ocr_confidence = parsed.ocr.confidence
+            report.unreadable_pages = list(parsed.ocr.unreadable)
+            report.ocr_corrections = len(parsed.ocr.corrections)
+        return report
 
-    def _parse(self, path: Path, name: str, skip_if_known: bool = False) -> _Parsed | str:
+    def _parse(self, path: Path, name: str, skip_if_known: bool = False,
+               progress: Progress | None = None) -> _Parsed | str:
         """Read and parse one file; with skip_if_known, the number of the plan it already is."""
         from corpus.build_plan import build_plan
         from corpus.load import load
 
-        document = load(path, self.settings.max_document_bytes)
+        # Known by its bytes before loading: a scan sent again is not read by OCR again.
+        if skip_if_known and (number := queries.plan_with_sha(self.store.db, self._file_sha(path))):
+            return number
+        document = load(path, self.settings.max_document_bytes, progress, self.settings.ocr_dpi)
         if skip_if_known and (number := queries.plan_with_sha(self.store.db, document.sha256)):
             return number
         plan = build_plan(document)
@@ -148,7 +183,16 @@ class Planbot:
             raise DocumentError(name, "no text to index was found in it")
         plan.source_name = name
         plan.sha256 = document.sha256
-        return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind)
+        return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind, document.ocr)
+
+    def _file_sha(self, path: Path) -> str:
+        """The file's SHA-256, or "" when load() is to refuse it unread (missing, too big)."""
+        try:
+            if not path.is_file() or path.stat().st_size > self.settings.max_document_bytes:
+                return ""
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return ""  # load() says what is wrong with the file
 
     def _embed(self, texts: list[str], progress: Callable[[float], None]) -> int:
         return self.embeddings.embed_missing(self.embedder, texts, self.settings.embed_batch, progress)

@@ -36,6 +36,7 @@ class Settings:
     max_question_chars: int = 1000
     max_document_bytes: int = 20 * 1024 * 1024
     model_cache: Path | None = None  # where converted models live; default: data_dir/models
+    ocr_dpi: int = 300  # scanned pages are rendered at this resolution for OCR
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -51,6 +52,7 @@ class Settings:
             embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
             questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
             model_cache=Path(env["PLANBOT_MODEL_CACHE"]) if env.get("PLANBOT_MODEL_CACHE") else None,
+            ocr_dpi=int(env.get("PLANBOT_OCR_DPI") or 300),
         )
 
     def with_(self, **changes) -> "Settings":
