@@ -217,32 +217,66 @@ def test_word_broken_at_a_line_end_is_joined():
 # ---- refusals and warnings -------------------------------------------------------------
 
 
-def _noise_pdf(path: Path, pages: int = 1) -> Path:
+def _noise_pdf(path: Path) -> Path:
+    """A page of random grey: ink everywhere, no word in it."""
     from PIL import Image
 
     rng = np.random.default_rng(3)
-    images = [Image.fromarray((rng.random((700, 500)) * 255).astype(np.uint8)) for _ in range(pages)]
-    path.write_bytes(scans.image_pdf(images, 60))
+    path.write_bytes(scans.image_pdf([Image.fromarray((rng.random((700, 500)) * 255).astype(np.uint8))], 60))
     return path
 
 
-def test_all_garbage_scan_is_refused(tmp_path):
+def _blurred_pdf(path: Path, text_pdf: Path) -> Path:
+    """The plan's first page out of focus: Tesseract still finds words, at low confidence."""
+    from PIL import ImageFilter
+
+    page = scans.page_images(text_pdf.read_bytes(), DPI)[0].filter(ImageFilter.GaussianBlur(5))
+    path.write_bytes(scans.image_pdf([page], DPI))
+    return path
+
+
+def test_scan_without_a_word_is_refused(tmp_path):
     with pytest.raises(DocumentError) as caught:
         load(_noise_pdf(tmp_path / "nhieu.pdf"), ocr_dpi=DPI)
-    assert caught.value.reason.startswith("is a scan that could not be read (OCR confidence ")
-    assert caught.value.reason.endswith("); send a clearer scan")
+    assert caught.value.reason == "is a scan in which no text could be read; send a clearer scan"
 
 
-def test_unreadable_page_is_left_out_and_named(scan_pdf, tmp_path):
+def test_scan_read_below_the_confidence_floor_is_refused(tmp_path, text_pdf):
+    with pytest.raises(DocumentError) as caught:
+        load(_blurred_pdf(tmp_path / "mo.pdf", text_pdf), ocr_dpi=DPI)
+    reason = caught.value.reason
+    assert reason.startswith("is a scan that could not be read (OCR confidence ") and \
+        reason.endswith("%, below 60%); send a clearer scan"), reason
+
+
+def test_unreadable_pages_are_left_out_and_named(scan_pdf, text_pdf, tmp_path):
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(scan_pdf))
+    writer.append(PdfReader(_blurred_pdf(tmp_path / "mo.pdf", text_pdf)))
     writer.append(PdfReader(_noise_pdf(tmp_path / "nhieu.pdf")))
     path = tmp_path / "co-trang-hong.pdf"
     writer.write(path)
     document = load(path, ocr_dpi=DPI)
-    assert document.ocr.pages == [1, 2, 3] and document.ocr.unreadable == [3]
+    assert document.ocr.pages == [1, 2, 3, 4] and document.ocr.unreadable == [3, 4]
     assert {b.page for b in document.blocks} == {1, 2}
+
+
+@pytest.mark.parametrize(("reason", "vietnamese"), [
+    ("is a scan and needs OCR, but Tesseract is not installed; install it with: "
+     "apt-get install tesseract-ocr tesseract-ocr-vie",
+     "là bản quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: "
+     "apt-get install tesseract-ocr tesseract-ocr-vie"),
+    ("is a scan that could not be read (OCR confidence 31%, below 60%); send a clearer scan",
+     "là bản quét không đọc được (độ tin cậy nhận dạng chữ 31%, dưới mức 60%); hãy gửi bản quét rõ hơn"),
+    ("is a scan in which no text could be read; send a clearer scan",
+     "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn"),
+    ("has no text (its pages are blank)", "không có chữ (các trang đều trống)"),
+])
+def test_ocr_refusals_read_in_vietnamese(reason, vietnamese):
+    from bot.admin import vietnamese_reason
+
+    assert vietnamese_reason(reason) == vietnamese
 
 
 def test_without_tesseract_a_scan_gets_the_install_line_and_text_pdfs_still_load(
