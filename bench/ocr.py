@@ -70,7 +70,8 @@ def _measure(args, folder: Path, text_pdf: bytes) -> list[dict]:
         plan = build_plan(load(short_scan, ocr_dpi=dpi))
         row = {"dpi": dpi, "seconds": seconds, "pages_per_s": args.pages / seconds,
                "confidence": document.ocr.confidence, "unreadable": len(document.ocr.unreadable),
-               "corrected": len(document.ocr.corrections), "clauses": found_share(text_plan.clauses, plan.clauses),
+               "corrected": len(document.ocr.corrections),
+               "clauses": found_share(text_plan.clauses, plan.clauses),
                "table": table_share(plan), "load": f"{before:.1f} → {after:.1f}"}
         rows.append(row)
         print(f"{dpi} DPI: {args.pages} pages in {seconds:.1f} s = {row['pages_per_s']:.2f} pages/s; "

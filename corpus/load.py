@@ -519,7 +519,8 @@ def _needs_ocr(page) -> bool:
     if chars and unmapped > 0.5 * len(chars):
         return True
     area = float(page.width * page.height) or 1.0
-    covered = sum(abs((image["x1"] - image["x0"]) * (image["bottom"] - image["top"])) for image in page.images)
+    covered = sum(abs((image["x1"] - image["x0"]) * (image["bottom"] - image["top"]))
+                  for image in page.images)
     if len(chars) < 40 and covered > 0.5 * area:
         return True
     return not chars and bool(page.images or page.rects or page.curves or page.lines)

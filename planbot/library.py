@@ -171,7 +171,8 @@ class Planbot:
         from corpus.load import load
 
         # Known by its bytes before loading: a scan sent again is not read by OCR again.
-        if skip_if_known and (number := queries.plan_with_sha(self.store.db, self._file_sha(path))):
+        sha = self._file_sha(path) if skip_if_known else ""
+        if sha and (number := queries.plan_with_sha(self.store.db, sha)):
             return number
         document = load(path, self.settings.max_document_bytes, progress, self.settings.ocr_dpi)
         if skip_if_known and (number := queries.plan_with_sha(self.store.db, document.sha256)):

@@ -34,7 +34,8 @@ BODY = (
     ("bold", "II. NHIỆM VỤ VÀ GIẢI PHÁP"),
     ("", "1. Quy hoạch và phát triển sản phẩm"),
     ("", "a) Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với Sở Nông nghiệp và Phát triển "
-         "nông thôn rà soát, lựa chọn các điểm du lịch nông thôn tiêu biểu; hoàn thành trước ngày 30/9/2023."),
+         "nông thôn rà soát, lựa chọn các điểm du lịch nông thôn tiêu biểu; "
+         "hoàn thành trước ngày 30/9/2023."),
     ("", "b) Sở Kế hoạch và Đầu tư chủ trì tham mưu bố trí vốn đầu tư hạ tầng giao thông đến các điểm "
          "du lịch; thời hạn hoàn thành: Quý IV/2023."),
     ("", "c) Ủy ban nhân dân các huyện, thị xã, thành phố hỗ trợ hộ dân cải tạo nhà ở để đón khách "

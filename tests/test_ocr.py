@@ -343,7 +343,8 @@ async def test_bot_admin_sends_a_scan_sees_pages_progress_and_gets_answers(
             summary = done.params["text"]
             assert scans.NUMBER in summary and "OCR" in summary and "2 trang" in summary
             shown = [c.params["text"] for c in api.calls_of("editMessageText", since)]
-            pages = [text.split("trang ")[1].split("…")[0] for text in shown if "nhận dạng chữ (OCR) trang" in text]
+            pages = [text.split("trang ")[1].split("…")[0] for text in shown
+                     if "nhận dạng chữ (OCR) trang" in text]
             # Two pages are read at once, so they may finish together: 0/2 then 2/2 is per-page too.
             assert pages[0] in ("0/2", "1/2") and pages[-1] == "2/2" and pages == sorted(pages), shown
             _, answer = await ask(api, "Cơ quan nào xây dựng bản đồ số các điểm du lịch nông thôn?")
