@@ -7,6 +7,7 @@ from pathlib import Path
 from corpus.model import Plan
 from index.embeddings import content_hash
 from index.records import PlanInfo
+from index.statistics import count_plan
 from index.store import dumps
 from nlp.fold import fold
 from nlp.segment import segment
@@ -57,6 +58,7 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
             ignore=True)
         if clause.deadline:
             db["deadlines"].insert({"clause_id": clause_id, **clause.deadline.as_json()})
+    count_plan(db, plan_id, +1)
     return plan_id
 
 
@@ -66,6 +68,7 @@ def delete_plan(db, number: str) -> Path | None:
     if not rows:
         return None
     plan_id, stored = rows[0]["id"], rows[0]["stored_path"]
+    count_plan(db, plan_id, -1)
     sub = "select id from clauses where plan_id = ?"
     for table in ("sentences", "agencies", "deadlines"):
         db.execute(f"delete from {table} where clause_id in ({sub})", [plan_id])

@@ -77,10 +77,25 @@ def _m003_bot_tables(db: sqlite_utils.Database) -> None:
     db["subscriptions"].create({"chat_id": int, "agency": str}, pk=("chat_id", "agency"))
 
 
+def _m004_corpus_statistics(db: sqlite_utils.Database) -> None:
+    # Document frequencies and the restorer's syllable counts, kept at ingest (see
+    # index/statistics.py) so that no question or startup reads every clause.
+    from index.statistics import count_everything
+
+    db.execute("create table term_stats (term text primary key, df integer not null) without rowid")
+    db.execute("create table syllable_stats (syllable text not null unique, folded text not null, "
+               "n integer not null)")
+    db.execute("create index syllable_stats_folded on syllable_stats(folded)")
+    db.execute("create table pair_stats (first text not null, second text not null, n integer not null, "
+               "primary key (first, second)) without rowid")
+    count_everything(db)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
     ("003_bot_tables", _m003_bot_tables),
+    ("004_corpus_statistics", _m004_corpus_statistics),
 ]
 
 
