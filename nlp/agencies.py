@@ -17,11 +17,12 @@ from nlp.agency_table import (AGENCIES, BLOCKED_AFTER, FIELDS, HEADS, LOWERCASE_
                               NAME_PHRASES, NAME_STOPS, PROVINCES, RELATED, TITLES)
 from nlp.fold import fold
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = re.compile(r"\w+|[^\w\s]")  # e.g. "Sở KH&ĐT" → "Sở", "KH", "&", "ĐT"
+# e.g. "LĐ–TB&XH" → "LĐ-TB&XH"
 _DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "−": "-"})
-_SEP = r" (?:(?:[,&/-]|va) )*"  # a gap that may hold punctuation or "và"
-_OPT_SEP = rf"(?:{_SEP})?"
-_PLACE_WORD = r"(?:tinh|thanh pho|tp(?: \.)?)"
+_SEP = r" (?:(?:[,&/-]|va) )*"  # a gap that may hold punctuation or "và", e.g. " , va "
+_OPT_SEP = rf"(?:{_SEP})?"  # e.g. the gap in "kh & dt", or none in "khdt"
+_PLACE_WORD = r"(?:tinh|thanh pho|tp(?: \.)?)"  # e.g. "tinh" of "cuc thue tinh binh duong"
 # Spellings of a province beside its official name.
 _PROVINCE_ALIASES = {"hcm": "Hồ Chí Minh", "bac can": "Bắc Kạn", "thua thien hue": "Thừa Thiên Huế"}
 
@@ -75,12 +76,13 @@ def _rows():
 
 
 _TABLE = tuple((_expand(pattern), canonical, needs_capital) for pattern, canonical, needs_capital in _rows())
-_OPTIONAL_PART = re.compile(r"\[([^|\]]*)\|([^\]]*)\]")
+_OPTIONAL_PART = re.compile(r"\[([^|\]]*)\|([^\]]*)\]")  # e.g. "[ {place}| tỉnh]" in a canonical name
 _HEADS = tuple(head.split() for head in HEADS)
 _COLLECTIVE_BEFORE = frozenset(("các", "những", "mỗi", "từng"))
 
-# What may stand between agencies of one enumeration: separators and person titles.
-_GAP = re.compile(r"(?:\s+|[,;/&–-]|và(?!\w)|(?:"
+# What may stand between agencies of one enumeration: separators and person titles,
+# e.g. ", và Chủ tịch " in "Sở Y tế, và Chủ tịch UBND các huyện".
+_GAP = re.compile(r"(?:\s|[,;/&–-]|và(?!\w)|(?:"
                   + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
                   + r")(?!\w))*", re.IGNORECASE)
 # Openers after which the clause's subject (lead) follows, at the start of a clause.
@@ -93,8 +95,8 @@ _LEAD_INS = (
 _ASSIGN = re.compile(r"(?:^|[,;:.]\s*)(?:giao|yêu cầu|đề nghị)(?:\s+cho)?\s+", re.I)  # e.g. "…, yêu cầu thủ trưởng các Sở"
 _LEADS_AFTER = re.compile(r"\s*,?\s*(?:là cơ quan |làm )?chủ trì(?!\w)", re.I)  # e.g. "… do Sở Y tế chủ trì"
 _PARTNERS_AFTER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*:?\s*", re.I)  # e.g. "phối hợp với Sở Xây dựng"
-_MARKER = re.compile(r"^[\s\-–—•+*]*")
-_PROVINCE_WORD = re.compile(r"(?<![^ ])(?:tinh|tp|thanh pho)(?![^ ])")
+_MARKER = re.compile(r"^[\s\-–—•+*]*")  # e.g. "- " before "- Sở Y tế chủ trì"
+_PROVINCE_WORD = re.compile(r"(?<![^ ])(?:tinh|tp|thanh pho)(?![^ ])")  # e.g. "tinh" in "bhxh tinh"
 
 
 def extract_agencies(text: str) -> tuple[list[str], list[str]]:

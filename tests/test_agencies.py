@@ -109,3 +109,14 @@ def test_every_alias_row_has_an_example():
         block = source.split(f"\n{table} = (\n", 1)[1].split("\n)\n", 1)[0]
         row_ends = [line for line in block.splitlines() if re.search(r"\),(?:\s*#.*)?$", line)]
         assert row_ends and all("# e.g." in line for line in row_ends), table
+
+
+def test_every_module_pattern_has_an_example():
+    """Each module-level pattern of nlp/agencies.py shows an `# e.g.` on its line or just above."""
+    lines = (Path(__file__).resolve().parents[1] / "nlp" / "agencies.py").read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines) if re.match(r"_[A-Z_]+ = (?:re\.compile|r\"|rf\"|str\.maketrans)", line)]
+    assert len(starts) >= 8
+    for i in starts:
+        end = next(j for j in range(i, len(lines)) if not lines[j].startswith(("_", " ")) or j > i + 3 or
+                   lines[j].rstrip().endswith((")", '"')))
+        assert any("e.g." in line for line in lines[max(0, i - 2):end + 1]), lines[i]
