@@ -6,10 +6,11 @@ is "recurring", "duration", "frequency" or "ongoing".
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from nlp.dates import YEAR, iso_date, month_end, quarter_end
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Deadline:
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_Y = r"(?P<y>(?:19|20)\d\d)(?!\d)"
+_Y = rf"(?P<y>{YEAR})"
 _M = r"(?P<m>\d{1,2})"
 _TO_YEAR = r"(?:\s*[/.–-]\s*|\s+năm\s+)"
 _MONTH_YEAR = rf"tháng\s+{_M}{_TO_YEAR}{_Y}"
@@ -46,19 +47,6 @@ _CITED = re.compile(
 _NOT_AFTER = re.compile(r"(?<!\w)(?:định hướng|tầm nhìn|giai đoạn|từ)\s*(?:đến\s*)?$", re.IGNORECASE)
 
 
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def _month_end(year: int, month: int) -> str | None:
-    if not 1 <= month <= 12:
-        return None
-    return _iso(year, month, calendar.monthrange(year, month)[1])
-
-
 def _year(match: re.Match, plan_year: int | None) -> int | None:
     found = match.groupdict().get("y")
     return int(found) if found else plan_year
@@ -66,7 +54,7 @@ def _year(match: re.Match, plan_year: int | None) -> int | None:
 
 def _due_day(match, plan_year):
     year = _year(match, plan_year)
-    return _iso(year, int(match["m"]), int(match["d"])) if year else None
+    return iso_date(year, int(match["m"]), int(match["d"])) if year else None
 
 
 def _due_before_month(match, plan_year):
@@ -77,28 +65,28 @@ def _due_before_month(match, plan_year):
 
 
 def _due_month(match, plan_year):
-    return _month_end(int(match["y"]), int(match["m"]))
+    return month_end(int(match["y"]), int(match["m"]))
 
 
 def _due_quarter(match, plan_year):
-    return _month_end(int(match["y"]), 3 * _ROMAN[match["q"].lower()])
+    return quarter_end(int(match["y"]), _ROMAN[match["q"].lower()])
 
 
 def _due_before_quarter(match, plan_year):
     quarter, year = _ROMAN[match["q"].lower()], int(match["y"])
-    return _month_end(year, 3 * (quarter - 1)) if quarter > 1 else _iso(year - 1, 12, 31)
+    return quarter_end(year, quarter - 1) if quarter > 1 else iso_date(year - 1, 12, 31)
 
 
 def _due_half(match, plan_year):
-    return _month_end(int(match["y"]), 6 if match["half"].lower() == "đầu" else 12)
+    return month_end(int(match["y"]), 6 if match["half"].lower() == "đầu" else 12)
 
 
 def _due_year(match, plan_year):
-    return _iso(int(match["y"]), 12, 31)
+    return iso_date(int(match["y"]), 12, 31)
 
 
 def _due_before_year(match, plan_year):
-    return _iso(int(match["y"]) - 1, 12, 31)
+    return iso_date(int(match["y"]) - 1, 12, 31)
 
 
 def _no_due(match, plan_year):
