@@ -88,6 +88,7 @@ LABELS = {
         "lead": "Chủ trì",
         "partners": "Phối hợp",
         "deadline": "Thời hạn",
+        "target": "Chỉ tiêu thời gian",
         "due": "hạn chót",
         "none": "không nêu",
         "plan": "Kế hoạch",
@@ -110,6 +111,7 @@ LABELS = {
         "lead": "Lead agency",
         "partners": "Partners",
         "deadline": "Deadline",
+        "target": "Time target",
         "due": "due",
         "none": "not stated",
         "plan": "Plan",
@@ -179,7 +181,11 @@ def _who(clause: "ClauseRecord", lang: str) -> list[str]:
     lines = [f"🏛 <b>{lab['lead']}:</b> {esc(', '.join(clause.lead)) or lab['none']}"]
     if clause.partners:
         lines.append(f"🤝 <b>{lab['partners']}:</b> {esc(', '.join(clause.partners))}")
-    lines.append(f"⏰ <b>{lab['deadline']}:</b> {deadline_text(clause.deadline, lang)}")
+    # Every date the clause commits to, its own first; a processing time is its target.
+    dated = "; ".join(deadline_text(d, lang) for d in clause.deadlines or [clause.deadline] if d)
+    lines.append(f"⏰ <b>{lab['deadline']}:</b> {dated or deadline_text(None, lang)}")
+    if clause.target is not None:
+        lines.append(f"🎯 <b>{lab['target']}:</b> {deadline_text(clause.target, lang)}")
     return lines
 
 

@@ -53,6 +53,8 @@ class Clause:
     lead: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     deadline: Deadline | None = None
+    target: Deadline | None = None  # a processing time to reach ("dưới 63 ngày làm việc")
+    deadlines: list[Deadline] = field(default_factory=list)  # all it commits to, `deadline` first
     footnotes: list[str] = field(default_factory=list)
     kind: str = "paragraph"  # paragraph | item | continuation | table_row | header | signature
     section_title: str = ""

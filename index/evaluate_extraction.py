@@ -2,7 +2,7 @@
 shared/eval/dev_extraction.jsonl and real/extraction.jsonl).
 
 Clauses come in as plain dicts (`section`, `kind`, `text`, `lead`, `partners`,
-`deadline` = {"text", "due"} or None), the shape of `planbot clauses --json`, so the
+`deadline` and `target` = {"text", "due"} or None), the shape of `planbot clauses --json`, so the
 test suite and bench/quality.py score with this one function whatever produced them.
 """
 from __future__ import annotations
@@ -38,7 +38,8 @@ def _section_ok(clause: dict, wanted: str) -> bool:
 
 
 def _deadline_ok(clause: dict, wanted: dict | None) -> bool:
-    got = clause.get("deadline")
+    # A gold "duration" is a processing time to reach: the clause's target, not its deadline.
+    got = clause.get("target") if wanted and wanted.get("type") == "duration" else clause.get("deadline")
     if wanted is None:
         return got is None
     if got is None or _ws(got["text"]).lower() != _ws(wanted["text"]).lower():
@@ -77,5 +78,6 @@ def clause_dicts(plan) -> list[dict]:
     """A parsed plan's clauses in the scored shape (duck-typed: any object with `clauses`)."""
     return [{"section": c.section, "kind": c.kind, "text": c.text, "lead": list(c.lead),
              "partners": list(c.partners),
-             "deadline": {"text": c.deadline.text, "due": c.deadline.due} if c.deadline else None}
+             "deadline": {"text": c.deadline.text, "due": c.deadline.due} if c.deadline else None,
+             "target": {"text": c.target.text, "due": None} if getattr(c, "target", None) else None}
             for c in plan.clauses]

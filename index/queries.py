@@ -33,7 +33,8 @@ def keyword_texts(plan: Plan, clause, title_words: str = "") -> tuple[str, str, 
 
 
 _CLAUSE_COLUMNS = ("plan_id", "ord", "section", "section_title", "kind", "text", "words", "page", "lead",
-                   "partners", "footnotes", "content_hash", "search_text", "accented_text", "heading_text")
+                   "partners", "footnotes", "content_hash", "search_text", "accented_text", "heading_text",
+                   "target")
 _INSERT_CLAUSE = (f"insert into clauses ({', '.join(_CLAUSE_COLUMNS)}) "
                   f"values ({', '.join('?' * len(_CLAUSE_COLUMNS))})")
 
@@ -58,12 +59,14 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
         clause_id = conn.execute(_INSERT_CLAUSE, (
             plan_id, order, clause.section, clause.section_title, clause.kind, clause.text,
             clause.words, clause.page, dumps(clause.lead), dumps(clause.partners),
-            dumps(clause.footnotes), content_hash(text), *keywords)).lastrowid
+            dumps(clause.footnotes), content_hash(text), *keywords,
+            dumps(clause.target.as_json()) if clause.target else None)).lastrowid
         sentences += [(clause_id, i, s) for i, s in enumerate(clause.sentences)]
         agencies += [(clause_id, a, "lead") for a in clause.lead]
         agencies += [(clause_id, a, "partner") for a in clause.partners]
-        if clause.deadline:
-            deadlines.append({"clause_id": clause_id, **clause.deadline.as_json()})
+        # Every deadline the clause commits to, its own first (ord 0).
+        deadlines += [{"clause_id": clause_id, "ord": i, **d.as_json()} for i, d in
+                      enumerate(clause.deadlines or ([clause.deadline] if clause.deadline else []))]
     conn.executemany("insert into sentences (clause_id, ord, text) values (?, ?, ?)", sentences)
     conn.executemany("insert or ignore into agencies (clause_id, agency, role) values (?, ?, ?)", agencies)
     if deadlines:

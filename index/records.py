@@ -30,27 +30,31 @@ class ClauseRecord:
     sentences: list[str] = field(default_factory=list)
     lead: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
-    deadline: Deadline | None = None
+    deadline: Deadline | None = None  # the clause's own: the first of `deadlines`
     page: int | None = None
     footnotes: list[str] = field(default_factory=list)
     kind: str = "paragraph"
+    target: Deadline | None = None  # a processing time to reach ("dưới 63 ngày làm việc")
+    deadlines: list[Deadline] = field(default_factory=list)  # every one it commits to
 
     def as_json(self) -> dict:
         return {
             "id": self.id, "plan": self.plan, "section": self.section, "text": self.text,
             "sentences": self.sentences, "lead": self.lead, "partners": self.partners,
-            "deadline": self.deadline.as_json() if self.deadline else None, "page": self.page,
+            "deadline": self.deadline.as_json() if self.deadline else None,
+            "target": self.target.as_json() if self.target else None,
+            "deadlines": [d.as_json() for d in self.deadlines], "page": self.page,
             "footnotes": self.footnotes,
         }
 
 
 CLAUSE_COLUMNS = """
-    c.id, c.section, c.section_title, c.text, c.page, c.lead, c.partners, c.footnotes, c.kind,
+    c.id, c.section, c.section_title, c.text, c.page, c.lead, c.partners, c.footnotes, c.kind, c.target,
     p.number as plan, p.date as plan_date,
     d.text as deadline_text, d.type as deadline_type, d.due as deadline_due
 """
 CLAUSE_FROM = """
-    clauses c join plans p on p.id = c.plan_id left join deadlines d on d.clause_id = c.id
+    clauses c join plans p on p.id = c.plan_id left join deadlines d on d.clause_id = c.id and d.ord = 0
 """
 
 
@@ -62,16 +66,20 @@ def clause_records(db, where: str = "1", params=(), order: str = "p.id, c.ord") 
         return []
     ids = [row["id"] for row in rows]
     sentences: dict[int, list[str]] = {i: [] for i in ids}
+    deadlines: dict[int, list[Deadline]] = {i: [] for i in ids}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start:chunk_start + 500]
         marks = ",".join("?" * len(chunk))
         for s in db.query(f"select clause_id, text from sentences where clause_id in ({marks}) "
                           "order by clause_id, ord", chunk):
             sentences[s["clause_id"]].append(s["text"])
-    return [_record(row, sentences[row["id"]]) for row in rows]
+        for d in db.query(f"select clause_id, text, type, due from deadlines where clause_id in ({marks}) "
+                          "order by clause_id, ord", chunk):
+            deadlines[d["clause_id"]].append(Deadline(d["text"], d["type"], d["due"]))
+    return [_record(row, sentences[row["id"]], deadlines[row["id"]]) for row in rows]
 
 
-def _record(row: dict, sentences: list[str]) -> ClauseRecord:
+def _record(row: dict, sentences: list[str], deadlines: list[Deadline]) -> ClauseRecord:
     deadline = None
     if row["deadline_text"]:
         deadline = Deadline(row["deadline_text"], row["deadline_type"], row["deadline_due"])
@@ -80,5 +88,6 @@ def _record(row: dict, sentences: list[str]) -> ClauseRecord:
         section_title=row["section_title"] or "", text=row["text"], sentences=sentences,
         lead=json.loads(row["lead"] or "[]"), partners=json.loads(row["partners"] or "[]"),
         deadline=deadline, page=row["page"], footnotes=json.loads(row["footnotes"] or "[]"),
-        kind=row["kind"] or "paragraph",
+        kind=row["kind"] or "paragraph", target=Deadline(**json.loads(row["target"])) if row["target"] else None,
+        deadlines=deadlines,
     )

@@ -71,6 +71,7 @@ class Answer:
                 {"plan": h.clause.plan, "section": h.clause.section, "text": h.clause.text,
                  "quote": h.quote, "lead": h.clause.lead, "partners": h.clause.partners,
                  "deadline": h.clause.deadline.as_json() if h.clause.deadline else None,
+                 "target": h.clause.target.as_json() if h.clause.target else None,
                  "page": h.clause.page, "score": round(h.score, 4)}
                 for h in self.hits
             ],
@@ -151,7 +152,8 @@ def load_features(db, clause_ids) -> dict[int, ClauseFeatures]:
         marks = ",".join("?" * len(chunk))
         for row in db.query(
                 "select c.id, c.lead, c.partners, c.search_text, c.accented_text, c.heading_text, "
-                "exists(select 1 from deadlines d where d.clause_id = c.id) as has_deadline "
+                "(c.target is not null or exists(select 1 from deadlines d where d.clause_id = c.id)) "
+                "as has_deadline "
                 f"from clauses c where c.id in ({marks})", chunk):
             features[row["id"]] = ClauseFeatures(
                 keyword_tokens(row["search_text"] or "", row["accented_text"] or "",
@@ -284,7 +286,7 @@ def coverage(question: Question, clause_terms: set[str], stats: CorpusStats) -> 
 
 
 def quote_for(question: Question, clause: ClauseRecord, stats: CorpusStats) -> str:
-    """The sentence(s) of the clause that answer: best word overlap, plus the deadline's."""
+    """The sentence(s) of the clause that answer: best word overlap, plus the deadline's and target's."""
     sentences = clause.sentences or [clause.text]
     terms = _match_terms(question)
     scored = []
@@ -294,12 +296,12 @@ def quote_for(question: Question, clause: ClauseRecord, stats: CorpusStats) -> s
         scored.append((sum(stats.idf(t) for t in terms if t in words), -i, sentence))
     best = max(scored)[2]
     chosen = [best]
-    if clause.deadline and clause.deadline.text not in best and (question.asks_time or
-                                                                len(sentences) > 1):
-        for sentence in sentences:
-            if clause.deadline.text in sentence and sentence not in chosen:
-                chosen.append(sentence)
-                break
+    for time in (clause.deadline, clause.target):
+        if time and time.text not in best and (question.asks_time or len(sentences) > 1):
+            for sentence in sentences:
+                if time.text in sentence and sentence not in chosen:
+                    chosen.append(sentence)
+                    break
     return " ".join(s for s in sentences if s in chosen)
 
 

@@ -91,11 +91,25 @@ def _m004_corpus_statistics(db: sqlite_utils.Database) -> None:
     count_everything(db)
 
 
+def _m005_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
+    # A clause may commit to several dates ("trước ngày 30/6 …; báo cáo trước ngày 15/12"):
+    # one deadlines row each, `ord` 0 the clause's own; and a processing time to reach
+    # ("dưới 63 ngày làm việc") is its target, kept beside them as JSON.
+    db["clauses"].add_column("target", str)
+    db["deadlines"].add_column("ord", int, not_null_default=0)
+    db["deadlines"].transform(pk=("clause_id", "ord"))
+    # Durations stored as deadlines before are targets now.
+    db.execute("update clauses set target = (select json_object('text', d.text, 'type', d.type, 'due', d.due) "
+               "from deadlines d where d.clause_id = clauses.id and d.type = 'duration')")
+    db.execute("delete from deadlines where type = 'duration'")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
     ("003_bot_tables", _m003_bot_tables),
     ("004_corpus_statistics", _m004_corpus_statistics),
+    ("005_targets_and_several_deadlines", _m005_targets_and_several_deadlines),
 ]
 
 

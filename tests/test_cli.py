@@ -32,11 +32,13 @@ def test_clauses_json_has_the_documented_fields(data_dir, capsys):
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(rows) > 40
     assert all(set(r) >= {"id", "plan", "section", "text", "sentences", "lead", "partners",
-                          "deadline", "page"} for r in rows)
+                          "deadline", "target", "deadlines", "page"} for r in rows)
     building = next(r for r in rows if r["text"].startswith("Sở Xây dựng tiếp tục"))
     assert building["plan"] == "629/KH-UBND" and building["section"] == "II.2.a"
     assert building["lead"] == ["Sở Xây dựng"] and building["sentences"]
-    assert building["deadline"] == {"text": "dưới 63 ngày làm việc", "type": "duration", "due": None}
+    # A processing time is the clause's target, not its deadline (issue 8).
+    assert building["deadline"] is None
+    assert building["target"] == {"text": "dưới 63 ngày làm việc", "type": "duration", "due": None}
     dated = next(r for r in rows if r["deadline"] and r["deadline"]["due"] == "2019-11-30")
     assert dated["deadline"]["text"] == "trước tháng 12/2019"
     assert cli.main(["clauses", "--plan", "1/KH-XYZ"]) == 1

@@ -46,7 +46,7 @@ def test_answer_card_names_agency_deadline_quote_and_citation(library):
     answer = library.ask("Sở Xây dựng phải làm gì, hạn khi nào?")
     best = answer.hits[0]
     assert answer.answered and best.clause.lead == ["Sở Xây dựng"]
-    assert best.clause.deadline.text == "dưới 63 ngày làm việc"
+    assert best.clause.target.text == "dưới 63 ngày làm việc"  # a processing time: the target
     assert "63 ngày làm việc" in best.quote
     assert (best.clause.plan, best.clause.section, best.clause.plan_date) == \
         ("629/KH-UBND", "II.2.a", "2019-02-14")
