@@ -32,7 +32,7 @@ def build_plan(document: Document) -> Plan:
         if clause.kind in ("header", "signature"):
             continue
         if clause.kind != "table_row":
-            clause.lead, clause.partners = extract_agencies(clause.text)
+            clause.lead, clause.partners = extract_agencies(clause.text, plan.issuer)
             clause.deadlines = extract_deadlines(clause.text, plan.date)
             clause.deadline = clause.deadlines[0] if clause.deadlines else None
             clause.target = extract_target(clause.text, plan.date)
@@ -47,7 +47,7 @@ def build_plan(document: Document) -> Plan:
         if intro is not None and not _within(clause.section, intro.section):
             intro = None
         if not clause.lead:
-            clause.lead = list(_inherited(clause, item, intro))
+            clause.lead = list(_inherited(clause, item, intro, plan.issuer))
         if clause.kind == "item":
             item = clause
         if clause.lead and clause.text.rstrip().endswith(":"):
@@ -55,13 +55,13 @@ def build_plan(document: Document) -> Plan:
     return plan
 
 
-def _inherited(clause: Clause, item: Clause | None, intro: Clause | None) -> list[str]:
+def _inherited(clause: Clause, item: Clause | None, intro: Clause | None, issuer: str = "") -> list[str]:
     if clause.kind == "continuation" and item is not None and item.lead:
         return item.lead
     if clause.kind in ("item", "table_row") and intro is not None and intro is not clause:
         return intro.lead
     if clause.section_title:
-        return extract_agencies(clause.section_title)[0]
+        return extract_agencies(clause.section_title, issuer)[0]
     return []
 
 

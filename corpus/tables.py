@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from corpus.model import Block, Clause
-from nlp.agencies import find_agencies
+from nlp.agencies import cell_agencies
 from nlp.deadlines import Deadline, extract_deadline
 from nlp.fold import fold
 
@@ -120,10 +120,8 @@ def _header_roles(cells) -> dict[int, str]:
 
 
 def _agencies(cell: str) -> list[str]:
-    """Canonical agencies named in a cell; the cell as written if none is recognised."""
-    if not cell:
-        return []
-    return find_agencies(cell) or [cell]
+    """Agencies named in a cell: canonical names, other parts as written (nlp.agencies.cell_agencies)."""
+    return cell_agencies(cell) if cell else []
 
 
 def _deadline(cell: str, plan_date: str | None) -> Deadline | None:

@@ -13,8 +13,19 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from nlp.agency_table import (AGENCIES, BLOCKED_AFTER, FIELDS, HEADS, LOWERCASE_NAME_HEADS,
-                              NAME_PHRASES, NAME_STOPS, PROVINCES, RELATED, TITLES)
+from nlp.agency_table import (
+    AGENCIES,
+    BLOCKED_AFTER,
+    FIELDS,
+    HEAD_TYPOS,
+    HEADS,
+    LOWERCASE_NAME_HEADS,
+    NAME_PHRASES,
+    NAME_STOPS,
+    PROVINCES,
+    RELATED,
+    TITLES,
+)
 from nlp.fold import fold
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")  # e.g. "Sở KH&ĐT" → "Sở", "KH", "&", "ĐT"
@@ -61,23 +72,34 @@ def _expand(pattern: str) -> re.Pattern:
 
 
 def _rows():
+    """(alias, canonical, needs capital, bare abbreviation) in table order."""
     for row in AGENCIES:
         if row != "{fields}":
-            yield row
+            yield (*row, False)
             continue
         for name, abbr, field in FIELDS:  # ministries first: "Bộ KH&ĐT" holds "KH&ĐT"
-            yield (rf"bo~(?:{name}{'|' + abbr if abbr else ''})", f"Bộ {field}", False)
+            yield (rf"bo~(?:{name}{'|' + abbr if abbr else ''})", f"Bộ {field}", False, False)
         for name, abbr, field in FIELDS:
             alias = rf"so~(?:{name}|{abbr})@|s{abbr}@" if abbr else rf"so~(?:{name})@"
-            yield (alias, f"Sở {field}", False)
+            yield (alias, f"Sở {field}", False, False)
         for name, abbr, field in FIELDS:  # a bare "TT&TT" or "NN&PTNT" in a question
             if abbr and "_" in abbr:
-                yield (abbr, f"Sở {field}", False)
+                yield (abbr, f"Sở {field}", False, True)
 
 
-_TABLE = tuple((_expand(pattern), canonical, needs_capital) for pattern, canonical, needs_capital in _rows())
+_TABLE = tuple((_expand(pattern), canonical, needs_capital, bare)
+               for pattern, canonical, needs_capital, bare in _rows())
+# A field's abbreviation inside a unit's name stands for the field: "Báo TN&MT" is
+# "Báo Tài nguyên và Môi trường", not the Sở. Over the folded name; e.g. "tn & mt", "tnmt".
+_FIELD_ABBREVIATIONS = tuple(
+    (re.compile(r"(?<![\w&])" + r"\s*[&/-]?\s*".join(abbr.split("_")) + r"(?![\w&])"), field)
+    for _, abbr, field in FIELDS if abbr and "_" in abbr)
 _OPTIONAL_PART = re.compile(r"\[([^|\]]*)\|([^\]]*)\]")  # e.g. "[ {place}| tỉnh]" in a canonical name
-_HEADS = tuple(head.split() for head in HEADS)
+_HEADS = tuple(head.split() for head in HEADS) + tuple([typo] for typo in HEAD_TYPOS)
+# "và" inside a field's name stays in a unit's name: "… Chính sách tài nguyên và môi trường".
+_FIELD_PHRASES = frozenset(
+    " ".join(words[i - 1:i + 2]).lower() for _, _, field in FIELDS
+    for words in [field.replace(",", "").split()] for i, word in enumerate(words) if word == "và" and i)
 _COLLECTIVE_BEFORE = frozenset(("các", "những", "mỗi", "từng"))
 
 # What may stand between agencies of one enumeration: separators and person titles,
@@ -95,12 +117,16 @@ _LEAD_INS = (
 _ASSIGN = re.compile(r"(?:^|[,;:.]\s*)(?:giao|yêu cầu|đề nghị)(?:\s+cho)?\s+", re.I)  # e.g. "…, yêu cầu thủ trưởng các Sở"
 _LEADS_AFTER = re.compile(r"\s*,?\s*(?:là cơ quan |làm )?chủ trì(?!\w)", re.I)  # e.g. "… do Sở Y tế chủ trì"
 _PARTNERS_AFTER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*:?\s*", re.I)  # e.g. "phối hợp với Sở Xây dựng"
+# An unrecognised list item: a few words up to the next comma, semicolon or "và".
+_UNKNOWN_ITEM = re.compile(r"[^\W\d_][^,;.:()\n]{0,60}?(?=\s*(?:[,;]|\svà\s))")  # e.g. "Phòng Cảnh sát môi trường"
+# What surrounds a cell's unrecognised part: separators and a joining "và".
+_CELL_EDGES = re.compile(r"^(?:[\s,.;:&/–-]|và(?!\w))+|(?:[\s,.;:&/–-]|(?<!\w)và)+$")  # e.g. "và " in "và các tổ chức …"
 _MARKER = re.compile(r"^[\s\-–—•+*]*")  # e.g. "- " before "- Sở Y tế chủ trì"
 _PROVINCE_WORD = re.compile(r"(?<![^ ])(?:tinh|tp|thanh pho)(?![^ ])")  # e.g. "tinh" in "bhxh tinh"
 
 
-def extract_agencies(text: str) -> tuple[list[str], list[str]]:
-    """(lead, partners) of a clause, as canonical names.
+def extract_agencies(text: str, issuer: str | None = None) -> tuple[list[str], list[str]]:
+    """(lead, partners) of a clause, as canonical names (`issuer`: the plan's, see canonical_agency).
 
     Lead: the agencies the clause opens with (after "Giao", "Các đơn vị:", "Đề nghị"),
     else those after "giao/yêu cầu/đề nghị" following a comma or full stop, else one
@@ -108,7 +134,7 @@ def extract_agencies(text: str) -> tuple[list[str], list[str]]:
     Agencies named as recipients ("gửi về Sở …", "tham mưu UBND tỉnh") are neither, and
     "phối hợp với các cơ quan liên quan" names no partner: it is every task's background.
     """
-    mentions = _mentions(text)
+    mentions = _mentions(text, issuer)
     if not mentions:
         return [], []
     lead = _opening_subject(text, mentions)
@@ -126,15 +152,38 @@ def extract_agencies(text: str) -> tuple[list[str], list[str]]:
     return lead, [name for name in _unique(partners) if name not in lead and name != RELATED]
 
 
-def find_agencies(text: str) -> list[str]:
+def find_agencies(text: str, issuer: str | None = None) -> list[str]:
     """Canonical names of every agency mentioned in `text`, in order of first mention."""
-    return _unique(m.name for m in _mentions(text))
+    return _unique(m.name for m in _mentions(text, issuer))
 
 
-def canonical_agency(name: str) -> str | None:
-    """The canonical form of an agency name, or None if `name` is not one agency."""
+def cell_agencies(cell: str, issuer: str | None = None) -> list[str]:
+    """The agencies a table cell lists: canonical names, and any other part as written.
+
+    "Các Sở, ban, ngành và các tổ chức hoạt động khai thác khoáng sản" → ["Các Sở, Ban,
+    ngành", "các tổ chức hoạt động khai thác khoáng sản"]; "các cơ quan liên quan" is
+    nobody in particular and is dropped, as in a sentence.
+    """
+    names, position = [], 0
+    for mention in _mentions(cell, issuer) + [_Mention(len(cell), len(cell), "")]:
+        for part in cell[position:mention.start].split(";"):
+            part = _CELL_EDGES.sub("", " ".join(part.split()))
+            if any(ch.isalpha() for ch in part):
+                names.append(part)
+        if mention.name and mention.name != RELATED:
+            names.append(mention.name)
+        position = mention.end
+    return _unique(names)
+
+
+def canonical_agency(name: str, issuer: str | None = None) -> str | None:
+    """The canonical form of an agency name, or None if `name` is not one agency.
+
+    The issuer decides what a bare name means: in a ministry's plan (issuer "Bộ …")
+    "Cục Thuế" is the national department, in a province's "Cục Thuế tỉnh".
+    """
     stripped = name.strip(" \t\n.,;:")
-    mentions = _mentions(stripped)
+    mentions = _mentions(stripped, issuer)
     if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end >= len(stripped):
         return mentions[0].name
     return None
@@ -151,19 +200,32 @@ def _opening_subject(text: str, mentions: list[_Mention]) -> list[str]:
 
 
 def _enumeration(text: str, position: int, mentions: list[_Mention]) -> list[str]:
-    """Agencies listed one after another from `position`, until anything else appears."""
+    """Agencies listed one after another from `position`, until anything else appears.
+
+    One name the tables do not know ("phối hợp với Phòng Cảnh sát môi trường, Sở Y tế")
+    is stepped over when the list goes on after it, so it does not hide the known ones.
+    """
     by_start = {m.start: m for m in mentions}
     names = []
     while True:
         position = _GAP.match(text, position).end()
         mention = by_start.get(position)
         if mention is None:
-            return names
+            unknown = _UNKNOWN_ITEM.match(text, position)
+            after = _GAP.match(text, unknown.end()).end() if unknown else -1
+            if unknown is None or after not in by_start or _names_a_task(unknown.group()):
+                return names
+            mention = by_start[after]
         names.append(mention.name)
         position = mention.end
 
 
-def _mentions(text: str) -> list[_Mention]:
+def _names_a_task(words: str) -> bool:
+    """Whether a stretch holds a predicate or function word, so it is no agency's name."""
+    return any(word in NAME_STOPS for word in words.lower().split())
+
+
+def _mentions(text: str, issuer: str | None = None) -> list[_Mention]:
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     words = [text[a:b] for a, b in tokens]
     folded = [fold(word).translate(_DASHES) for word in words]
@@ -173,9 +235,13 @@ def _mentions(text: str) -> list[_Mention]:
         offset += len(word) + 1
     normalized = " ".join(folded)
     has_capitals = any(ch.isupper() for ch in text)
+    lowered_words = [word.lower() for word in words]
     taken = [False] * len(tokens)
     found = []
-    for pattern, canonical, needs_capital in _TABLE:
+    ministry = _is_ministry(issuer)
+    for pattern, canonical, needs_capital, bare in _TABLE:
+        if bare and ministry:
+            continue  # a ministry has no Sở: its "TN&MT" is its own field
         for match in pattern.finditer(normalized):
             first = bisect_left(starts, match.start())
             last = bisect_right(starts, match.end() - 1)
@@ -187,8 +253,10 @@ def _mentions(text: str) -> list[_Mention]:
                 continue  # "số", "sơ" fold to "so" too: "hồ sơ xây dựng" is no Sở
             if needs_capital and not _capital_evidence(match, words[first], has_capitals, last - first):
                 continue
+            if bare and first and words[first - 1][:1].isalpha() and lowered_words[first - 1] not in NAME_STOPS:
+                continue  # "Báo TN&MT", "Trung tâm Truyền thông TN&MT": it ends a unit's name
             taken[first:last] = [True] * (last - first)
-            found.append(_Mention(tokens[first][0], tokens[last - 1][1], _resolve(canonical, match)))
+            found.append(_Mention(tokens[first][0], tokens[last - 1][1], _resolve(canonical, match, ministry)))
     found += _generic_mentions(text, tokens, words, taken)
     return sorted(found, key=lambda m: m.start)
 
@@ -201,8 +269,14 @@ def _capital_evidence(match: re.Match, first_word: str, has_capitals: bool, leng
     return length == 1 or placed or bool(_PROVINCE_WORD.search(match.group()))
 
 
-def _resolve(canonical: str, match: re.Match) -> str:
+def _is_ministry(issuer: str | None) -> bool:
+    return bool(issuer) and fold(issuer).startswith(("bo ", "bộ "))
+
+
+def _resolve(canonical: str, match: re.Match, ministry: bool = False) -> str:
     place = next((value for key, value in match.groupdict().items() if value), None)
+    if ministry and not place and canonical.endswith(" tỉnh") and not _PROVINCE_WORD.search(match.group()):
+        return canonical[:-len(" tỉnh")]  # a ministry's own department: "Cục Thuế", not "Cục Thuế tỉnh"
     if place:
         name, kind = _PROVINCE_BY_KEY[place.replace(" -", "")]
         canonical = _OPTIONAL_PART.sub(r"\1", canonical)
@@ -225,11 +299,25 @@ def _generic_mentions(text, tokens, words, taken) -> list[_Mention]:
         if name_words and (name_words[0][0].isupper()
                            or (" ".join(head) in LOWERCASE_NAME_HEADS and len(name_words) > 1)):
             name = " ".join(text[tokens[index][0]:tokens[end - 1][1]].split())
-            found.append(_Mention(tokens[index][0], tokens[end - 1][1], name))
+            if lowered[index] in HEAD_TYPOS:
+                name = HEAD_TYPOS[lowered[index]] + name[len(words[index]):]
+            found.append(_Mention(tokens[index][0], tokens[end - 1][1], _spelled_out(name)))
             index = end
         else:
             index += len(head)
     return found
+
+
+def _spelled_out(name: str) -> str:
+    """A unit's name with a field's abbreviation written out: "Báo TN&MT" → "Báo Tài nguyên và Môi trường"."""
+    folded = fold(name)
+    if len(folded) != len(name):
+        return name
+    for pattern, field in _FIELD_ABBREVIATIONS:
+        match = pattern.search(folded)
+        if match:
+            return name[:match.start()] + field + name[match.end():]
+    return name
 
 
 def _head_at(lowered, words, index, taken) -> list[str] | None:
@@ -253,12 +341,19 @@ def _name_end(words, lowered, index, taken) -> int:
             if word in "-–&" and end + 1 < limit and words[end + 1][0].isalnum() and end > index:
                 end += 1
                 continue
+            # A short name goes on past a comma into more capitalized name words
+            # ("Viện Chiến lược, Chính sách …"); another head after it is the next agency.
+            if word == "," and index < end <= index + 2 and end + 1 < limit and words[end + 1][0].isupper() \
+                    and not taken[end + 1] and _head_at(lowered, words, end + 1, taken) is None:
+                end += 1
+                continue
             break
         if word[0].islower():
             pair = f"{lowered[end]} {lowered[end + 1]}" if end + 1 < len(words) else ""
             if lowered[end] in NAME_STOPS or pair in NAME_STOPS:
                 break
-            if lowered[end] == "và" and " ".join(lowered[end - 1:end + 2]) in NAME_PHRASES:
+            if lowered[end] == "và" and (" ".join(lowered[end - 1:end + 2]) in NAME_PHRASES
+                                         or " ".join(lowered[end - 1:end + 2]) in _FIELD_PHRASES):
                 end += 2
                 continue
             if lowered[end] == "và":

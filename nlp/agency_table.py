@@ -62,6 +62,9 @@ FIELDS = (
     ("ngoai vu", None, "Ngoại vụ"),  # e.g. "Sở Ngoại vụ"
 )
 
+# "Bộ" with or without its field, as a unit's parent: "thuộc Bộ", "thuộc Bộ TN&MT".
+_MINISTRY = r"(?:cac )?bo(?:~(?:" + "|".join(
+    part for name, abbr, _ in FIELDS for part in (name, abbr) if part) + r"))?"
 _BODY = r"(?:ubnd|uy ban nhan dan)"
 _DISTRICT = r"(?:huyen|quan|thi xa|thanh pho|tp)"
 _COMMUNE = r"(?:xa|phuong|thi tran)"
@@ -83,8 +86,12 @@ _UNIT = r"(?:co quan|don vi|dia phuong|to chuc|so|ban|nganh)"
 # (alias pattern, group) in priority order: "related" phrases first, since "các Sở, ngành
 # khác có liên quan" is no more the departments group than "các cơ quan liên quan" is.
 GROUP_ALIASES = (
-    (rf"(?:cac~)?{_UNIT}(?:~{_UNIT})*(?: khac)?(?: co)? lien quan", RELATED),  # e.g. "các cơ quan, đơn vị có liên quan"
-    (r"(?:cac~)?(?:vu~cuc~)?(?:co quan|don vi)(?: truc)? thuoc bo", MINISTRY_UNITS),  # e.g. "các đơn vị thuộc Bộ"
+    (rf"(?:cac~)?{_UNIT}(?:~{_UNIT})* thuoc cac bo(?: nganh)?(?: co)? lien quan",
+     RELATED),  # e.g. "các đơn vị thuộc các Bộ có liên quan"
+    (rf"(?:cac~)?{_UNIT}(?:~{_UNIT})*(?: khac)?(?: co)? lien quan(?: thuoc {_MINISTRY})?",
+     RELATED),  # e.g. "các cơ quan, đơn vị có liên quan", "các đơn vị có liên quan thuộc Bộ TN&MT"
+    (rf"(?:cac~)?(?:vu~cuc~)?(?:co quan|don vi)(?: truc)? thuoc {_MINISTRY}",
+     MINISTRY_UNITS),  # e.g. "các đơn vị thuộc Bộ"
     (r"(?:cac~)?so~(?:ban~)?nganh~(?:cac~)?dia phuong", DEPARTMENTS_AND_LOCALITIES),  # e.g. "Các Sở, ngành, địa phương"
     (r"(?:cac~)?so~ban~nganh(?: tinh)?", DEPARTMENTS),  # e.g. "các Sở, ban, ngành"
     (r"(?:cac~)?so~nganh(?: tinh)?", DEPARTMENTS_SHORT),  # e.g. "các Sở, ngành"
@@ -132,6 +139,9 @@ AGENCIES = (
     (r"cuc thue@", "Cục Thuế tỉnh", False),  # e.g. "Cục Thuế tỉnh"
     (r"cuc thong ke@", "Cục Thống kê tỉnh", False),  # e.g. "Cục Thống kê tỉnh"
     (r"cuc quan ly thi truong@|qltt@", "Cục Quản lý thị trường", False),  # e.g. "Cục Quản lý thị trường"
+    # The tax authority after the 2025 mergers: "Thuế tỉnh" (the Cục rows above take "Cục Thuế tỉnh").
+    (r"thue (?:tinh|thanh pho)(?: PLACE)?|thue PLACE", "Thuế tỉnh", True),  # e.g. "Thuế tỉnh", "Thuế tỉnh Lào Cai"
+    (r"co quan thue@", "Cơ quan Thuế", False),  # e.g. "cơ quan Thuế"
     (r"kho bac(?: nha nuoc)?@|kbnn@", "Kho bạc Nhà nước tỉnh", False),  # e.g. "Kho bạc Nhà nước tỉnh"
     (r"(?:bao hiem xa hoi|bhxh)~(?:viet nam|vn)", "Bảo hiểm xã hội Việt Nam", False),  # e.g. "Bảo hiểm xã hội Việt Nam"
     (r"bao hiem xa hoi@|bhxh@", "Bảo hiểm xã hội tỉnh", True),  # e.g. "BHXH tỉnh", "Bảo hiểm xã hội tỉnh"
@@ -172,6 +182,8 @@ HEADS = (
     "tập đoàn", "ubnd", "ban", "cục", "sở", "quỹ", "hội", "đài", "báo", "trường", "viện",
     "đoàn", "phòng", "tạp chí", "vụ",
 )
+# Misspelt heads still open a name, written correctly: "Vu Kế hoạch - Tài chính" → "Vụ …".
+HEAD_TYPOS = {"vu": "Vụ"}
 LOWERCASE_NAME_HEADS = frozenset((
     "tổng công ty", "công ty", "ủy ban", "uỷ ban", "ubnd", "hội đồng", "trung tâm",
     "văn phòng", "chi cục", "tòa án", "toà án", "công an", "bệnh viện", "tập đoàn",
@@ -190,6 +202,9 @@ NAME_STOPS = frozenset(word.strip() for word in """
     trách nhiệm|chịu trách nhiệm|hoàn thành|khẩn trương|tuần tra|kiểm soát|vận động|xử lý|
     khắc phục|điều tra|bố trí|huy động|phổ biến|duy trì|mở rộng|tạo điều kiện|rút ngắn|
     công khai|sửa đổi|bổ sung|thành lập|kiện toàn|bồi dưỡng|đôn đốc|thẩm tra|tiếp thu|
+    hoàn thiện|thiết lập|xác định|xác minh|đối chiếu|so sánh|lắp đặt|kết nối|chuẩn bị|
+    phê duyệt|khảo sát|kiểm kê|phân bổ|cân đối|tích hợp|thu thập|điều chỉnh|sắp xếp|
+    phân loại|tập huấn|biên soạn|soạn thảo|trình bày|phản ánh|kiến nghị|đề ra|liên hệ|gửi|nộp|
     trình|làm|lập|giao|chịu|là|có|được|đã|sẽ|đang|cần|phải|nhằm|để|với|về|của|cho|theo|
     tại|trong|khi|các|những|này|đó|thì|mà|hoặc|cùng|từ|đến|trên|dưới|sau|trước|như|
     mọi|từng|một|nếu|vì|bằng|ngày|năm|tháng|

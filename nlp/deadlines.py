@@ -230,6 +230,4 @@ def _is_commitment(masked: str, match: re.Match, start: int) -> bool:
     phrase = match.group()
     if _BARE_HORIZON.match(phrase) and _HORIZON_HOLDER.search(before):
         return False
-    if phrase.lower().lstrip().startswith("thường") and _ATTRIBUTE_OF.search(before):
-        return False
-    return True
+    return not (phrase.lower().lstrip().startswith("thường") and _ATTRIBUTE_OF.search(before))

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from nlp.agencies import canonical_agency, extract_agencies, find_agencies
+from nlp.agencies import (
+    canonical_agency,
+    cell_agencies,
+    extract_agencies,
+    find_agencies,
+)
 
 SKHDT = "Sở Kế hoạch và Đầu tư"
 DISTRICTS = "Ủy ban nhân dân các huyện, thị xã, thành phố"
@@ -120,3 +125,54 @@ def test_every_module_pattern_has_an_example():
         end = next(j for j in range(i, len(lines)) if not lines[j].startswith(("_", " ")) or j > i + 3 or
                    lines[j].rstrip().endswith((")", '"')))
         assert any("e.g." in line for line in lines[max(0, i - 2):end + 1]), lines[i]
+
+
+# ---- real plans' shapes (sentences of shared/eval/real, and the same shapes elsewhere) ----------
+
+@pytest.mark.parametrize("clause, lead, partners", [
+    ("Viện Khoa học Khí tượng thủy văn và Biến đổi khí hậu; Viện Chiến lược, Chính sách tài nguyên và môi "
+     "trường nghiên cứu tham mưu xây dựng", ["Viện Khoa học Khí tượng thủy văn và Biến đổi khí hậu",
+                                             "Viện Chiến lược, Chính sách tài nguyên và môi trường"], []),
+    ("Vu Kế hoạch - Tài chính tham mưu cho Lãnh đạo Bộ cân đối kinh phí.", ["Vụ Kế hoạch - Tài chính"], []),
+    ("Chủ trì, phối hợp với Cục Kiểm soát ô nhiễm môi trường, Vụ Môi trường hoàn thiện dự thảo Kế hoạch",
+     [], ["Cục Kiểm soát ô nhiễm môi trường", "Vụ Môi trường"]),
+    ("Cục Viễn thám quốc gia chủ trì, phối hợp với Cục Chuyển đổi số thiết lập hệ thống",
+     ["Cục Viễn thám quốc gia"], ["Cục Chuyển đổi số"]),
+    ("Chủ trì, phối hợp với Thuế tỉnh, Sở Công Thương, Sở Xây dựng triển khai các biện pháp", [],
+     ["Thuế tỉnh", "Sở Công thương", "Sở Xây dựng"]),
+    ("Phối hợp với cơ quan Thuế, Sở Nông nghiệp và Môi trường rà soát sản lượng", [],
+     ["Cơ quan Thuế", "Sở Nông nghiệp và Môi trường"]),
+    # one name no table knows does not hide the known ones after it
+    ("Sở Y tế chủ trì, phối hợp với Đội Quản lý thị trường số 3, Sở Công Thương kiểm tra",
+     ["Sở Y tế"], ["Sở Công thương"]),
+    ("Trung tâm Truyền thông TN&MT, Báo TN&MT, Tạp chí TN&MT có trách nhiệm tuyên truyền",
+     ["Trung tâm Truyền thông Tài nguyên và Môi trường", "Báo Tài nguyên và Môi trường",
+      "Tạp chí Tài nguyên và Môi trường"], []),
+])
+def test_real_plan_shapes(clause, lead, partners):
+    assert extract_agencies(clause) == (lead, partners)
+
+
+def test_the_issuer_decides_a_bare_name():
+    assert find_agencies("Cục Thuế hướng dẫn") == ["Cục Thuế tỉnh"]
+    assert find_agencies("Cục Thuế hướng dẫn", issuer="Bộ Tài chính") == ["Cục Thuế"]
+    assert find_agencies("Cục Thuế tỉnh Nghệ An hướng dẫn", issuer="Bộ Tài chính") == ["Cục Thuế tỉnh"]
+    # a ministry has no Sở: its "TN&MT" is its own field
+    assert find_agencies("phối hợp với TN&MT") == ["Sở Tài nguyên và Môi trường"]
+    assert find_agencies("phối hợp với TN&MT", issuer="Bộ Tài nguyên và Môi trường") == []
+    assert canonical_agency("Cục Hải quan", issuer="Bộ Tài chính") == "Cục Hải quan"
+
+
+@pytest.mark.parametrize("cell, names", [
+    ("Các Sở, ban, ngành và các cơ quan, đơn vị, địa phương liên quan và các tổ chức hoạt động khai thác "
+     "khoáng sản", ["Các Sở, Ban, ngành", "các tổ chức hoạt động khai thác khoáng sản"]),
+    ("Sở Công Thương; Sở Xây dựng", ["Sở Công thương", "Sở Xây dựng"]),
+    ("Vụ Pháp chế và các đơn vị có liên quan thuộc Bộ TN&MT.", ["Vụ Pháp chế"]),
+    ("Các Sở, ban, ngành; Các tổ chức, cá nhân hoạt động khoáng sản",
+     ["Các Sở, Ban, ngành", "Các tổ chức, cá nhân hoạt động khoáng sản"]),
+    ("Cục Biến đổi khí hậu và các cơ quan, đơn vị có liên quan", ["Cục Biến đổi khí hậu"]),
+    ("Hợp tác xã Nông nghiệp Tân Phú", ["Hợp tác xã Nông nghiệp Tân Phú"]),
+    ("", []),
+])
+def test_cell_agencies(cell, names):
+    assert cell_agencies(cell) == names
