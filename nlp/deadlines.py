@@ -35,9 +35,9 @@ _M = r"(?P<m>\d{1,2})"  # e.g. "9"
 _Q = r"(?:IV|I{1,3}|[1-4])(?!\w)"  # e.g. "III"
 _TO_YEAR = r"(?:\s*[/.–-]\s*|\s+năm\s+)"  # e.g. "/" in "9/2021", " năm " in "quý II năm 2022"
 _AND = r"\s*(?:,|và|–|-)\s*"  # e.g. ", " in "Quý III, IV/2026"
-_MORE_YEARS = rf"(?:{_AND}(?:năm\s+)?{YEAR})*"  # e.g. ", 2027" in "Quý IV/2026, 2027"
-_MONTH_YEAR = rf"tháng\s+{_M}(?:{_AND}\d{{1,2}}(?![\d/]))*{_TO_YEAR}{_Y}{_MORE_YEARS}"  # e.g. "tháng 5, 6/2026"
-_QUARTER_YEAR = rf"quý\s+(?P<q>{_Q})(?:{_AND}(?:quý\s+)?{_Q})*{_TO_YEAR}{_Y}{_MORE_YEARS}"  # e.g. "Quý III, IV/2026"
+_MORE_YEARS = rf"(?:{_AND}(?:năm\s+)?{YEAR}){{0,5}}"  # e.g. ", 2027" in "Quý IV/2026, 2027"
+_MONTH_YEAR = rf"tháng\s+{_M}(?:{_AND}\d{{1,2}}(?![\d/])){{0,11}}{_TO_YEAR}{_Y}{_MORE_YEARS}"  # e.g. "tháng 5, 6/2026"
+_QUARTER_YEAR = rf"quý\s+(?P<q>{_Q})(?:{_AND}(?:quý\s+)?{_Q}){{0,3}}{_TO_YEAR}{_Y}{_MORE_YEARS}"  # e.g. "Quý III, IV/2026"
 _DAY_MONTH = rf"(?P<d>\d{{1,2}})(?:\s*[/.-]\s*|\s+tháng\s+){_M}(?:{_TO_YEAR}{_Y})?(?![\d/])"  # e.g. "30/6/2021"
 _BY = r"(?:hoàn thành trong|hoàn thành|trong|chậm nhất(?: là)?(?: trong)?|đến hết|đến cuối|đến|cuối|hết)\s+"
 _COUNT = r"(?:\d+|một|hai|ba|bốn|sáu|bảy|tám|chín|mười)"  # e.g. "03", "ba"
@@ -120,6 +120,8 @@ def _rule(pattern: str) -> re.Pattern:
     return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
 
 
+# Lists inside a phrase are bounded ({0,3}): a run of "quý I, quý I, …" without a year
+# must not be re-read from every start, so each rule stays linear in the text's length.
 # (pattern, type, due, rank), most specific first. Every rule's matches are collected (a
 # span taken by an earlier rule is not read again); the clause's deadlines are then ordered
 # by rank, then by position, so a commitment ("trước ngày 30/9/2021") outranks a bare
