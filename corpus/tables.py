@@ -8,7 +8,6 @@ as one. A table that is not a task table gives one clause per row, cells joined 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from corpus.model import Block, Clause
 from nlp.agencies import cell_agencies
@@ -28,10 +27,6 @@ COLUMNS = (
 _ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-Z])\.?$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
-# A deadline column may hold a bare date or year, which means "by then".
-_BARE_DATE = re.compile(r"\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)\s*$")  # e.g. "30/6/2021"
-_BARE_YEAR = re.compile(r"\s*(?:năm\s+)?(?P<y>(?:19|20)\d\d)\s*$", re.IGNORECASE)  # e.g. "2021"
-
 
 # A TXT table row: cells between "|" ("TT | Nhiệm vụ | Cơ quan chủ trì"), at least three.
 _PIPE_ROW = re.compile(r"[^|\n]*(?:\|[^|\n]*){2,}")  # e.g. "1. | Rà soát quy hoạch | Sở Xây dựng | 2024"
@@ -125,18 +120,7 @@ def _agencies(cell: str) -> list[str]:
 
 
 def _deadline(cell: str, plan_date: str | None) -> Deadline | None:
-    """A deadline column's cell: a recognised deadline, a bare date or year, else the text."""
+    """A deadline column's cell: a recognised deadline (a bare date or year too), else the text."""
     if not cell:
         return None
-    found = extract_deadline(cell, plan_date)
-    if found:
-        return found
-    day = _BARE_DATE.match(cell)
-    if day:
-        try:
-            due = date(int(day["y"]), int(day["m"]), int(day["d"])).isoformat()
-        except ValueError:
-            due = None
-        return Deadline(text=cell, type="date", due=due)
-    year = _BARE_YEAR.match(cell)
-    return Deadline(text=cell, type="date", due=f"{year['y']}-12-31" if year else None)
+    return extract_deadline(cell, plan_date) or Deadline(text=cell, type="date")

@@ -154,6 +154,10 @@ RULES = (
     (re.compile(rf"(?:^\s*|thời\s+(?:gian|hạn)[^:\n]{{0,40}}:\s*)(?P<text>{_RANGE})(?=\s*[.;]?\s*$|\s*[.;])",
                 re.IGNORECASE),
      "date", _due_year, 3),  # e.g. "2026 - 2027" → 2027-12-31
+    # A date or a year standing alone is a deadline cell's "by then".
+    (re.compile(rf"^\s*(?:ngày\s+)?(?P<text>{_DAY_MONTH})\s*\.?\s*$", re.IGNORECASE),
+     "date", _due_day, 3),  # e.g. a cell "30/6/2021" → 2021-06-30
+    (re.compile(rf"^\s*(?P<text>(?:năm\s+)?{_Y})\s*\.?\s*$", re.IGNORECASE), "date", _due_year, 3),  # e.g. "2021"
     (_rule(rf"(?:(?:không quá|tối đa|ít nhất|tối thiểu) )?{_COUNT} lần\s*(?:/\s*|trong (?:một |01 )?|mỗi |một )"
            r"(?:năm|quý|tháng|tuần)(?!\w)"),
      "frequency", _no_due, 3),  # e.g. "không quá một lần/năm"

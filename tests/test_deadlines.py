@@ -136,3 +136,16 @@ def test_target_rules_have_examples():
     block = source.split("\nTARGET_RULES = (\n", 1)[1].split("\n)\n", 1)[0]
     row_ends = [line for line in block.splitlines() if re.search(r"_no_due, \d\),", line)]
     assert row_ends and all("# e.g." in line for line in row_ends)
+
+
+@pytest.mark.parametrize("cell, text, due", [
+    ("30/6/2021", "30/6/2021", "2021-06-30"), ("2021", "2021", "2021-12-31"), ("Năm 2022.", "Năm 2022", "2022-12-31"),
+])
+def test_a_bare_date_or_year_is_a_deadline_cell(cell, text, due):
+    found = extract_deadline(cell, "2019-02-14")
+    assert (found.text, found.type, found.due) == (text, "date", due)
+
+
+
+def test_a_bare_date_inside_a_sentence_is_no_deadline():
+    assert extract_deadline("Số liệu 30/6/2021 của ngành được công bố", "2019-02-14") is None
