@@ -18,7 +18,7 @@ def evaluate(questions: list[dict], answers: list[dict]) -> dict:
 
     R@k and MRR@10 over answerable questions; the share of out-of-scope
     questions declined and of answerable ones wrongly declined; agency and
-    deadline accuracy on the first correct clause.
+    deadline accuracy (its deadline or target) on the first correct clause.
     """
     answerable = [(q, a) for q, a in zip(questions, answers) if q["expect"]]
     negatives = [(q, a) for q, a in zip(questions, answers) if not q["expect"]]
@@ -35,8 +35,9 @@ def evaluate(questions: list[dict], answers: list[dict]) -> dict:
             agency_ok += _norm(q["agency"]) in leads
         if q.get("deadline"):
             deadline_n += 1
-            text = ((first or {}).get("deadline") or {}).get("text") or ""
-            deadline_ok += _norm(q["deadline"]) in _norm(text)
+            # The time the answer names: its deadline, or its target ("dưới 63 ngày làm việc").
+            times = [((first or {}).get(key) or {}).get("text") or "" for key in ("deadline", "target")]
+            deadline_ok += any(_norm(q["deadline"]) in _norm(text) for text in times if text)
     n = max(len(answerable), 1)
 
     def recall(k: int) -> float:
