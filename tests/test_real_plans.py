@@ -77,6 +77,17 @@ def test_structure_against_gold(name, gold):
 
 
 @pytest.mark.parametrize("name", list(PLANS))
+def test_extraction_against_gold(name, gold):
+    """Agencies and deadlines of each real plan (issue 8): lead ≥ 90 %, partners ≥ 80 %, deadline ≥ 85 %."""
+    plan = _plan(name)
+    scores = evaluate_extraction(gold[PLANS[name][0]], clause_dicts(plan), canonical_agency)
+    print(name, {k: f"{scores[k]:.0%}" for k in ("lead", "partners", "deadline")})
+    assert scores["lead"] >= 0.90
+    assert scores["partners"] >= 0.80
+    assert scores["deadline"] >= 0.85
+
+
+@pytest.mark.parametrize("name", list(PLANS))
 def test_metadata(name):
     plan = _plan(name)
     _, number, title, citation = PLANS[name]
