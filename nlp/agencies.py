@@ -101,6 +101,8 @@ _FIELD_PHRASES = frozenset(
     " ".join(words[i - 1:i + 2]).lower() for _, _, field in FIELDS
     for words in [field.replace(",", "").split()] for i, word in enumerate(words) if word == "và" and i)
 _COLLECTIVE_BEFORE = frozenset(("các", "những", "mỗi", "từng"))
+# Function words that may stand inside an unknown unit's name ("Hạt Kiểm lâm các huyện").
+_INSIDE_NAMES = frozenset(("các", "những", "của", "tại", "trên", "thuộc", "về"))
 
 # What may stand between agencies of one enumeration: separators and person titles,
 # e.g. ", và Chủ tịch " in "Sở Y tế, và Chủ tịch UBND các huyện".
@@ -222,7 +224,7 @@ def _enumeration(text: str, position: int, mentions: list[_Mention]) -> list[str
 
 def _names_a_task(words: str) -> bool:
     """Whether a stretch holds a predicate or function word, so it is no agency's name."""
-    return any(word in NAME_STOPS for word in words.lower().split())
+    return any(word in NAME_STOPS and word not in _INSIDE_NAMES for word in words.lower().split())
 
 
 def _mentions(text: str, issuer: str | None = None) -> list[_Mention]:

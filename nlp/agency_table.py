@@ -81,6 +81,7 @@ RELATED = "Các cơ quan, đơn vị có liên quan"
 MINISTRY_UNITS = "Các đơn vị thuộc Bộ"
 MINISTRIES = "Các Bộ, ngành"
 MASS_ORGANISATIONS = "Các tổ chức chính trị - xã hội"
+PROVINCES_GROUP = "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
 _UNIT = r"(?:co quan|don vi|dia phuong|to chuc|so|ban|nganh)"
 
 # (alias pattern, group) in priority order: "related" phrases first, since "các Sở, ngành
@@ -96,6 +97,8 @@ GROUP_ALIASES = (
     (r"(?:cac~)?so~ban~nganh(?: tinh)?", DEPARTMENTS),  # e.g. "các Sở, ban, ngành"
     (r"(?:cac~)?so~nganh(?: tinh)?", DEPARTMENTS_SHORT),  # e.g. "các Sở, ngành"
     (r"(?:cac~)?bo~(?:co quan ngang bo~)?nganh(?:~trung uong)?", MINISTRIES),  # e.g. "các Bộ, ngành trung ương"
+    (rf"{_BODY}~cac~tinh(?:~thanh pho)?(?: truc thuoc trung uong)?|{_BODY}~cap tinh",
+     PROVINCES_GROUP),  # e.g. "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
     (rf"{_BODY}~(?:cac~)?{_COMMUNE}(?:~{_COMMUNE})+|{_BODY}~cap xa|{_BODY}~cac~{_COMMUNE}",
      COMMUNES),  # e.g. "UBND các xã, phường, thị trấn", "UBND cấp xã"
     (rf"{_BODY}~(?:cac~{_DISTRICT}(?:~{_DISTRICT})*|{_DISTRICT}(?:~{_DISTRICT})+|cap huyen)",
@@ -132,6 +135,10 @@ AGENCIES = (
     (r"cong an~(?:tinh|thanh pho)(?: PLACE)?|cong an PLACE", "Công an tỉnh", True),  # e.g. "Công an tỉnh"
     (r"bo chi huy quan su@", "Bộ Chỉ huy Quân sự tỉnh", False),  # e.g. "Bộ Chỉ huy Quân sự tỉnh"
     (r"(?:bo chi huy~)?bo doi bien phong@", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", True),  # e.g. "Bộ đội Biên phòng tỉnh"
+    # Ministries with no provincial Sở of the same field ("Bộ Ngoại giao": "giao" is also a verb).
+    (r"bo ngoai giao", "Bộ Ngoại giao", True),  # e.g. "Bộ Ngoại giao"
+    (r"bo quoc phong", "Bộ Quốc phòng", True),  # e.g. "Bộ Quốc phòng"
+    (r"bo cong an", "Bộ Công an", True),  # e.g. "Bộ Công an"
     (r"tong cuc hai quan", "Tổng cục Hải quan", False),  # e.g. "Tổng cục Hải quan"
     (r"tong cuc thue", "Tổng cục Thuế", False),  # e.g. "Tổng cục Thuế"
     (r"tong cuc thong ke", "Tổng cục Thống kê", False),  # e.g. "Tổng cục Thống kê"
@@ -180,13 +187,13 @@ HEADS = (
     "ngân hàng", "hội đồng", "hiệp hội", "liên đoàn", "liên minh", "học viện", "bệnh viện",
     "kho bạc", "bảo hiểm", "thanh tra", "công an", "ủy ban", "uỷ ban", "tòa án", "toà án",
     "tập đoàn", "ubnd", "ban", "cục", "sở", "quỹ", "hội", "đài", "báo", "trường", "viện",
-    "đoàn", "phòng", "tạp chí", "vụ",
+    "đoàn", "phòng", "tạp chí", "vụ", "cổng thông tin",
 )
 # Misspelt heads still open a name, written correctly: "Vu Kế hoạch - Tài chính" → "Vụ …".
 HEAD_TYPOS = {"vu": "Vụ"}
 LOWERCASE_NAME_HEADS = frozenset((
     "tổng công ty", "công ty", "ủy ban", "uỷ ban", "ubnd", "hội đồng", "trung tâm",
-    "văn phòng", "chi cục", "tòa án", "toà án", "công an", "bệnh viện", "tập đoàn",
+    "văn phòng", "chi cục", "tòa án", "toà án", "công an", "bệnh viện", "tập đoàn", "cổng thông tin",
 ))
 
 # Words that end an agency's name: what it does (predicates) and function words.

@@ -24,6 +24,7 @@ from nlp.agency_table import (
     MASS_ORGANISATIONS,
     MINISTRIES,
     MINISTRY_UNITS,
+    PROVINCES_GROUP,
     RELATED,
 )
 from nlp.fold import fold
@@ -44,13 +45,16 @@ _WIDER = {
     MINISTRIES: (RELATED,),
     MINISTRY_UNITS: (RELATED,),
     MASS_ORGANISATIONS: (RELATED,),
+    PROVINCES_GROUP: (RELATED,),
     RELATED: (),
 }
 
 # (pattern over the folded canonical name, its groups), first match wins.
 MEMBERSHIP = (
-    # The province's own leadership bodies receive no collective task of their subordinates.
-    (re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan) tinh$|^tinh uy$|^ban thuong vu"), ()),  # e.g. "Ủy ban nhân dân tỉnh"
+    # A province's people's committee answers to national plans only, not to its own.
+    (re.compile(r"^uy ban nhan dan tinh$"), (PROVINCES_GROUP,)),  # e.g. "Ủy ban nhân dân tỉnh"
+    # Its other leadership bodies receive no collective task of their subordinates.
+    (re.compile(r"^hoi dong nhan dan tinh$|^tinh uy$|^ban thuong vu"), ()),  # e.g. "Tỉnh ủy"
     (re.compile(r"^(?:uy ban nhan dan|ubnd) (?:cac )?(?:huyen|quan|thi xa|thanh pho|tp)\b"),
      (DISTRICTS, *_LOCAL)),  # e.g. "UBND huyện Dĩ An", "Ủy ban nhân dân quận 1"
     (re.compile(r"^(?:uy ban nhan dan|ubnd) (?:cac )?(?:xa|phuong|thi tran)\b"),

@@ -148,6 +148,14 @@ def test_every_module_pattern_has_an_example():
     ("Trung tâm Truyền thông TN&MT, Báo TN&MT, Tạp chí TN&MT có trách nhiệm tuyên truyền",
      ["Trung tâm Truyền thông Tài nguyên và Môi trường", "Báo Tài nguyên và Môi trường",
       "Tạp chí Tài nguyên và Môi trường"], []),
+    ("Bộ Công an chủ trì, phối hợp với Bộ Quốc phòng, Bộ Ngoại giao, Ủy ban nhân dân các tỉnh, thành phố "
+     "trực thuộc Trung ương triển khai", ["Bộ Công an"],
+     ["Bộ Quốc phòng", "Bộ Ngoại giao", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]),
+    ("Chi cục Kiểm lâm chủ trì, phối hợp với Hạt Kiểm lâm các huyện, UBND cấp xã tuần tra",
+     ["Chi cục Kiểm lâm"], ["Ủy ban nhân dân các xã, phường, thị trấn"]),
+    ("Báo Lào Cai, Đài Phát thanh - Truyền hình tỉnh, Cổng Thông tin điện tử tỉnh tăng cường tuyên truyền.",
+     ["Báo Lào Cai", "Đài Phát thanh và Truyền hình tỉnh", "Cổng Thông tin điện tử tỉnh"], []),
+    ("Xây dựng Bộ Chỉ số đánh giá năng lực cạnh tranh", [], []),
 ])
 def test_real_plan_shapes(clause, lead, partners):
     assert extract_agencies(clause) == (lead, partners)

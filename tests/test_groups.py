@@ -43,7 +43,7 @@ def test_not_groups(name):
     ("Vụ Pháp chế", ["Các đơn vị thuộc Bộ", RELATED]), ("Cục Biến đổi khí hậu", ["Các đơn vị thuộc Bộ", RELATED]),
     ("Bộ Tài chính", ["Các Bộ, ngành", RELATED]),
     ("Hội Nông dân tỉnh", ["Các tổ chức chính trị - xã hội", RELATED]),
-    ("Ủy ban nhân dân tỉnh", []), ("xây dựng kế hoạch", []), ("", []),
+    ("Ủy ban nhân dân tỉnh", ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]), ("xây dựng kế hoạch", []), ("", []),
     (DISTRICTS, ["Chính quyền địa phương", "Các Sở, ngành, địa phương", RELATED]),
 ])
 def test_member_groups(agency, groups):
