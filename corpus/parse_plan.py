@@ -24,6 +24,7 @@ from corpus.model import Block, Clause, Document, Plan
 from corpus.tables import pipe_tables, table_clauses
 from nlp.agencies import canonical_agency
 from nlp.agency_table import PROVINCES
+from nlp.dates import iso_date
 from nlp.fold import fold
 
 # The document-type line that ends the header; the title follows it.
@@ -335,7 +336,7 @@ def _metadata(lines: list[str]) -> _Header:
         if date and not dated:
             dated = True
             if date["d"] and date["m"]:  # a draft leaves them blank: no date, the place still
-                header.date = f"{int(date['y']):04d}-{int(date['m']):02d}-{int(date['d']):02d}"
+                header.date = iso_date(int(date["y"]), int(date["m"]), int(date["d"]))
             place = _PLACE.search(text)
             header.place = " ".join(place["place"].split()) if place else ""
         if not number and not date and text and not _RULE.fullmatch(text) and not numbered:
