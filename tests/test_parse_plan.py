@@ -347,3 +347,18 @@ def test_two_row_table_header(second):
     assert [(c.section, c.text, c.lead, c.partners, c.deadline.due) for c in plan.clauses] == [
         ("II.1", "Số hóa hồ sơ đất đai", ["Sở Tài nguyên và Môi trường"], ["Văn phòng đăng ký đất đai tỉnh"],
          "2022-12-31")]
+
+
+def test_a_time_paragraph_dates_the_task_above_it():
+    text = ("Số: 12/KH-UBND Đà Nẵng, ngày 05 tháng 3 năm 2021\n\nKẾ HOẠCH\nHỗ trợ nhà ở\n\n"
+            "I. NHIỆM VỤ\n\n"
+            "1. Sở Xây dựng chủ trì, phối hợp với Sở Tài chính lập Đề án hỗ trợ nhà ở.\n\n"
+            "Thời gian hoàn tất: trước ngày 30 tháng 9 năm 2021.\n\n"
+            "2. Sở Tài chính thẩm định kinh phí, hoàn thành trong quý IV/2021.\n\n"
+            "Thời gian hoàn tất: trước ngày 15 tháng 10 năm 2021.\n")
+    plan = build_plan(_document(text))
+    task, time_line, funded = [c for c in plan.clauses if c.section.startswith("I")][:3]
+    assert task.lead == ["Sở Xây dựng"] and task.partners == ["Sở Tài chính"]
+    assert (task.deadline.text, task.deadline.due) == ("trước ngày 30 tháng 9 năm 2021", "2021-09-30")
+    assert time_line.deadline.due == "2021-09-30"
+    assert funded.deadline.text == "hoàn thành trong quý IV/2021"  # a task's own deadline stays its own
