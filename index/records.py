@@ -88,6 +88,7 @@ def _record(row: dict, sentences: list[str], deadlines: list[Deadline]) -> Claus
         section_title=row["section_title"] or "", text=row["text"], sentences=sentences,
         lead=json.loads(row["lead"] or "[]"), partners=json.loads(row["partners"] or "[]"),
         deadline=deadline, page=row["page"], footnotes=json.loads(row["footnotes"] or "[]"),
-        kind=row["kind"] or "paragraph", target=Deadline(**json.loads(row["target"])) if row["target"] else None,
+        kind=row["kind"] or "paragraph",
+        target=Deadline(**json.loads(row["target"])) if row["target"] else None,
         deadlines=deadlines,
     )

@@ -99,7 +99,8 @@ def _m005_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
     db["deadlines"].add_column("ord", int, not_null_default=0)
     db["deadlines"].transform(pk=("clause_id", "ord"))
     # Durations stored as deadlines before are targets now.
-    db.execute("update clauses set target = (select json_object('text', d.text, 'type', d.type, 'due', d.due) "
+    db.execute("update clauses set target = "
+               "(select json_object('text', d.text, 'type', d.type, 'due', d.due) "
                "from deadlines d where d.clause_id = clauses.id and d.type = 'duration')")
     db.execute("delete from deadlines where type = 'duration'")
 

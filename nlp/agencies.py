@@ -112,17 +112,22 @@ _GAP = re.compile(r"(?:\s|[,;/&–-]|và(?!\w)|(?:"
 # Openers after which the clause's subject (lead) follows, at the start of a clause.
 _LEAD_INS = (
     re.compile(r"(?:giao(?: nhiệm vụ)?(?: cho)?)\s+", re.I),  # e.g. "Giao Sở Kế hoạch và Đầu tư chủ trì"
-    re.compile(r"(?:các\s+)?(?:đơn vị|cơ quan)(?:\s+(?:thực hiện|chủ trì))?\s*:\s*", re.I),  # e.g. "Các đơn vị: Sở Y tế, …"
+    # e.g. "Các đơn vị: Sở Y tế, …"
+    re.compile(r"(?:các\s+)?(?:đơn vị|cơ quan)(?:\s+(?:thực hiện|chủ trì))?\s*:\s*", re.I),
     re.compile(r"(?:đề nghị|yêu cầu)\s+", re.I),  # e.g. "Đề nghị Ủy ban MTTQ Việt Nam tỉnh …"
 )
 # Mid-clause verbs that hand a task to the agencies after them.
-_ASSIGN = re.compile(r"(?:^|[,;:.]\s*)(?:giao|yêu cầu|đề nghị)(?:\s+cho)?\s+", re.I)  # e.g. "…, yêu cầu thủ trưởng các Sở"
+# e.g. "…, yêu cầu thủ trưởng các Sở"
+_ASSIGN = re.compile(r"(?:^|[,;:.]\s*)(?:giao|yêu cầu|đề nghị)(?:\s+cho)?\s+", re.I)
 _LEADS_AFTER = re.compile(r"\s*,?\s*(?:là cơ quan |làm )?chủ trì(?!\w)", re.I)  # e.g. "… do Sở Y tế chủ trì"
-_PARTNERS_AFTER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*:?\s*", re.I)  # e.g. "phối hợp với Sở Xây dựng"
+# e.g. "phối hợp với Sở Xây dựng"
+_PARTNERS_AFTER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*:?\s*", re.I)
 # An unrecognised list item: a few words up to the next comma, semicolon or "và".
-_UNKNOWN_ITEM = re.compile(r"[^\W\d_][^,;.:()\n]{0,60}?(?=\s*(?:[,;]|\svà\s))")  # e.g. "Phòng Cảnh sát môi trường"
+# e.g. "Phòng Cảnh sát môi trường"
+_UNKNOWN_ITEM = re.compile(r"[^\W\d_][^,;.:()\n]{0,60}?(?=\s*(?:[,;]|\svà\s))")
 # What surrounds a cell's unrecognised part: separators and a joining "và".
-_CELL_EDGES = re.compile(r"^(?:[\s,.;:&/–-]|và(?!\w))+|(?:[\s,.;:&/–-]|(?<!\w)và)+$")  # e.g. "và " in "và các tổ chức …"
+# e.g. "và " in "và các tổ chức …"
+_CELL_EDGES = re.compile(r"^(?:[\s,.;:&/–-]|và(?!\w))+|(?:[\s,.;:&/–-]|(?<!\w)và)+$")
 _MARKER = re.compile(r"^[\s\-–—•+*]*")  # e.g. "- " before "- Sở Y tế chủ trì"
 _PROVINCE_WORD = re.compile(r"(?<![^ ])(?:tinh|tp|thanh pho)(?![^ ])")  # e.g. "tinh" in "bhxh tinh"
 
@@ -255,10 +260,12 @@ def _mentions(text: str, issuer: str | None = None) -> list[_Mention]:
                 continue  # "số", "sơ" fold to "so" too: "hồ sơ xây dựng" is no Sở
             if needs_capital and not _capital_evidence(match, words[first], has_capitals, last - first):
                 continue
-            if bare and first and words[first - 1][:1].isalpha() and lowered_words[first - 1] not in NAME_STOPS:
+            if bare and first and words[first - 1][:1].isalpha() \
+                    and lowered_words[first - 1] not in NAME_STOPS:
                 continue  # "Báo TN&MT", "Trung tâm Truyền thông TN&MT": it ends a unit's name
             taken[first:last] = [True] * (last - first)
-            found.append(_Mention(tokens[first][0], tokens[last - 1][1], _resolve(canonical, match, ministry)))
+            name = _resolve(canonical, match, ministry)
+            found.append(_Mention(tokens[first][0], tokens[last - 1][1], name))
     found += _generic_mentions(text, tokens, words, taken)
     return sorted(found, key=lambda m: m.start)
 

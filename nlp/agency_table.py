@@ -93,17 +93,20 @@ GROUP_ALIASES = (
      RELATED),  # e.g. "các cơ quan, đơn vị có liên quan", "các đơn vị có liên quan thuộc Bộ TN&MT"
     (rf"(?:cac~)?(?:vu~cuc~)?(?:co quan|don vi)(?: truc)? thuoc {_MINISTRY}",
      MINISTRY_UNITS),  # e.g. "các đơn vị thuộc Bộ"
-    (r"(?:cac~)?so~(?:ban~)?nganh~(?:cac~)?dia phuong", DEPARTMENTS_AND_LOCALITIES),  # e.g. "Các Sở, ngành, địa phương"
+    (r"(?:cac~)?so~(?:ban~)?nganh~(?:cac~)?dia phuong",
+     DEPARTMENTS_AND_LOCALITIES),  # e.g. "Các Sở, ngành, địa phương"
     (r"(?:cac~)?so~ban~nganh(?: tinh)?", DEPARTMENTS),  # e.g. "các Sở, ban, ngành"
     (r"(?:cac~)?so~nganh(?: tinh)?", DEPARTMENTS_SHORT),  # e.g. "các Sở, ngành"
-    (r"(?:cac~)?bo~(?:co quan ngang bo~)?nganh(?:~trung uong)?", MINISTRIES),  # e.g. "các Bộ, ngành trung ương"
+    (r"(?:cac~)?bo~(?:co quan ngang bo~)?nganh(?:~trung uong)?",
+     MINISTRIES),  # e.g. "các Bộ, ngành trung ương"
     (rf"{_BODY}~cac~tinh(?:~thanh pho)?(?: truc thuoc trung uong)?|{_BODY}~cap tinh",
      PROVINCES_GROUP),  # e.g. "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
     (rf"{_BODY}~(?:cac~)?{_COMMUNE}(?:~{_COMMUNE})+|{_BODY}~cap xa|{_BODY}~cac~{_COMMUNE}",
      COMMUNES),  # e.g. "UBND các xã, phường, thị trấn", "UBND cấp xã"
     (rf"{_BODY}~(?:cac~{_DISTRICT}(?:~{_DISTRICT})*|{_DISTRICT}(?:~{_DISTRICT})+|cap huyen)",
      DISTRICTS),  # e.g. "UBND các huyện, thị xã, thành phố", "Ủy ban nhân dân quận, huyện"
-    (r"chinh quyen(?: dia phuong)?(?: cac cap)|chinh quyen dia phuong", LOCAL_GOVERNMENTS),  # e.g. "chính quyền địa phương"
+    (r"chinh quyen(?: dia phuong)?(?: cac cap)|chinh quyen dia phuong",
+     LOCAL_GOVERNMENTS),  # e.g. "chính quyền địa phương"
     (r"(?:cac~)?(?:to chuc chinh tri - xa hoi|doan the chinh tri - xa hoi|hoi~doan the|doan the)(?: tinh)?",
      MASS_ORGANISATIONS),  # e.g. "các tổ chức chính trị - xã hội"
 )
@@ -119,10 +122,12 @@ AGENCIES = (
     # Collective groups first: they contain words the single bodies start with.
     *((pattern, group, False) for pattern, group in GROUP_ALIASES),  # e.g. "các Sở, ban, ngành" (see above)
     (rf"van phong~{_BODY}@", "Văn phòng Ủy ban nhân dân tỉnh", False),  # e.g. "Văn phòng UBND tỉnh"
-    (r"van phong~thanh pho thong minh", "Văn phòng Thành phố Thông minh", False),  # e.g. "Văn phòng Thành phố Thông minh"
+    (r"van phong~thanh pho thong minh",
+     "Văn phòng Thành phố Thông minh", False),  # e.g. "Văn phòng Thành phố Thông minh"
     (r"van phong chinh phu", "Văn phòng Chính phủ", False),  # e.g. "Văn phòng Chính phủ"
     # A bare UBND is the province's own; one followed by a district or commune is not.
-    (rf"{_BODY}(?: tinh(?: PLACE)?| (?:thanh pho|tp)(?: \.)? (?:ha noi|ho chi minh|hai phong|da nang|can tho|hue)"
+    (rf"{_BODY}(?: tinh(?: PLACE)?"
+     rf"| (?:thanh pho|tp)(?: \.)? (?:ha noi|ho chi minh|hai phong|da nang|can tho|hue)"
      rf"| PLACE)?(?! (?:huyen|quan|thi xa|xa|phuong|thi tran|thanh pho|tp|cac|cap)(?: |$))",
      "Ủy ban nhân dân tỉnh", False),  # e.g. "UBND tỉnh", "Ủy ban nhân dân tỉnh Bình Dương"
     (r"(?:hoi dong nhan dan|hdnd)@", "Hội đồng nhân dân tỉnh", False),  # e.g. "HĐND tỉnh"
@@ -134,7 +139,8 @@ AGENCIES = (
      "Thanh tra nhà nước tỉnh", True),  # e.g. "Thanh tra tỉnh", "Thanh tra nhà nước tỉnh"
     (r"cong an~(?:tinh|thanh pho)(?: PLACE)?|cong an PLACE", "Công an tỉnh", True),  # e.g. "Công an tỉnh"
     (r"bo chi huy quan su@", "Bộ Chỉ huy Quân sự tỉnh", False),  # e.g. "Bộ Chỉ huy Quân sự tỉnh"
-    (r"(?:bo chi huy~)?bo doi bien phong@", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", True),  # e.g. "Bộ đội Biên phòng tỉnh"
+    (r"(?:bo chi huy~)?bo doi bien phong@",
+     "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", True),  # e.g. "Bộ đội Biên phòng tỉnh"
     # Ministries with no provincial Sở of the same field ("Bộ Ngoại giao": "giao" is also a verb).
     (r"bo ngoai giao", "Bộ Ngoại giao", True),  # e.g. "Bộ Ngoại giao"
     (r"bo quoc phong", "Bộ Quốc phòng", True),  # e.g. "Bộ Quốc phòng"
@@ -147,31 +153,41 @@ AGENCIES = (
     (r"cuc thong ke@", "Cục Thống kê tỉnh", False),  # e.g. "Cục Thống kê tỉnh"
     (r"cuc quan ly thi truong@|qltt@", "Cục Quản lý thị trường", False),  # e.g. "Cục Quản lý thị trường"
     # The tax authority after the 2025 mergers: "Thuế tỉnh" (the Cục rows above take "Cục Thuế tỉnh").
-    (r"thue (?:tinh|thanh pho)(?: PLACE)?|thue PLACE", "Thuế tỉnh", True),  # e.g. "Thuế tỉnh", "Thuế tỉnh Lào Cai"
+    (r"thue (?:tinh|thanh pho)(?: PLACE)?|thue PLACE",
+     "Thuế tỉnh", True),  # e.g. "Thuế tỉnh", "Thuế tỉnh Lào Cai"
     (r"co quan thue@", "Cơ quan Thuế", False),  # e.g. "cơ quan Thuế"
     (r"kho bac(?: nha nuoc)?@|kbnn@", "Kho bạc Nhà nước tỉnh", False),  # e.g. "Kho bạc Nhà nước tỉnh"
-    (r"(?:bao hiem xa hoi|bhxh)~(?:viet nam|vn)", "Bảo hiểm xã hội Việt Nam", False),  # e.g. "Bảo hiểm xã hội Việt Nam"
+    (r"(?:bao hiem xa hoi|bhxh)~(?:viet nam|vn)",
+     "Bảo hiểm xã hội Việt Nam", False),  # e.g. "Bảo hiểm xã hội Việt Nam"
     (r"bao hiem xa hoi@|bhxh@", "Bảo hiểm xã hội tỉnh", True),  # e.g. "BHXH tỉnh", "Bảo hiểm xã hội tỉnh"
-    (r"(?:ngan hang nha nuoc|nhnn)(?:~viet nam)?~chi nhanh@@|(?:ngan hang nha nuoc|nhnn) (?:tinh|thanh pho)(?: PLACE)?",
-     "Ngân hàng Nhà nước Việt Nam – chi nhánh[ {place}| tỉnh]", True),  # e.g. "Ngân hàng nhà nước Việt Nam Chi nhánh tỉnh Bình Dương"
-    (r"(?:ngan hang nha nuoc|nhnn)(?: PLACE)", "Ngân hàng Nhà nước Việt Nam – chi nhánh {place}", True),  # e.g. "NHNN Bình Dương"
-    (r"(?:ngan hang nha nuoc|nhnn)(?:~viet nam)?", "Ngân hàng Nhà nước Việt Nam", True),  # e.g. "Ngân hàng Nhà nước Việt Nam"
+    (r"(?:ngan hang nha nuoc|nhnn)(?:~viet nam)?~chi nhanh@@"
+     r"|(?:ngan hang nha nuoc|nhnn) (?:tinh|thanh pho)(?: PLACE)?",
+     "Ngân hàng Nhà nước Việt Nam – chi nhánh[ {place}| tỉnh]", True),  # e.g. "NHNN Chi nhánh tỉnh Bình Dương"
+    (r"(?:ngan hang nha nuoc|nhnn)(?: PLACE)",
+     "Ngân hàng Nhà nước Việt Nam – chi nhánh {place}", True),  # e.g. "NHNN Bình Dương"
+    (r"(?:ngan hang nha nuoc|nhnn)(?:~viet nam)?",
+     "Ngân hàng Nhà nước Việt Nam", True),  # e.g. "Ngân hàng Nhà nước Việt Nam"
     (r"ban quan ly~(?:cac~)?khu cong nghiep@|bql~(?:cac~)?kcn@",
      "Ban Quản lý các khu công nghiệp", False),  # e.g. "Ban Quản lý các Khu công nghiệp tỉnh"
     (r"toa an nhan dan@|tand@", "Tòa án nhân dân", False),  # e.g. "Tòa án nhân dân tỉnh"
-    (r"vien kiem sat nhan dan@|vksnd@", "Viện Kiểm sát nhân dân", False),  # e.g. "Viện Kiểm sát nhân dân tỉnh"
-    (r"dai phat thanh~truyen hinh@", "Đài Phát thanh và Truyền hình tỉnh", False),  # e.g. "Đài Phát thanh và Truyền hình tỉnh"
+    (r"vien kiem sat nhan dan@|vksnd@",
+     "Viện Kiểm sát nhân dân", False),  # e.g. "Viện Kiểm sát nhân dân tỉnh"
+    (r"dai phat thanh~truyen hinh@",
+     "Đài Phát thanh và Truyền hình tỉnh", False),  # e.g. "Đài Phát thanh và Truyền hình tỉnh"
     (r"lien doan lao dong@", "Liên đoàn Lao động tỉnh", False),  # e.g. "Liên đoàn Lao động tỉnh"
     (r"tinh doan|doan thanh nien~cong san~ho chi minh@|doan tncs ho chi minh@",
      "Tỉnh đoàn", True),  # e.g. "Tỉnh đoàn", "Đoàn TNCS Hồ Chí Minh tỉnh"
     (r"hoi nong dan@", "Hội Nông dân tỉnh", False),  # e.g. "Hội Nông dân tỉnh"
-    (r"hoi lien hiep phu nu@|hoi phu nu@", "Hội Liên hiệp Phụ nữ tỉnh", False),  # e.g. "Hội Liên hiệp Phụ nữ tỉnh"
+    (r"hoi lien hiep phu nu@|hoi phu nu@",
+     "Hội Liên hiệp Phụ nữ tỉnh", False),  # e.g. "Hội Liên hiệp Phụ nữ tỉnh"
     (r"hoi cuu chien binh@", "Hội Cựu chiến binh tỉnh", False),  # e.g. "Hội Cựu chiến binh tỉnh"
     (r"(?:uy ban~|ub~)?(?:mat tran to quoc|mttq)(?:~(?:viet nam|vn))?@",
      "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", True),  # e.g. "Ủy ban MTTQ Việt Nam tỉnh"
-    (r"cong ty~dien luc@@", "Công ty điện lực[ {province}| tỉnh]", False),  # e.g. "Công ty Điện lực Bình Dương"
+    (r"cong ty~dien luc@@",
+     "Công ty điện lực[ {province}| tỉnh]", False),  # e.g. "Công ty Điện lực Bình Dương"
     (r"dien luc(?: tinh)? PLACE", "Công ty điện lực {province}", True),  # e.g. "Điện lực Bình Dương"
-    (r"trung tam phuc vu hanh chinh cong@", "Trung tâm Phục vụ hành chính công tỉnh", False),  # e.g. "Trung tâm Phục vụ hành chính công tỉnh"
+    (r"trung tam phuc vu hanh chinh cong@",
+     "Trung tâm Phục vụ hành chính công tỉnh", False),  # e.g. "Trung tâm Phục vụ hành chính công tỉnh"
     "{fields}",
 )
 

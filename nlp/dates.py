@@ -4,6 +4,7 @@
 impossible date (31/02) is no date. The period ends deadlines need (a month's, a quarter's
 last day) live here too, so every module turns a written date into ISO the same way.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -14,7 +15,10 @@ YEAR = r"(?:19|20)\d\d(?!\d)"  # e.g. "2019"
 # A day, month and year in either written form; groups d, m, y.
 _FULL_DATE = re.compile(
     r"(?<!\d)(?P<d>\d{1,2})(?:\s*[/.-]\s*|\s+tháng\s+)(?P<m>\d{1,2})(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>"
-    + YEAR + ")", re.IGNORECASE)  # e.g. "14 tháng 02 năm 2019", "14/02/2019"
+    + YEAR
+    + ")",
+    re.IGNORECASE,
+)  # e.g. "14 tháng 02 năm 2019", "14/02/2019"
 
 
 def iso_date(year: int, month: int, day: int) -> str | None:

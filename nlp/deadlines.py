@@ -36,9 +36,12 @@ _Q = r"(?:IV|I{1,3}|[1-4])(?!\w)"  # e.g. "III"
 _TO_YEAR = r"(?:\s*[/.–-]\s*|\s+năm\s+)"  # e.g. "/" in "9/2021", " năm " in "quý II năm 2022"
 _AND = r"\s*(?:,|và|–|-)\s*"  # e.g. ", " in "Quý III, IV/2026"
 _MORE_YEARS = rf"(?:{_AND}(?:năm\s+)?{YEAR}){{0,5}}"  # e.g. ", 2027" in "Quý IV/2026, 2027"
-_MONTH_YEAR = rf"tháng\s+{_M}(?:{_AND}\d{{1,2}}(?![\d/])){{0,11}}{_TO_YEAR}{_Y}{_MORE_YEARS}"  # e.g. "tháng 5, 6/2026"
-_QUARTER_YEAR = rf"quý\s+(?P<q>{_Q})(?:{_AND}(?:quý\s+)?{_Q}){{0,3}}{_TO_YEAR}{_Y}{_MORE_YEARS}"  # e.g. "Quý III, IV/2026"
-_DAY_MONTH = rf"(?P<d>\d{{1,2}})(?:\s*[/.-]\s*|\s+tháng\s+){_M}(?:{_TO_YEAR}{_Y})?(?![\d/])"  # e.g. "30/6/2021"
+# e.g. "tháng 5, 6/2026"
+_MONTH_YEAR = rf"tháng\s+{_M}(?:{_AND}\d{{1,2}}(?![\d/])){{0,11}}{_TO_YEAR}{_Y}{_MORE_YEARS}"
+# e.g. "Quý III, IV/2026"
+_QUARTER_YEAR = rf"quý\s+(?P<q>{_Q})(?:{_AND}(?:quý\s+)?{_Q}){{0,3}}{_TO_YEAR}{_Y}{_MORE_YEARS}"
+# e.g. "30/6/2021"
+_DAY_MONTH = rf"(?P<d>\d{{1,2}})(?:\s*[/.-]\s*|\s+tháng\s+){_M}(?:{_TO_YEAR}{_Y})?(?![\d/])"
 _BY = r"(?:hoàn thành trong|hoàn thành|trong|chậm nhất(?: là)?(?: trong)?|đến hết|đến cuối|đến|cuối|hết)\s+"
 _COUNT = r"(?:\d+|một|hai|ba|bốn|sáu|bảy|tám|chín|mười)"  # e.g. "03", "ba"
 _EVERY = r"(?:hằng|hàng|mỗi)"  # e.g. "hằng" in "hằng năm"
@@ -138,16 +141,20 @@ RULES = (
     (_rule(rf"(?P<text>(?:trước|chậm nhất(?: là)?|vào) ngày \d{{1,2}}\s*[/.-]\s*\d{{1,2}})(?![\d/.-])"
            rf"\s*(?:của\s+)?{_EVERY} năm"),
      "recurring", _no_due, 0),  # e.g. "trước ngày 15/12 hằng năm" → "trước ngày 15/12"
-    (_rule(rf"(?:trước|chậm nhất(?: là)?(?: vào)?|hạn chót|không muộn hơn|trong|đến(?: hết)?) ngày {_DAY_MONTH}"),
+    (_rule(rf"(?:trước|chậm nhất(?: là)?(?: vào)?|hạn chót|không muộn hơn|trong|đến(?: hết)?) "
+           rf"ngày {_DAY_MONTH}"),
      "date", _due_day, 1),  # e.g. "trước ngày 30/6/2021" → 2021-06-30
     (_rule(rf"trước {_MONTH_YEAR}"), "date", _due_before_month, 1),  # e.g. "trước tháng 12/2019" → 2019-11-30
-    (_rule(rf"trước {_QUARTER_YEAR}"), "date", _due_before_quarter, 1),  # e.g. "trước quý III/2021" → 2021-06-30
+    (_rule(rf"trước {_QUARTER_YEAR}"),
+     "date", _due_before_quarter, 1),  # e.g. "trước quý III/2021" → 2021-06-30
     (_rule(rf"trước năm {_Y}"), "date", _due_before_year, 1),  # e.g. "trước năm 2025" → 2024-12-31
     (_rule(r"định kỳ (?:(?:hằng|hàng|mỗi) )?(?:\d+ )?(?:tháng|quý|năm|tuần)"
            r"(?:\s*(?:,|và)\s*(?:hằng|hàng) (?:năm|quý))?"),
      "recurring", _no_due, 2),  # e.g. "định kỳ 6 tháng, hằng năm"
-    (_rule(rf"(?:{_BY})?{_QUARTER_YEAR}"), "date", _due_quarter, 3),  # e.g. "hoàn thành trong quý I/2019" → 2019-03-31
-    (_rule(rf"(?:{_BY})?6 tháng (?P<half>đầu|cuối) năm {_Y}"), "date", _due_half, 3),  # e.g. "6 tháng đầu năm 2022"
+    (_rule(rf"(?:{_BY})?{_QUARTER_YEAR}"),
+     "date", _due_quarter, 3),  # e.g. "hoàn thành trong quý I/2019" → 2019-03-31
+    (_rule(rf"(?:{_BY})?6 tháng (?P<half>đầu|cuối) năm {_Y}"),
+     "date", _due_half, 3),  # e.g. "6 tháng đầu năm 2022"
     (_rule(rf"(?:{_BY})?{_MONTH_YEAR}"), "date", _due_month, 3),  # e.g. "trong tháng 9/2021" → 2021-09-30
     (_rule(rf"{_BY}năm {_Y}{_MORE_YEARS}"), "date", _due_year, 3),  # e.g. "trong năm 2021" → 2021-12-31
     # A span of years as a whole deadline cell, or after "Thời gian …:", is due at its end.
@@ -157,8 +164,10 @@ RULES = (
     # A date or a year standing alone is a deadline cell's "by then".
     (re.compile(rf"^\s*(?:ngày\s+)?(?P<text>{_DAY_MONTH})\s*\.?\s*$", re.IGNORECASE),
      "date", _due_day, 3),  # e.g. a cell "30/6/2021" → 2021-06-30
-    (re.compile(rf"^\s*(?P<text>(?:năm\s+)?{_Y})\s*\.?\s*$", re.IGNORECASE), "date", _due_year, 3),  # e.g. "2021"
-    (_rule(rf"(?:(?:không quá|tối đa|ít nhất|tối thiểu) )?{_COUNT} lần\s*(?:/\s*|trong (?:một |01 )?|mỗi |một )"
+    (re.compile(rf"^\s*(?P<text>(?:năm\s+)?{_Y})\s*\.?\s*$", re.IGNORECASE),
+     "date", _due_year, 3),  # e.g. "2021"
+    (_rule(rf"(?:(?:không quá|tối đa|ít nhất|tối thiểu) )?{_COUNT} lần"
+           r"\s*(?:/\s*|trong (?:một |01 )?|mỗi |một )"
            r"(?:năm|quý|tháng|tuần)(?!\w)"),
      "frequency", _no_due, 3),  # e.g. "không quá một lần/năm"
     (_rule(rf"{_COUNT} (?:tháng|quý|năm|tuần) (?:một|1|01) lần(?!\w)"),
@@ -166,7 +175,8 @@ RULES = (
     (_rule(r"thường xuyên(?=\s*(?:[.;,)]|$))|(?:^|(?<=:)\s*)thường xuyên"),
      "frequency", _no_due, 4),  # e.g. "Thời gian: thường xuyên", a table cell "Thường xuyên"
     # "hằng năm" is a schedule only standing alone, not as an attribute ("ngân sách hằng năm, …").
-    (_rule(rf"(?:^|(?<=[.;:(,])|(?<=[.;:(,]\s)){_EVERY} (?:năm|quý|tháng)|{_EVERY} (?:năm|quý|tháng)(?=\s*(?:[.;)]|$))"),
+    (_rule(rf"(?:^|(?<=[.;:(,])|(?<=[.;:(,]\s)){_EVERY} (?:năm|quý|tháng)"
+           rf"|{_EVERY} (?:năm|quý|tháng)(?=\s*(?:[.;)]|$))"),
      "frequency", _no_due, 4),  # e.g. "Hằng năm, tổ chức …", "… báo cáo hằng năm."
     # A year closing a sentence dates the task ("… trên địa bàn tỉnh năm 2019."), unless the
     # sentence cites a document, whose title it then belongs to.

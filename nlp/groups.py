@@ -7,6 +7,7 @@ agency's task list can include the tasks of its groups. Membership is decided by
 of the agency's name (a "Sở …" is a department, an "UBND huyện …" a district), never by a
 list of names, so it holds for any province or ministry.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,17 +56,30 @@ MEMBERSHIP = (
     (re.compile(r"^uy ban nhan dan tinh$"), (PROVINCES_GROUP,)),  # e.g. "Ủy ban nhân dân tỉnh"
     # Its other leadership bodies receive no collective task of their subordinates.
     (re.compile(r"^hoi dong nhan dan tinh$|^tinh uy$|^ban thuong vu"), ()),  # e.g. "Tỉnh ủy"
-    (re.compile(r"^(?:uy ban nhan dan|ubnd) (?:cac )?(?:huyen|quan|thi xa|thanh pho|tp)\b"),
-     (DISTRICTS, *_LOCAL)),  # e.g. "UBND huyện Dĩ An", "Ủy ban nhân dân quận 1"
-    (re.compile(r"^(?:uy ban nhan dan|ubnd) (?:cac )?(?:xa|phuong|thi tran)\b"),
-     (COMMUNES, *_LOCAL)),  # e.g. "UBND xã Tân Định"
+    (
+        re.compile(r"^(?:uy ban nhan dan|ubnd) (?:cac )?(?:huyen|quan|thi xa|thanh pho|tp)\b"),
+        (DISTRICTS, *_LOCAL),
+    ),  # e.g. "UBND huyện Dĩ An", "Ủy ban nhân dân quận 1"
+    (
+        re.compile(r"^(?:uy ban nhan dan|ubnd) (?:cac )?(?:xa|phuong|thi tran)\b"),
+        (COMMUNES, *_LOCAL),
+    ),  # e.g. "UBND xã Tân Định"
     (re.compile(r"^bo (?!chi huy)"), (MINISTRIES, RELATED)),  # e.g. "Bộ Tài chính"
     # A ministry's units carry no province; "Cục Thuế tỉnh" is a provincial branch (below).
-    (re.compile(r"^(?:vu|tong cuc|vien|tap chi|bao|trung tam|cuc|van phong bo|thanh tra bo)\b(?!.*\btinh\b)"),
-     (MINISTRY_UNITS, RELATED)),  # e.g. "Vụ Pháp chế", "Cục Biến đổi khí hậu"
-    (re.compile(r"^(?:hoi|lien doan|tinh doan|doan |uy ban mat tran)"),
-     (MASS_ORGANISATIONS, RELATED)),  # e.g. "Hội Nông dân tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
-    (re.compile(r"^(?:cong ty|tong cong ty|tap doan)\b"), (RELATED,)),  # e.g. "Công ty điện lực tỉnh Bình Dương"
+    (
+        re.compile(
+            r"^(?:vu|tong cuc|vien|tap chi|bao|trung tam|cuc|van phong bo|thanh tra bo)\b(?!.*\btinh\b)"
+        ),
+        (MINISTRY_UNITS, RELATED),
+    ),  # e.g. "Vụ Pháp chế", "Cục Biến đổi khí hậu"
+    (
+        re.compile(r"^(?:hoi|lien doan|tinh doan|doan |uy ban mat tran)"),
+        (MASS_ORGANISATIONS, RELATED),
+    ),  # e.g. "Hội Nông dân tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
+    (
+        re.compile(r"^(?:cong ty|tong cong ty|tap doan)\b"),
+        (RELATED,),
+    ),  # e.g. "Công ty điện lực tỉnh Bình Dương"
     (re.compile(r"."), _PROVINCIAL),  # e.g. "Sở Xây dựng", "Công an tỉnh", "Ban Dân tộc tỉnh"
 )
 

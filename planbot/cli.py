@@ -90,7 +90,7 @@ def clauses(args, settings: Settings) -> int:
             print(json.dumps(record.as_json(), ensure_ascii=False))
         else:
             lead = ", ".join(record.lead) or "-"
-            due = "; ".join(d.text for d in record.deadlines) or (record.deadline.text if record.deadline else "-")
+            due = "; ".join(d.text for d in record.deadlines) or "-"
             if record.target:
                 due += f" | chỉ tiêu: {record.target.text}"
             print(f"[{record.plan} {record.section or '·'}] {lead} | {due}\n    {record.text}\n")

@@ -1,4 +1,5 @@
 """nlp/dates.py: the one date parser."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,11 +7,20 @@ import pytest
 from nlp.dates import iso_date, month_end, parse_date, quarter_end
 
 
-@pytest.mark.parametrize("text, iso", [
-    ("Bình Dương, ngày 14 tháng 02 năm 2019", "2019-02-14"), ("ngày 14/02/2019", "2019-02-14"),
-    ("14-2-2019", "2019-02-14"), ("14.02.2019", "2019-02-14"), ("ngày 31/02/2019 hoặc 01/03/2019", "2019-03-01"),
-    ("ngày 31/02/2019", None), ("tháng 02 năm 2019", None), ("Số: 629/KH-UBND", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("Bình Dương, ngày 14 tháng 02 năm 2019", "2019-02-14"),
+        ("ngày 14/02/2019", "2019-02-14"),
+        ("14-2-2019", "2019-02-14"),
+        ("14.02.2019", "2019-02-14"),
+        ("ngày 31/02/2019 hoặc 01/03/2019", "2019-03-01"),
+        ("ngày 31/02/2019", None),
+        ("tháng 02 năm 2019", None),
+        ("Số: 629/KH-UBND", None),
+        ("", None),
+    ],
+)
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
 
