@@ -20,7 +20,7 @@ from corpus.lines import (
     join_lines,
 )
 from corpus.long_clauses import split_long_clauses
-from corpus.model import Block, Clause, Document, Plan
+from corpus.model import Block, Clause, Document, ParseWarning, Plan
 from corpus.tables import pipe_tables, table_clauses
 from nlp.agencies import canonical_agency
 from nlp.agency_table import PROVINCES
@@ -138,6 +138,7 @@ def parse_plan(document: Document) -> Plan:
     """
     blocks = pipe_tables(document.blocks)
     kind = document.kind
+    warnings: list[ParseWarning] = []
     header = _header(blocks, kind)
     clauses = []
     if header.text:
@@ -146,7 +147,7 @@ def parse_plan(document: Document) -> Plan:
     start, signer = header.body_start, ""
     while True:
         closing_start, closing_end = _closing(blocks, start)
-        clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), header.date)
+        clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), header.date, warnings)
         closing = [" ".join(b.text.split()) for b in blocks[closing_start:closing_end] if b.text.strip()]
         closing += [" ".join(cell.split()) for b in blocks[closing_start:closing_end] if b.rows
                     for row in b.rows for cell in row if cell.strip()]
@@ -161,9 +162,8 @@ def parse_plan(document: Document) -> Plan:
         title, plan_kind, start = attached.title, "decision_plan", attached.body_start
     if plan_kind == "plan" and header.doc_type == "QUYẾT ĐỊNH":
         plan_kind = "decision"
-    clauses += _walk(join_lines(blocks[closing_end:], kind), _Path(appendix="PHỤ LỤC"), header.date)
+    clauses += _walk(join_lines(blocks[closing_end:], kind), _Path(appendix="PHỤ LỤC"), header.date, warnings)
     clauses = [clause for clause in clauses if not _is_note(clause)]
-    warnings = []
     clauses = split_long_clauses(clauses, warnings)
     number, citation = _number_and_citation(header, title, plan_kind, document.path.stem)
     return Plan(number=number, title=title, issuer=header.issuer, date=header.date, place=header.place,
@@ -432,11 +432,13 @@ def _rank(marker: str | None, label: str) -> int:
     return _RANK.get(marker, 30)
 
 
-def _walk(paragraphs: list[Paragraph], path: _Path, plan_date: str | None) -> list[Clause]:
+def _walk(paragraphs: list[Paragraph], path: _Path, plan_date: str | None,
+          warnings: list[ParseWarning]) -> list[Clause]:
     clauses, last_kind = [], None
     for index, paragraph in enumerate(paragraphs):
         if paragraph.rows is not None:
-            clauses += table_clauses(paragraph.rows, path.section(), path.title(), paragraph.page, plan_date)
+            clauses += table_clauses(paragraph.rows, path.section(), path.title(), paragraph.page, plan_date,
+                                     warnings)
             last_kind = None
             continue
         appendix = _APPENDIX.fullmatch(paragraph.text) if paragraph.marker is None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from corpus.model import Block, Clause
+from corpus.model import Block, Clause, ParseWarning
 from nlp.agencies import find_agencies
 from nlp.deadlines import Deadline, extract_deadline
 from nlp.fold import fold
@@ -66,13 +66,16 @@ def pipe_tables(blocks: list[Block]) -> list[Block]:
 
 
 def table_clauses(rows, section: str, section_title: str = "", page: int | None = None,
-                  plan_date: str | None = None) -> list[Clause]:
-    """Clauses of one table found under `section`; group rows ("II | Nhóm …") extend it."""
+                  plan_date: str | None = None, warnings: list[ParseWarning] | None = None) -> list[Clause]:
+    """Clauses of one table found under `section`; group rows ("II | Nhóm …") extend it.
+    A table of several rows not read as a task table adds a warning to `warnings`."""
     rows = [tuple(" ".join(cell.split()) for cell in row) for row in rows if any(c.strip() for c in row)]
     if not rows:
         return []
     roles, body = _roles(rows)
     if "task" not in roles.values() or not {"lead", "deadline"} & set(roles.values()):
+        if warnings is not None and len(rows) > 2:
+            warnings.append(ParseWarning("table_columns", section))
         return [Clause(section=section, text=" | ".join(c for c in row if c), page=page,
                        kind="table_row", section_title=section_title) for row in rows]
     column = {role: index for index, role in roles.items()}

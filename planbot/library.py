@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.model import DocumentError, Plan
+from corpus.model import DocumentError, ParseWarning, Plan
 from index import queries
 from index.activity import Activity
 from index.batching import use_threads
@@ -51,6 +51,8 @@ class IngestReport:
     ocr_confidence: float | None = None  # their mean word confidence, 0-100
     unreadable_pages: list[int] = field(default_factory=list)  # scanned pages left out as garbage
     ocr_corrections: int = 0  # misread words corrected (corpus.ocr_repair)
+    warnings: list[ParseWarning] = field(default_factory=list)  # of this parse; none when unchanged
+    citation: str = ""  # e.g. "Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"
 
 
 @dataclass
@@ -163,6 +165,7 @@ class Planbot:
             report.ocr_confidence = parsed.ocr.confidence
             report.unreadable_pages = list(parsed.ocr.unreadable)
             report.ocr_corrections = len(parsed.ocr.corrections)
+        report.warnings, report.citation = list(parsed.plan.warnings), parsed.plan.citation
         return report
 
     def _parse(self, path: Path, name: str, skip_if_known: bool = False,

@@ -14,8 +14,14 @@ import pytest
 
 from corpus.build_plan import build_plan
 from corpus.load import load
-from index.evaluate_extraction import CLAUSE_LIMIT, clause_dicts, eval_dir, evaluate_extraction
+from index.evaluate_extraction import (
+    CLAUSE_LIMIT,
+    clause_dicts,
+    eval_dir,
+    evaluate_extraction,
+)
 from nlp.agencies import canonical_agency
+from tests.test_cli import data_dir  # noqa: F401  (the fixture: a copy of the session library)
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = eval_dir(REPO)
@@ -115,3 +121,58 @@ def test_golden_parse(name):
     assert path.exists(), f"no golden file: PLANBOT_UPDATE_GOLDEN=1 pytest {__file__}"
     assert current == path.read_text(encoding="utf-8").splitlines(), \
         "parse changed: inspect the diff, then PLANBOT_UPDATE_GOLDEN=1 pytest tests/test_real_plans.py"
+
+
+# ---- parse failures are reported, never indexed as one giant answer -------------------------
+
+_RUN_ON = ("ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 77/KH-UBND\nAn Giang, ngày 02 tháng 3 năm 2023\n\n"
+           "KẾ HOẠCH\nPhát triển thương mại điện tử năm 2023\n\n"
+           + " ".join(f"Nội dung thứ {n} được triển khai tại các huyện, thị xã, thành phố theo lộ trình "
+                      f"đã được phê duyệt và báo cáo kết quả định kỳ." for n in range(1, 70)) + "\n")
+
+
+def test_giant_clause_is_split_and_reported(tmp_path):
+    path = tmp_path / "77.txt"
+    path.write_text(_RUN_ON, encoding="utf-8")
+    plan = build_plan(load(path))
+    assert max(len(c.text) for c in plan.clauses) <= CLAUSE_LIMIT
+    body = [c for c in plan.clauses if c.kind != "header"]
+    assert len(body) >= 3 and all(c.text.endswith(".") for c in body)  # cut at sentence ends
+    assert " ".join(c.text for c in body) == " ".join(_RUN_ON.split("\n\n")[2].split())
+    codes = [w.code for w in plan.warnings]
+    assert codes == ["long_clause", "no_agency"]
+    assert "phần mở đầu" in plan.warnings[0].text("vi") and str(len(_RUN_ON.split("\n\n")[2].strip())) \
+        in plan.warnings[0].text("en")
+
+
+def test_unrecognised_table_is_reported():
+    from corpus.model import Block, Document
+    rows = (("Chỉ tiêu", "Năm 2020", "Năm 2021"), ("Doanh nghiệp", "1.200", "1.500"), ("Hợp tác xã", "80", "95"))
+    plan = build_plan(Document(Path("t.txt"), [Block("I. Số liệu"), Block(""), Block("", rows=rows)], "", "txt"))
+    assert [w.code for w in plan.warnings] == ["table_columns", "no_agency"]
+    assert "I" in plan.warnings[0].text("en")
+
+
+def test_bot_upload_summary_shows_the_warnings():
+    from bot.admin import ingest_summary
+    from corpus.model import ParseWarning
+    from planbot.library import IngestReport
+    report = IngestReport("77/KH-UBND", "Phát triển thương mại điện tử", 4, 0, 0, 1.0, True, "77.txt",
+                          [ParseWarning("long_clause", "II.1", 9000, 4), ParseWarning("no_agency")])
+    text = ingest_summary(report, "77.txt")
+    assert "⚠️ một điều khoản dài 9000 ký tự ở mục II.1 đã được tách thành 4 phần" in text
+    assert "⚠️ không tìm thấy cơ quan chủ trì" in text
+
+
+def test_cli_ingest_prints_the_warnings(data_dir, tmp_path, capsys):  # noqa: F811
+    from planbot import cli
+    path = tmp_path / "77.txt"
+    path.write_text(_RUN_ON, encoding="utf-8")
+    assert cli.main(["ingest", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("77.txt: indexed 77/KH-UBND")
+    assert lines[1].startswith("  warning: a clause of ") and "split into" in lines[1]
+    assert lines[2] == "  warning: no responsible agency was found in any clause"
+    assert cli.main(["clauses", "--plan", "77/KH-UBND", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows and max(len(row["text"]) for row in rows) <= CLAUSE_LIMIT
