@@ -21,7 +21,12 @@ from corpus.lines import (
 )
 from corpus.long_clauses import split_long_clauses
 from corpus.model import Block, Clause, Document, ParseWarning, Plan
-from corpus.tables import pipe_tables, table_clauses
+from corpus.tables import (
+    cell_line_tables,
+    join_split_tables,
+    pipe_tables,
+    table_clauses,
+)
 from nlp.agencies import canonical_agency
 from nlp.agency_table import PROVINCES
 from nlp.fold import fold
@@ -136,7 +141,7 @@ def parse_plan(document: Document) -> Plan:
     number is left blank (a draft) is keyed by a short title; one without any header by
     its file name without extension (e.g. "ke-hoach-chuyen-doi-so"), so every plan has a key.
     """
-    blocks = pipe_tables(document.blocks)
+    blocks = join_split_tables(cell_line_tables(pipe_tables(document.blocks)))
     kind = document.kind
     warnings: list[ParseWarning] = []
     header = _header(blocks, kind)
