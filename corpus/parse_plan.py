@@ -27,9 +27,8 @@ from corpus.tables import (
     pipe_tables,
     table_clauses,
 )
-from nlp.agencies import canonical_agency
-from nlp.agency_table import PROVINCES
 from nlp.fold import fold
+from nlp.issuer import issuer
 
 # The document-type line that ends the header; the title follows it.
 _DOC_TYPE = re.compile(
@@ -58,8 +57,6 @@ _RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")
 _HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .* thang")
 # Lines that open the body, so they cannot continue a title in a TXT/PDF file.
 _BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")
-_ISSUER_HEADS = re.compile(r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b")
-_ADMIN_UNITS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
 # The closing: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", or a bare title line.
 _CLOSING_PREFIX = re.compile(r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*")
 _CLOSING_TITLE = re.compile(r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)")
@@ -345,31 +342,8 @@ def _metadata(lines: list[str]) -> _Header:
             header.place = " ".join(place["place"].split()) if place else ""
         if not number and not date and text and not _RULE.fullmatch(text) and not numbered:
             issuer_parts.append(text)
-    header.issuer = _issuer(" ".join(issuer_parts))
+    header.issuer = issuer(" ".join(issuer_parts))
     return header
-
-
-def _issuer(text: str) -> str:
-    """The issuing body as a name: the last body named ("UBND TỈNH X" / "SỞ Y" → Sở Y)."""
-    text = re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", " ".join(text.split()))
-    heads = [m.start() for m in _ISSUER_HEADS.finditer(text) if m.start() > 0]
-    if heads and _all_caps(text):
-        text = text[heads[-1]:]
-    if not text or not _all_caps(text):
-        return text
-    canonical = canonical_agency(text)
-    if canonical and not _all_caps(canonical):  # a known body: its canonical spelling
-        province = next(((name, kind) for name, kind in PROVINCES if fold(name) in fold(text)), None)
-        if province is None or fold(province[0]) in fold(canonical):
-            return canonical
-        name, kind = province
-        return f"{canonical.removesuffix(' tỉnh').removesuffix(' thành phố')} {kind} {name}"
-    words, out, in_place = text.lower().split(), [], False
-    for position, word in enumerate(words):
-        pair = " ".join(words[position - 1:position + 1]) if position else word
-        out.append(word.capitalize() if position == 0 or in_place else word)
-        in_place = in_place or word in _ADMIN_UNITS or pair in _ADMIN_UNITS
-    return " ".join(out)
 
 
 def _all_caps(text: str) -> bool:
