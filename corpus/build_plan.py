@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from corpus.model import Clause, Document, ParseWarning, Plan
 from corpus.parse_plan import parse_plan
@@ -17,6 +18,10 @@ _ASSIGNMENTS = (
     ("lead", re.compile(r"(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|tham mưu)(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I)),  # e.g. "Cơ quan chủ trì: Sở Y tế"
     ("deadline", re.compile(r"(?:Thời gian|Thời hạn|Tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất))?\s*:\s*(?P<value>.+)", re.I)),  # e.g. "Thời gian hoàn tất: trước ngày 27 tháng 6 năm 2014."
 )
+
+# A deadline column may hold a bare date or year, which means "by then".
+_BARE_DATE = re.compile(r"\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)\s*$")  # e.g. "30/6/2021"
+_BARE_YEAR = re.compile(r"\s*(?:năm\s+)?(?P<y>(?:19|20)\d\d)\s*$", re.IGNORECASE)  # e.g. "2021"
 
 
 @dataclass
@@ -48,7 +53,10 @@ def build_plan(document: Document) -> Plan:
         clause.sentences, clause.words = segment(clause.text)
         if clause.kind in ("header", "signature"):
             continue
-        if clause.kind != "table_row":
+        if clause.kind == "table_row":
+            clause.lead, clause.partners = _cell_agencies(clause, "lead"), _cell_agencies(clause, "partners")
+            clause.deadline = _cell_deadline(clause.cells.get("deadline", ""), plan.date)
+        else:
             clause.lead, clause.partners = extract_agencies(clause.text)
             clause.deadline = extract_deadline(clause.text, plan.date)
         if item is not None and item.section != clause.section:
@@ -104,6 +112,30 @@ def _assignment_for(section: str, assignments: dict[str, _Assignment]) -> _Assig
         merged.partners = merged.partners or given.partners
         merged.deadline = merged.deadline or given.deadline
     return merged
+
+
+def _cell_agencies(clause: Clause, role: str) -> list[str]:
+    """Canonical agencies named in a table row's cell; the cell as written if none is recognised."""
+    cell = clause.cells.get(role, "")
+    return (find_agencies(cell) or [cell]) if cell else []
+
+
+def _cell_deadline(cell: str, plan_date: str | None) -> Deadline | None:
+    """A deadline column's cell: a recognised deadline, a bare date or year ("by then"), else the text."""
+    if not cell:
+        return None
+    found = extract_deadline(cell, plan_date)
+    if found:
+        return found
+    day = _BARE_DATE.match(cell)
+    if day:
+        try:
+            due = date(int(day["y"]), int(day["m"]), int(day["d"])).isoformat()
+        except ValueError:
+            due = None
+        return Deadline(text=cell, type="date", due=due)
+    year = _BARE_YEAR.match(cell)
+    return Deadline(text=cell, type="date", due=f"{year['y']}-12-31" if year else None)
 
 
 def _inherited(clause: Clause, item: Clause | None, intro: Clause | None) -> list[str]:

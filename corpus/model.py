@@ -56,6 +56,9 @@ class Clause:
     footnotes: list[str] = field(default_factory=list)
     kind: str = "paragraph"  # paragraph | item | continuation | table_row | header | signature
     section_title: str = ""
+    # A table row's cells by column role ("lead", "partners", "deadline"), as written: the
+    # parse only places them; build_plan reads agencies and deadlines out of them.
+    cells: dict[str, str] = field(default_factory=dict)
 
 
 # What a parse warning says, per language; {section}, {size}, {parts} come from the warning.

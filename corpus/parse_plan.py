@@ -4,8 +4,9 @@ The document is read in four zones: the header (issuer, "Số: …", place and d
 document type "KẾ HOẠCH" and the title), the body, the closing (signature block and
 "Nơi nhận"), and appendices ("PHỤ LỤC …", task tables) that may follow the signature.
 Body lines are joined into paragraphs (corpus/lines.py); markers build the section path
-("II.2.a"); tables become clauses (corpus/tables.py). Agencies, deadlines and word
-segmentation are filled in later by corpus/build_plan.py.
+("II.2.a"); tables become clauses (corpus/tables.py), their cells kept by role. The parse
+builds structure only: agencies, deadlines and word segmentation are filled in by
+corpus/build_plan.py, for body clauses and table rows alike.
 """
 from __future__ import annotations
 
@@ -149,7 +150,7 @@ def parse_plan(document: Document) -> Plan:
     start, signer = header.body_start, ""
     while True:
         closing_start, closing_end = _closing(blocks, start)
-        clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), header.date, warnings)
+        clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), warnings)
         closing = [" ".join(b.text.split()) for b in blocks[closing_start:closing_end] if b.text.strip()]
         closing += [" ".join(cell.split()) for b in blocks[closing_start:closing_end] if b.rows
                     for row in b.rows for cell in row if cell.strip()]
@@ -164,7 +165,7 @@ def parse_plan(document: Document) -> Plan:
         title, plan_kind, start = attached.title, "decision_plan", attached.body_start
     if plan_kind == "plan" and header.doc_type == "QUYẾT ĐỊNH":
         plan_kind = "decision"
-    clauses += _walk(join_lines(blocks[closing_end:], kind), _Path(appendix="PHỤ LỤC"), header.date, warnings)
+    clauses += _walk(join_lines(blocks[closing_end:], kind), _Path(appendix="PHỤ LỤC"), warnings)
     clauses = [clause for clause in clauses if not _is_note(clause)]
     clauses = split_long_clauses(clauses, warnings)
     number, citation = _number_and_citation(header, title, plan_kind, document.path.stem)
@@ -411,13 +412,11 @@ def _rank(marker: str | None, label: str) -> int:
     return _RANK.get(marker, 30)
 
 
-def _walk(paragraphs: list[Paragraph], path: _Path, plan_date: str | None,
-          warnings: list[ParseWarning]) -> list[Clause]:
+def _walk(paragraphs: list[Paragraph], path: _Path, warnings: list[ParseWarning]) -> list[Clause]:
     clauses, last_kind = [], None
     for index, paragraph in enumerate(paragraphs):
         if paragraph.rows is not None:
-            clauses += table_clauses(paragraph.rows, path.section(), path.title(), paragraph.page, plan_date,
-                                     warnings)
+            clauses += table_clauses(paragraph.rows, path.section(), path.title(), paragraph.page, warnings)
             last_kind = None
             continue
         appendix = _APPENDIX.fullmatch(paragraph.text) if paragraph.marker is None else None

@@ -8,11 +8,8 @@ as one. A table that is not a task table gives one clause per row, cells joined 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from corpus.model import Block, Clause, ParseWarning
-from nlp.agencies import find_agencies
-from nlp.deadlines import Deadline, extract_deadline
 from nlp.fold import fold
 
 # (column role, folded header keywords), tried in order on each header cell: "phối hợp"
@@ -31,9 +28,6 @@ COLUMNS = (
 _ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-Z])\.?$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
-# A deadline column may hold a bare date or year, which means "by then".
-_BARE_DATE = re.compile(r"\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)\s*$")  # e.g. "30/6/2021"
-_BARE_YEAR = re.compile(r"\s*(?:năm\s+)?(?P<y>(?:19|20)\d\d)\s*$", re.IGNORECASE)  # e.g. "2021"
 
 
 # A TXT table row: cells between "|" ("TT | Nhiệm vụ | Cơ quan chủ trì"), at least three.
@@ -72,7 +66,7 @@ def pipe_tables(blocks: list[Block]) -> list[Block]:
 
 
 def table_clauses(rows, section: str, section_title: str = "", page: int | None = None,
-                  plan_date: str | None = None, warnings: list[ParseWarning] | None = None) -> list[Clause]:
+                  warnings: list[ParseWarning] | None = None) -> list[Clause]:
     """Clauses of one table found under `section`; group rows ("II | Nhóm …") extend it.
     A table of several rows not read as a task table adds a warning to `warnings`."""
     rows = [tuple(" ".join(cell.split()) for cell in row) for row in rows if any(c.strip() for c in row)]
@@ -99,8 +93,7 @@ def table_clauses(rows, section: str, section_title: str = "", page: int | None 
         clauses.append(Clause(
             section=".".join(part for part in (section, group, label) if part),
             text=task, page=page, kind="table_row", section_title=title,
-            lead=_agencies(cell.get("lead", "")), partners=_agencies(cell.get("partners", "")),
-            deadline=_deadline(cell.get("deadline", ""), plan_date)))
+            cells={role: cell[role] for role in ("lead", "partners", "deadline") if cell.get(role)}))
     return clauses
 
 
@@ -235,28 +228,3 @@ def header_roles(cells) -> dict[int, str]:
                 roles[index] = role
                 break
     return roles
-
-
-def _agencies(cell: str) -> list[str]:
-    """Canonical agencies named in a cell; the cell as written if none is recognised."""
-    if not cell:
-        return []
-    return find_agencies(cell) or [cell]
-
-
-def _deadline(cell: str, plan_date: str | None) -> Deadline | None:
-    """A deadline column's cell: a recognised deadline, a bare date or year, else the text."""
-    if not cell:
-        return None
-    found = extract_deadline(cell, plan_date)
-    if found:
-        return found
-    day = _BARE_DATE.match(cell)
-    if day:
-        try:
-            due = date(int(day["y"]), int(day["m"]), int(day["d"])).isoformat()
-        except ValueError:
-            due = None
-        return Deadline(text=cell, type="date", due=due)
-    year = _BARE_YEAR.match(cell)
-    return Deadline(text=cell, type="date", due=f"{year['y']}-12-31" if year else None)
