@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from corpus.model import Clause, Document, ParseWarning, Plan
 from corpus.parse_plan import parse_plan
 from nlp.agencies import extract_agencies, find_agencies
+from nlp.dates import parse_date
 from nlp.deadlines import Deadline, extract_deadline
 from nlp.segment import segment
 
@@ -19,9 +19,6 @@ _ASSIGNMENTS = (
     ("deadline", re.compile(r"(?:Thời gian|Thời hạn|Tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất))?\s*:\s*(?P<value>.+)", re.I)),  # e.g. "Thời gian hoàn tất: trước ngày 27 tháng 6 năm 2014."
 )
 
-# A deadline column may hold a bare date or year, which means "by then".
-_BARE_DATE = re.compile(r"\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)\s*$")  # e.g. "30/6/2021"
-_BARE_YEAR = re.compile(r"\s*(?:năm\s+)?(?P<y>(?:19|20)\d\d)\s*$", re.IGNORECASE)  # e.g. "2021"
 
 
 @dataclass
@@ -127,15 +124,8 @@ def _cell_deadline(cell: str, plan_date: str | None) -> Deadline | None:
     found = extract_deadline(cell, plan_date)
     if found:
         return found
-    day = _BARE_DATE.match(cell)
-    if day:
-        try:
-            due = date(int(day["y"]), int(day["m"]), int(day["d"])).isoformat()
-        except ValueError:
-            due = None
-        return Deadline(text=cell, type="date", due=due)
-    year = _BARE_YEAR.match(cell)
-    return Deadline(text=cell, type="date", due=f"{year['y']}-12-31" if year else None)
+    written = parse_date(cell, whole=True)  # a bare date or year means "by then"
+    return Deadline(text=cell, type="date", due=written.iso if written else None)
 
 
 def _inherited(clause: Clause, item: Clause | None, intro: Clause | None) -> list[str]:

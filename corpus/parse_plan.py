@@ -28,6 +28,7 @@ from corpus.tables import (
     pipe_tables,
     table_clauses,
 )
+from nlp.dates import parse_date
 from nlp.fold import fold
 from nlp.issuer import issuer
 
@@ -39,12 +40,6 @@ _DOC_TYPE = re.compile(
 _NUMBER = re.compile(
     r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.]+(?:\s*[-–]\s*[\w.]+)*)+)")  # e.g. "Số: 629/KH-UBND"
 _BLANK_NUMBER = re.compile(r"Số\s*:?\s*/\s*(?P<symbol>[\w.]+(?:\s*[-–]\s*[\w.]+)*)")  # e.g. "Số:    /KH-UBND"
-_DATE = (
-    re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày 14 tháng 02 năm 2019"
-    re.compile(r"ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})", re.I),  # e.g. "ngày 14/02/2019"
-    # A draft leaves the day and month blank: the line is still the place-and-date line.
-    re.compile(r"ngày\s+(?:(?P<d>\d{1,2})\s+)?tháng\s+(?:(?P<m>\d{1,2})\s+)?năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày  tháng  năm 2026"
-)
 _PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]*?)\s*,\s*ngày\b", re.I)  # e.g. "Bình Dương, ngày 14 …"
 _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
                     re.I)
@@ -231,7 +226,7 @@ def _header(blocks: list[Block], kind: str) -> _Header:
         if number_line is None:
             return _Header()
         end = number_line + 1
-        if end < len(lines) and any(p.search(lines[end][0]) for p in _DATE):
+        if end < len(lines) and parse_date(lines[end][0]):
             end += 1
         header = _metadata([text for text, _ in lines[:end]])
         header.body_start = lines[end - 1][1] + 1
@@ -244,7 +239,7 @@ def _header(blocks: list[Block], kind: str) -> _Header:
     header.title = title
     header.body_start = lines[end - 1][1] + 1 if end > doc_type else lines[doc_type][1] + 1
     dated = [" ".join(t.split()) for t, _ in lines[:doc_type]
-             if _NUMBER.search(t) or any(p.search(t) for p in _DATE)]
+             if _NUMBER.search(t) or parse_date(t)]
     doc_type_name = _DOC_TYPE.fullmatch(lines[doc_type][0])["type"]
     header.text = " ".join(part for part in (*dated, doc_type_name, title, *notes) if part)
     header.page = blocks[0].page
@@ -327,7 +322,7 @@ def _metadata(lines: list[str]) -> _Header:
     for line in lines:
         text = " ".join(_MOTTO.sub(" ", line).split())
         number = _NUMBER.search(text) or _BLANK_NUMBER.search(text)
-        date = next((m for m in (p.search(text) for p in _DATE) if m), None)
+        date = parse_date(text[:number.start()] + text[number.end():] if number else text)
         if number and not numbered:
             numbered = True
             if "n" in number.groupdict():
@@ -337,8 +332,7 @@ def _metadata(lines: list[str]) -> _Header:
             text = text[:number.start()] + text[number.end():]
         if date and not dated:
             dated = True
-            if date["d"] and date["m"]:  # a draft leaves them blank: no date, the place still
-                header.date = f"{int(date['y']):04d}-{int(date['m']):02d}-{int(date['d']):02d}"
+            header.date = date.iso  # None in a draft, whose day and month are blank; the place stays
             place = _PLACE.search(text)
             header.place = " ".join(place["place"].split()) if place else ""
         if not number and not date and text and not _RULE.fullmatch(text) and not numbered:
