@@ -14,9 +14,14 @@ from nlp.segment import segment
 # Lines that assign a whole section ("Cơ quan chủ trì: Sở Y tế"), before or after its tasks;
 # tried in order, the label's role first: "phối hợp" before "thực hiện", as in tables.
 _ASSIGNMENTS = (
-    ("partners", re.compile(r"(?:Cơ quan|Đơn vị)\s+phối hợp(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I)),  # e.g. "Cơ quan phối hợp: Sở Tài chính"
-    ("lead", re.compile(r"(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|tham mưu)(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I)),  # e.g. "Cơ quan chủ trì: Sở Y tế"
-    ("deadline", re.compile(r"(?:Thời gian|Thời hạn|Tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất))?\s*:\s*(?P<value>.+)", re.I)),  # e.g. "Thời gian hoàn tất: trước ngày 27 tháng 6 năm 2014."
+    # e.g. "Cơ quan phối hợp: Sở Tài chính"
+    ("partners", re.compile(r"(?:Cơ quan|Đơn vị)\s+phối hợp(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I)),
+    # e.g. "Cơ quan chủ trì: Sở Y tế"
+    ("lead", re.compile(
+        r"(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|tham mưu)(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I)),
+    # e.g. "Thời gian hoàn tất: trước ngày 27 tháng 6 năm 2014."
+    ("deadline", re.compile(
+        r"(?:Thời gian|Thời hạn|Tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất))?\s*:\s*(?P<value>.+)", re.I)),
 )
 
 

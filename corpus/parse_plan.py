@@ -32,6 +32,7 @@ from nlp.dates import parse_date
 from nlp.fold import fold
 from nlp.issuer import issuer
 
+# ---- rule table: the header, top to bottom, then the closing ----
 # The document-type line that ends the header; the title follows it.
 _DOC_TYPE = re.compile(
     r"\s*(?P<type>KẾ HOẠCH(?: HÀNH ĐỘNG)?|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|QUYẾT ĐỊNH|CHỈ THỊ|"
@@ -40,23 +41,33 @@ _DOC_TYPE = re.compile(
 _NUMBER = re.compile(
     r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.]+(?:\s*[-–]\s*[\w.]+)*)+)")  # e.g. "Số: 629/KH-UBND"
 _BLANK_NUMBER = re.compile(r"Số\s*:?\s*/\s*(?P<symbol>[\w.]+(?:\s*[-–]\s*[\w.]+)*)")  # e.g. "Số:    /KH-UBND"
-_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]*?)\s*,\s*ngày\b", re.I)  # e.g. "Bình Dương, ngày 14 …"
-_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
-                    re.I)
+# e.g. "Bình Dương, ngày 14 …"
+_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]*?)\s*,\s*ngày\b", re.IGNORECASE)
+# The national motto beside the issuer in the header table, dropped from the issuer's name.
+_MOTTO = re.compile(  # e.g. "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
+    r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"
+    r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
+    re.IGNORECASE)
 # The authority issuing a decision, on its own line under the title: the title ends before it.
 _AUTHORITY = re.compile(
     r"(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG BAN|GIÁM ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|"
     r"ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\b")  # e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
 # A note under a title saying which document carries it, in the title line or on its own.
-_ATTACHED_NOTE = re.compile(r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")  # e.g. "(Ban hành kèm theo Quyết định số 3210/QĐ-UBND …)"
-_RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")
-_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .* thang")
+_ATTACHED_NOTE = re.compile(  # e.g. "(Ban hành kèm theo Quyết định số 3210/QĐ-UBND …)"
+    r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")
+_RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")  # e.g. "-------" under the issuer
+# A DOCX table whose cells say these (accent-folded) is the header table, read cell by cell.
+_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .* thang")  # e.g. "Số: 12/KH-UBND"
 # Lines that open the body, so they cannot continue a title in a TXT/PDF file.
-_BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")
+_BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")  # e.g. "Căn cứ Luật Tổ chức …"
 # The closing: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", or a bare title line.
-_CLOSING_PREFIX = re.compile(r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*")
-_CLOSING_TITLE = re.compile(r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)")
-_APPENDIX = re.compile(r"(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<label>[IVX]+|\d{1,2}))?\b[\s.:–-]*(?P<title>.*)")
+_CLOSING_PREFIX = re.compile(  # e.g. "Nơi nhận:", "KT. CHỦ TỊCH"
+    r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*")
+_CLOSING_TITLE = re.compile(  # e.g. "PHÓ CHỦ TỊCH"
+    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)")
+_APPENDIX = re.compile(  # e.g. "PHỤ LỤC I", "Phụ lục 2: DANH MỤC NHIỆM VỤ"
+    r"(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<label>[IVX]+|\d{1,2}))?\b[\s.:–-]*(?P<title>.*)")
+# e.g. "(Đã ký) Trần Văn A"
 _SIGNED = re.compile(r"(?:Đã ký|đã ký|Ký bởi)\s*[:)]?\s*(?P<name>[^\W\d_][^\d:;()]*)$")
 _SURNAMES = frozenset(
     "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đoàn mai trương "
@@ -179,7 +190,8 @@ def _number_and_citation(header: _Header, title: str, plan_kind: str, stem: str)
         return header.number, f"{doc_type} {header.number}"
     if title:
         short = _short_title(title)
-        return short, f"{doc_type} {short[:1].lower()}{short[1:]}" + (" (chưa có số)" if header.symbol else "")
+        draft = " (chưa có số)" if header.symbol else ""
+        return short, f"{doc_type} {short[:1].lower()}{short[1:]}{draft}"
     return stem, f"{doc_type} {stem}"
 
 

@@ -35,10 +35,12 @@ def column_tables(page) -> list[tuple[tuple[float, float, float, float], list[li
     for index in range(len(lines)):
         for size in range(_HEADER_LINES, 0, -1):
             header = lines[index:index + size]
-            if len(header) < size or any(_step(a, b) > _HEADER_PITCH * height for a, b in zip(header, header[1:])):
+            if len(header) < size or any(_step(a, b) > _HEADER_PITCH * height
+                                         for a, b in zip(header, header[1:])):
                 continue
             words = fold(" ".join(w["text"] for line in header for w in line))
-            if not _ROLE["task"].search(words) or not (_ROLE["lead"].search(words) or _ROLE["deadline"].search(words)):
+            named = _ROLE["lead"].search(words) or _ROLE["deadline"].search(words)
+            if not _ROLE["task"].search(words) or not named:
                 continue  # cheap test first: most pages have no table header at all
             table = _read(header, _body(lines[index + size:], header[-1], height), height)
             if table:

@@ -25,16 +25,19 @@ COLUMNS = (
     ("product", re.compile(r"san pham|ket qua dau ra")),  # e.g. "Sản phẩm"
     ("note", re.compile(r"^ghi chu$")),  # e.g. "Ghi chú"
 )
-_ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-Z])\.?$")
-_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
-_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
+# The number cell of a row: a group row ("II | Nhóm nhiệm vụ về thể chế"), a task row, or the
+# row numbering the columns under the header.
+_ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-Z])\.?$")  # e.g. "II", "A."
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")  # e.g. "3", "1.2", "4."
+_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")  # e.g. "(1)", "(2)"
 
 
 # A TXT table row: cells between "|" ("TT | Nhiệm vụ | Cơ quan chủ trì"), at least three.
 _PIPE_ROW = re.compile(r"[^|\n]*(?:\|[^|\n]*){2,}")  # e.g. "1. | Rà soát quy hoạch | Sở Xây dựng | 2024"
 # Words at most in a "Ghi chú" or "Sản phẩm" cell read one per line; more is the text after the table.
 _SHORT_CELL = 8
-_PAGE_DEBRIS = re.compile(r"\s*(?:[-–—]\s*)?(?:[Tt]rang\s+)?\d{0,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*")  # e.g. "- 3 -"
+# e.g. "- 3 -"
+_PAGE_DEBRIS = re.compile(r"\s*(?:[-–—]\s*)?(?:[Tt]rang\s+)?\d{0,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*")
 _PIPE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")  # e.g. "|---|---|" under a Markdown header
 
 
@@ -45,7 +48,8 @@ def pipe_tables(blocks: list[Block]) -> list[Block]:
     def flush():
         if len(run) >= 2:
             width = max(len(row) for row, _ in run)
-            out.append(Block("", page=run[0][1], rows=tuple(row + ("",) * (width - len(row)) for row, _ in run)))
+            rows = tuple(row + ("",) * (width - len(row)) for row, _ in run)
+            out.append(Block("", page=run[0][1], rows=rows))
         else:
             out.extend(Block(" | ".join(row), page=page) for row, page in run)
         run.clear()

@@ -12,10 +12,13 @@ from datetime import date
 _Y = r"(?P<y>(?:19|20)\d\d)(?!\d)"
 # Ordered: the spelled-out form first, so "ngày 14 tháng 02 năm 2019" is never read piecemeal.
 DATES = (
-    re.compile(rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+{_Y}", re.IGNORECASE),  # e.g. "ngày 14 tháng 02 năm 2019"
-    re.compile(rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<m>\d{{1,2}})\s*[/.-]\s*{_Y}", re.IGNORECASE),  # e.g. "ngày 14/02/2019", "30/6/2021"
+    # e.g. "ngày 14 tháng 02 năm 2019"
+    re.compile(rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+{_Y}", re.IGNORECASE),
+    # e.g. "ngày 14/02/2019", "30/6/2021"
+    re.compile(rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<m>\d{{1,2}})\s*[/.-]\s*{_Y}", re.IGNORECASE),
     # A draft leaves day and month blank: still a date line, with no date in it.
-    re.compile(rf"ngày\s+(?:(?P<d>\d{{1,2}})\s+)?tháng\s+(?:(?P<m>\d{{1,2}})\s+)?năm\s+{_Y}", re.IGNORECASE),  # e.g. "ngày  tháng  năm 2026"
+    # e.g. "ngày  tháng  năm 2026"
+    re.compile(rf"ngày\s+(?:(?P<d>\d{{1,2}})\s+)?tháng\s+(?:(?P<m>\d{{1,2}})\s+)?năm\s+{_Y}", re.IGNORECASE),
     re.compile(rf"(?:năm\s+)?{_Y}", re.IGNORECASE),  # e.g. "2021", "năm 2021": only as a whole cell
 )
 

@@ -12,8 +12,8 @@ from nlp.agency_table import PROVINCES
 from nlp.fold import fold
 
 # Words that open the name of a body in a header, tried anywhere in it; the last one wins.
-_ISSUER_HEADS = re.compile(
-    r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b")  # e.g. "SỞ Y TẾ"
+_ISSUER_HEADS = re.compile(  # e.g. "SỞ Y TẾ" in "UBND TỈNH X / SỞ Y TẾ"
+    r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b")
 # Administrative units: the words after them are a place name, capitalised.
 _ADMIN_UNITS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
 

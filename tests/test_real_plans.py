@@ -147,8 +147,10 @@ def test_giant_clause_is_split_and_reported(tmp_path):
 
 def test_unrecognised_table_is_reported():
     from corpus.model import Block, Document
-    rows = (("Chỉ tiêu", "Năm 2020", "Năm 2021"), ("Doanh nghiệp", "1.200", "1.500"), ("Hợp tác xã", "80", "95"))
-    plan = build_plan(Document(Path("t.txt"), [Block("I. Số liệu"), Block(""), Block("", rows=rows)], "", "txt"))
+    rows = (("Chỉ tiêu", "Năm 2020", "Năm 2021"), ("Doanh nghiệp", "1.200", "1.500"),
+            ("Hợp tác xã", "80", "95"))
+    blocks = [Block("I. Số liệu"), Block(""), Block("", rows=rows)]
+    plan = build_plan(Document(Path("t.txt"), blocks, "", "txt"))
     assert [w.code for w in plan.warnings] == ["table_columns", "no_agency"]
     assert "I" in plan.warnings[0].text("en")
 
