@@ -126,8 +126,8 @@ def _continues(current: Paragraph, text: str, blank_seen: bool, kind: str) -> bo
         return False
     if _starts_lower(text):
         return True
-    if blank_seen and _all_caps(text) and len(text.split()) <= _SHORT_HEADING:
-        return False  # "QUYẾT ĐỊNH:" after a blank line heads what follows, whatever precedes it
+    if _all_caps(text) and len(text.split()) <= _SHORT_HEADING and (blank_seen or text.endswith(":")):
+        return False  # "QUYẾT ĐỊNH:" heads what follows, whatever precedes it
     if kind == "docx" or ended:
         return False
     if current.text.rstrip().endswith(","):

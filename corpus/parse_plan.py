@@ -349,7 +349,18 @@ def _metadata(lines: list[str]) -> _Header:
             header.place = " ".join(place["place"].split()) if place else ""
         if not number and not date and text and not _RULE.fullmatch(text) and not numbered:
             issuer_parts.append(text)
-    header.issuer = issuer(" ".join(issuer_parts))
+    if not dated:  # "Hà Nội, ngày 18" / "tháng 02 năm 2014": a date wrapped over two lines
+        joined = _BLANK_NUMBER.sub(" ", _NUMBER.sub(" ", " ".join(" ".join(line.split()) for line in lines)))
+        date = parse_date(joined)
+        if date:
+            header.date = date.iso
+            words = joined[:date.start].rstrip(" ,").split()  # "… PHỦ ---- Hà Nội, ngày 18 …"
+            place = []
+            while words and not _all_caps(words[-1]) and not _RULE.fullmatch(words[-1]):
+                place.insert(0, words.pop())
+            header.place = " ".join(place)
+    # The motto may be wrapped too ("CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"): drop it once joined.
+    header.issuer = issuer(" ".join(_MOTTO.sub(" ", " ".join(issuer_parts)).split()))
     return header
 
 

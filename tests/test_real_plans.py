@@ -178,3 +178,44 @@ def test_cli_ingest_prints_the_warnings(data_dir, tmp_path, capsys):  # noqa: F8
     assert cli.main(["clauses", "--plan", "77/KH-UBND", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows and max(len(row["text"]) for row in rows) <= CLAUSE_LIMIT
+
+
+# ---- gathered real documents (tests/data/real, sources in its README) -----------------------
+
+GATHERED = {
+    # file → (number, ISO date, place, title start, title end)
+    "ttg_275_qd_ketluan27_excerpt.txt": (
+        "275/QĐ-TTg", "2014-02-18", "Hà Nội", "BAN HÀNH KẾ HOẠCH TRIỂN KHAI THỰC HIỆN KẾT LUẬN SỐ 27-KL/TW",
+        "VÙNG KINH TẾ TRỌNG ĐIỂM PHÍA NAM ĐẾN NĂM 2020"),
+    "ttg_719_qd_kehoach_kyniem_excerpt.txt": (
+        "719/QĐ-TTg", "2012-06-15", "Hà Nội", "PHÊDUYỆT KẾ HOẠCH TỔ CHỨC CÁC HOẠT ĐỘNG KỶ NIỆM",
+        "(09/7/1912 - 09/7/2012)"),
+}
+
+
+@pytest.mark.parametrize("name", list(GATHERED))
+def test_gathered_decision_parses_sensibly(name):
+    plan = build_plan(load(DATA / name))
+    number, day, place, start, end = GATHERED[name]
+    assert (plan.number, plan.date, plan.place, plan.kind) == (number, day, place, "decision")
+    assert plan.citation == f"Quyết định {number}"
+    assert plan.title.startswith(start) and plan.title.endswith(end)  # the authority line is not in it
+    assert plan.issuer.lower() == "thủ tướng chính phủ"
+    articles = [c for c in plan.clauses if c.section.startswith("Điều")]
+    assert [c.section for c in articles] == ["Điều 1", "Điều 2", "Điều 3"]
+    assert articles[0].text.startswith("Ban hành kèm theo")
+    preamble = [c for c in plan.clauses if c.kind == "paragraph"]
+    assert preamble[0].text.startswith("Căn cứ Luật tổ chức Chính phủ")
+    assert preamble[-1].text.startswith("Xét đề nghị") and "QUYẾT ĐỊNH" not in preamble[-1].text
+    assert max(len(c.text) for c in plan.clauses) <= CLAUSE_LIMIT
+    assert {w.code for w in plan.warnings} <= {"no_agency"}  # whom Điều 3 names is extraction's part
+
+
+@pytest.mark.parametrize("name", list(GATHERED))
+def test_gathered_golden_parse(name):
+    path = GOLDEN / f"real-{Path(name).stem}.structure.jsonl"
+    current = _golden_lines(build_plan(load(DATA / name)))
+    if os.environ.get("PLANBOT_UPDATE_GOLDEN") == "1":
+        path.write_text("\n".join(current) + "\n", encoding="utf-8")
+    assert path.exists(), f"no golden file: PLANBOT_UPDATE_GOLDEN=1 pytest {__file__}"
+    assert current == path.read_text(encoding="utf-8").splitlines()
