@@ -160,7 +160,7 @@ def test_bot_upload_summary_shows_the_warnings():
     from corpus.model import ParseWarning
     from planbot.library import IngestReport
     report = IngestReport("77/KH-UBND", "Phát triển thương mại điện tử", 4, 0, 0, 1.0, True, "77.txt",
-                          [ParseWarning("long_clause", "II.1", 9000, 4), ParseWarning("no_agency")])
+                          warnings=[ParseWarning("long_clause", "II.1", 9000, 4), ParseWarning("no_agency")])
     text = ingest_summary(report, "77.txt")
     assert "⚠️ một điều khoản dài 9000 ký tự ở mục II.1 đã được tách thành 4 phần" in text
     assert "⚠️ không tìm thấy cơ quan chủ trì" in text
