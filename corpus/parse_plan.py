@@ -157,9 +157,7 @@ def parse_plan(document: Document) -> Plan:
     while True:
         closing_start, closing_end = _closing(blocks, start)
         clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), warnings)
-        closing = [" ".join(b.text.split()) for b in blocks[closing_start:closing_end] if b.text.strip()]
-        closing += [" ".join(cell.split()) for b in blocks[closing_start:closing_end] if b.rows
-                    for row in b.rows for cell in row if cell.strip()]
+        closing = _closing_lines(blocks[closing_start:closing_end])
         if closing:
             clauses.append(Clause(section="", text=" ".join(closing), kind="signature",
                                   page=blocks[closing_start].page))
@@ -403,6 +401,15 @@ def _starts_document(text: str) -> bool:
 def _starts_appendix(text: str) -> bool:
     match = _APPENDIX.match(text.strip())
     return bool(match) and (text.strip().startswith("PHỤ LỤC") or not match["title"].strip())
+
+
+def _closing_lines(blocks: list[Block]) -> list[str]:
+    """The closing's lines: a two-column TXT line ("- Lưu: VT.      Nguyễn Văn A") split at its
+    gap, a signature table read cell by cell, line by line."""
+    texts = [cell for b in blocks for cell in ([b.text] if b.rows is None else
+                                                [c for row in b.rows for c in row])]
+    return [" ".join(part.split()) for text in texts for line in text.split("\n")
+            for part in re.split(r"\s{4,}", line) if part.strip()]
 
 
 def _signer(lines: list[str]) -> str:

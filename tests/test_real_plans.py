@@ -45,6 +45,16 @@ PLANS = {
 }
 
 
+# file → (issuer, signer; None where the source spaced the name's letters apart)
+SIGNED = {
+    "hcm_3210_nhaonguoicocong.txt": ("Ủy ban nhân dân thành phố Hồ Chí Minh", None),
+    "laocai_duthao_khoangsan.docx": ("Ủy ban nhân dân tỉnh Lào Cai", "Nguyễn Thành Sinh"),
+    "laocai_duthao_khoangsan.txt": ("Ủy ban nhân dân tỉnh Lào Cai", "Nguyễn Thành Sinh"),
+    "botnmt_09_tinchicacbon.txt": ("Bộ Tài nguyên và Môi trường", "Lê Công Thành"),
+    "botnmt_09_tinchicacbon.docx": ("Bộ Tài nguyên và Môi trường", "Lê Công Thành"),
+}
+
+
 def _real(name: str) -> Path:
     if REAL is None or not (REAL / "plans" / name).exists():
         pytest.skip("shared/eval/real is not beside this checkout")
@@ -95,6 +105,10 @@ def test_metadata(name):
         assert Path(name).stem not in plan.number and plan.number.lower().startswith(title.lower())
         assert plan.citation.startswith("Kế hoạch") and title.lower() in plan.citation.lower()
     assert not [c for c in plan.clauses if c.kind == "signature" and len(c.text) > 1200]
+    issuer, signer = SIGNED[name]
+    assert plan.issuer == issuer
+    if signer:
+        assert plan.signer == signer
 
 
 def test_decision_articles_are_clauses():
