@@ -52,7 +52,9 @@ class IngestReport:
     unreadable_pages: list[int] = field(default_factory=list)  # scanned pages left out as garbage
     ocr_corrections: int = 0  # misread words corrected (corpus.ocr_repair)
     warnings: list[ParseWarning] = field(default_factory=list)  # of this parse; none when unchanged
-    citation: str = ""  # e.g. "Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"
+    # How the plan is cited, when that says more than its number: a decision's plan
+    # ("Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"), a draft known by its title.
+    citation: str = ""
 
 
 @dataclass
@@ -165,7 +167,10 @@ class Planbot:
             report.ocr_confidence = parsed.ocr.confidence
             report.unreadable_pages = list(parsed.ocr.unreadable)
             report.ocr_corrections = len(parsed.ocr.corrections)
-        report.warnings, report.citation = list(parsed.plan.warnings), parsed.plan.citation
+        plan = parsed.plan
+        report.warnings = list(plan.warnings)
+        if plan.kind == "decision_plan" or plan.number not in plan.citation:
+            report.citation = plan.citation  # says more than its number: worth showing
         return report
 
     def _parse(self, path: Path, name: str, skip_if_known: bool = False,

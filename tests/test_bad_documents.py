@@ -417,8 +417,8 @@ def test_cli_ingests_the_valid_files(cli):
     run = cli.valid
     assert run.code == 0, run
     assert "Traceback" not in run.stderr and "planbot:" not in run.stderr, run.stderr
-    # One line per file; a file's parse warnings follow it, indented (issue 8).
-    files = [line for line in run.stdout.splitlines() if not line.startswith("  warning: ")]
+    # One line per file; what follows it indented (citation, parse warnings: issue 8) is about it.
+    files = [line for line in run.stdout.splitlines() if not line.startswith("  ")]
     assert len(files) == len(VALID), run.stdout
 
 

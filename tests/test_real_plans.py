@@ -176,19 +176,55 @@ def test_bot_upload_summary_shows_the_warnings():
     report = IngestReport("77/KH-UBND", "Phát triển thương mại điện tử", 4, 0, 0, 1.0, True, "77.txt",
                           warnings=[ParseWarning("long_clause", "II.1", 9000, 4), ParseWarning("no_agency")])
     text = ingest_summary(report, "77.txt")
+    assert "Trích dẫn" not in text  # cited by its number: nothing to add
     assert "⚠️ một điều khoản dài 9000 ký tự ở mục II.1 đã được tách thành 4 phần" in text
     assert "⚠️ không tìm thấy cơ quan chủ trì" in text
 
 
-def test_cli_ingest_prints_the_warnings(data_dir, tmp_path, capsys):  # noqa: F811
+_DECISION = """ỦY BAN NHÂN DÂN TỈNH HÀ GIANG
+Số: 512/QĐ - UBND
+Hà Giang, ngày 04 tháng 4 năm 2022
+
+QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch phát triển du lịch cộng đồng năm 2022
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ GIANG
+
+Căn cứ Luật Du lịch ngày 19 tháng 6 năm 2017;
+
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phát triển du lịch cộng đồng năm 2022.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+CHỦ TỊCH
+
+Nguyễn Văn Sơn
+
+KẾ HOẠCH
+Phát triển du lịch cộng đồng năm 2022
+(Ban hành kèm theo Quyết định số 512/QĐ-UBND ngày 04/4/2022 của Chủ tịch UBND tỉnh)
+
+I. NHIỆM VỤ
+1. Sở Văn hóa, Thể thao và Du lịch chủ trì xây dựng bộ tiêu chí homestay, hoàn thành trong quý III/2022.
+2. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.
+"""
+
+
+def test_cli_ingest_prints_the_citation_and_the_warnings(data_dir, tmp_path, capsys):  # noqa: F811
     from planbot import cli
-    path = tmp_path / "77.txt"
+    path, decision = tmp_path / "77.txt", tmp_path / "qd-512.txt"
     path.write_text(_RUN_ON, encoding="utf-8")
-    assert cli.main(["ingest", str(path)]) == 0
+    decision.write_text(_DECISION, encoding="utf-8")
+    assert cli.main(["ingest", str(path), str(decision)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("77.txt: indexed 77/KH-UBND")
     assert lines[1].startswith("  warning: a clause of ") and "split into" in lines[1]
     assert lines[2] == "  warning: no responsible agency was found in any clause"
+    assert lines[3].startswith("qd-512.txt: indexed 512/QĐ-UBND — Phát triển du lịch cộng đồng năm 2022 |")
+    assert lines[4] == "  cited as: Kế hoạch ban hành kèm theo Quyết định 512/QĐ-UBND"
+    assert len(lines) == 5
     assert cli.main(["clauses", "--plan", "77/KH-UBND", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows and max(len(row["text"]) for row in rows) <= CLAUSE_LIMIT
@@ -233,3 +269,12 @@ def test_gathered_golden_parse(name):
         path.write_text("\n".join(current) + "\n", encoding="utf-8")
     assert path.exists(), f"no golden file: PLANBOT_UPDATE_GOLDEN=1 pytest {__file__}"
     assert current == path.read_text(encoding="utf-8").splitlines()
+
+
+def test_bot_upload_summary_cites_a_decisions_plan():
+    from bot.admin import ingest_summary
+    from planbot.library import IngestReport
+    report = IngestReport("3210/QĐ-UBND", "Triển khai thực hiện Thông tư số 09/2013/TT-BXD", 90, 12, 9, 2.0,
+                          True, "hcm.txt", citation="Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND")
+    lines = ingest_summary(report, "hcm.txt").splitlines()
+    assert lines[2] == "Trích dẫn: Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"
