@@ -164,6 +164,23 @@ def test_ruled_table_grid_with_a_merged_cell(text_pdf):
     assert (clean[y0:y1 + 1, x0:x1 + 1] < 128).mean() < (gray[y0:y1 + 1, x0:x1 + 1] < 128).mean()
 
 
+def test_a_huge_page_is_rendered_within_the_pixel_budget(tmp_path):
+    import pypdfium2
+    from fpdf import FPDF
+
+    from corpus.ocr import MAX_PIXELS, _render
+
+    pdf = FPDF(unit="pt", format=(4000, 6000))  # 1.4 x 2.1 m: 1.4 billion pixels at 300 DPI
+    pdf.add_page()
+    pdf.rect(100, 100, 500, 500, style="F")
+    document = pypdfium2.PdfDocument(bytes(pdf.output()))
+    try:
+        gray = _render(document[0], 300)
+    finally:
+        document.close()
+    assert gray.size <= MAX_PIXELS and gray.shape[0] > gray.shape[1] > 1000
+
+
 def _page(lines: list[list[tuple[str, float]]], number: int = 1) -> OcrPage:
     return OcrPage(number, lines=[{"top": 20.0 * i, "bottom": 20.0 * i + 15, "words": words}
                                   for i, words in enumerate(lines)], confidence=90, words=10)
