@@ -136,6 +136,25 @@ def test_mixed_pdf_reads_text_pages_as_text_and_scanned_pages_by_ocr(text_pdf, s
     assert any(c.kind == "table_row" and c.page == 2 for c in plan.clauses)
 
 
+def test_scan_with_a_portal_stamp_in_its_text_layer_is_still_read_by_ocr(text_pdf, font, tmp_path):
+    """Portals stamp "Ký bởi …" as text on a scan: a few characters on a page-size image."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("Body", "", str(font))
+    pdf.set_font("Body", size=8)
+    for index, image in enumerate(scans.page_images(text_pdf.read_bytes(), DPI)):
+        pdf.add_page()
+        pdf.image(scans.photocopy(image, 0.8, seed=index), x=0, y=0, w=210, h=297)
+        pdf.set_xy(150, 5)
+        pdf.cell(50, 4, "Ký bởi: Văn phòng UBND")
+    path = tmp_path / "ban-quet-co-chu-ky.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    document = load(path, ocr_dpi=DPI)
+    assert document.ocr.pages == [1, 2]
+    assert build_plan(document).number == scans.NUMBER
+
+
 # ---- the pieces ----------------------------------------------------------------------
 
 
