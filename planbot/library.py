@@ -332,9 +332,20 @@ class Planbot:
         self.ask("khởi động")
         return time.perf_counter() - started
 
-    def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
-        """Answer a question: ranked clauses with quotes, or a decline with suggestions."""
+    def ask(self, question: str, k: int = 5, signals: str = "hybrid", previous=None) -> Answer:
+        """Answer a question as its intent asks (index/answer.py); `previous` is the subject
+        of the question before, for a follow-up (`Answer.context`)."""
+        from index.answer import respond
+        return respond(self, question, k, previous, signals)
+
+    def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
+        """Ranked clauses with quotes, or a decline with suggestions."""
         return self.searcher.search(question, k, signals)
+
+    def overview(self, number: str) -> Answer:
+        """Title, issuer, date, purpose and figures of one plan."""
+        from index.answer import plan_overview
+        return plan_overview(self, number)
 
     # -- browsing --------------------------------------------------------------
     def plans(self) -> list[PlanInfo]:
