@@ -177,7 +177,8 @@ def detect(question: str, plans: Iterable = ()) -> Intent:
         named = _plan_words(plan)
         words = [w for w in words if w not in named] if not PLAN_NUMBER[0].search(folded) else words
     if agencies:
-        extra = tuple(w for w in words if w not in TASK_WORDS and len(w) > 1)
+        ignored = _FOLLOW_UP_WORDS if follow_up else frozenset()  # "còn Sở Nội vụ thì sao?"
+        extra = tuple(w for w in words if w not in TASK_WORDS and w not in ignored and len(w) > 1)
         if not extra:
             return replace(base, kind="agency_tasks")
         return replace(base, extra=extra)
