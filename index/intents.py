@@ -85,7 +85,7 @@ TASK_WORDS = frozenset("""
     the nao ra sao nao trong ke hoach nay so thi can thuc hien la hay cho biet toi muon hoi
     han khi bao gio chot thoi deadline deadlines when due
     what must should does do is are the of tasks task duties duty responsible responsibilities
-    for have has to in plan this which va and
+    for have has to in plan this which va and by
 """.split())
 # Ordered: these mark a follow-up that leans on the previous question's subject.
 FOLLOW_UP = (
