@@ -16,12 +16,7 @@ from index.intents import Intent, detect, with_context
 from index.records import ClauseRecord, PlanInfo
 from index.search import Answer, Hit
 from nlp.fold import fold
-
-try:  # collective assignments ("Các Sở, Ban, ngành"); nlp/groups.py lands with the extraction work
-    from nlp.groups import member_groups
-except ImportError:  # pragma: no cover - until then an agency belongs to no group
-    def member_groups(agency: str) -> list[str]:
-        return []
+from nlp.groups import member_groups  # collective assignments ("Các Sở, Ban, ngành")
 
 SUGGESTED_AGENCIES = 8
 # Section titles that hold a plan's purpose (folded), e.g. "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục tiêu".
