@@ -23,8 +23,11 @@ from index.evaluate import decline_rates, evaluate, evaluate_user, intent_accura
 EVAL = REPO.parent / "shared" / "eval"
 QUESTIONS = EVAL / "dev_questions.jsonl"
 PLAN_1187 = EVAL / "plans" / "hoaphong_1187_chuyendoiso.docx"
-REAL_PLANS = [EVAL / "real" / "plans" / name for name in
-              ("hcm_3210_nhaonguoicocong.txt", "laocai_duthao_khoangsan.docx", "botnmt_09_tinchicacbon.txt")]
+# The real plans and the gold key their questions use (real/README.md), read to the number the
+# parser gives (a draft without number is keyed by its title).
+REAL_KEYS = {"hcm_3210_nhaonguoicocong.txt": "3210/QĐ-UBND", "laocai_duthao_khoangsan.docx": "KH-UBND-LaoCai-duthao",
+             "botnmt_09_tinchicacbon.txt": "09/KH-BTNMT"}
+REAL_PLANS = [EVAL / "real" / "plans" / name for name in REAL_KEYS]
 # (question set, index it is asked on); "all plans" asks every set with every plan loaded at once.
 SETS = {
     "dev_questions": (QUESTIONS, "bundled"),
@@ -119,9 +122,12 @@ def open_index(name: str, settings):
     library = Planbot.open(settings.with_(data_dir=Path(tempfile.mkdtemp(prefix="planbot-quality-"))))
     if name != "real plans":
         library.ensure_bundled()
+    keys = {}
     for path in INDEXES[name]:
-        library.ingest(path)
-    return library
+        report = library.ingest(path)
+        if path.name in REAL_KEYS:
+            keys[REAL_KEYS[path.name]] = report.number
+    return library, keys
 
 
 def ask_all(library, questions: list[dict]) -> list[dict]:
@@ -141,11 +147,11 @@ def intent_rows(settings) -> tuple[str, str]:
     declines = ["| question set | index | group | out-of-scope declined | answerable wrongly declined |",
                 "|---|---|---|---|---|"]
     for index_name in INDEXES:
-        library = open_index(index_name, settings)
+        library, keys = open_index(index_name, settings)
         for set_name, (path, home) in SETS.items():
             if index_name not in (home, "all plans"):
                 continue
-            questions = read(path)
+            questions = [{**q, "plan": keys.get(q["plan"], q["plan"])} if q.get("plan") else q for q in read(path)]
             answers = ask_all(library, questions)
             r = evaluate(questions, answers)
             people = evaluate_user(questions, answers)["passed"] if "kind" in questions[0] and \
