@@ -105,6 +105,7 @@ class Planbot:
         self._embedder_lock = threading.Lock()
         self._retrainer: threading.Thread | None = None
         self._retrain_guard = threading.Lock()
+        self._asked = False
         self.searcher = Searcher(self.store, self.vectors, lambda: self.embedder, weights,
                                  prepare=self._ensure_vectors_current,
                                  threads=settings.encode_threads)
@@ -336,6 +337,9 @@ class Planbot:
         """Answer a question as its intent asks (index/answer.py); `previous` is the subject
         of the question before, for a follow-up (`Answer.context`)."""
         from index.answer import respond
+        if self._asked is False:  # a task list never reaches the searcher: vectors current first
+            self._ensure_vectors_current()
+            self._asked = True
         return respond(self, question, k, previous, signals)
 
     def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
