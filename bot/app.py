@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, browse, cards, handlers
+from bot import admin, browse, cards, handlers, replies
 from bot.limits import QuestionLimiter
 
 if TYPE_CHECKING:
@@ -153,6 +153,7 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
         settings=settings,
         limiter=QuestionLimiter(settings.questions_per_minute),
         answers=handlers.AnswerCache(),
+        subjects=handlers.Subjects(),
         removals={},
         ingest_lock=asyncio.Lock(),
     )
@@ -180,6 +181,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CallbackQueryHandler(handlers.show_clause, pattern=cards.CB_FULL),
             CallbackQueryHandler(handlers.more_results, pattern=cards.CB_MORE),
             CallbackQueryHandler(handlers.feedback, pattern=cards.CB_FEEDBACK),
+            CallbackQueryHandler(handlers.task_page, pattern=replies.CB_TASKS),
+            CallbackQueryHandler(handlers.plan_overview, pattern=replies.CB_OVERVIEW),
             CallbackQueryHandler(browse.agency_page, pattern=cards.CB_AGENCY),
             CallbackQueryHandler(browse.agency_list, pattern=cards.CB_AGENCIES),
             CallbackQueryHandler(admin.confirm_removal, pattern=cards.CB_REMOVE),

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import cards
+from bot import cards, replies
 
 if TYPE_CHECKING:
     from index.search import Answer
@@ -182,6 +183,43 @@ class AnswerCache:
         return self._items.get(question_id)
 
 
+class Subjects:
+    """What each chat's last answers were about, so a follow-up can lean on them.
+
+    A private chat's latest subject holds for `private_seconds`; in a group a follow-up
+    must reply to the bot's answer, so subjects are also kept by the answer's message id.
+    """
+
+    def __init__(self, private_seconds: float = 300, size: int = 2000, clock=time.monotonic):
+        self.private_seconds = private_seconds
+        self.size = size
+        self.clock = clock
+        self._latest: OrderedDict[int, tuple[float, object]] = OrderedDict()
+        self._by_message: OrderedDict[tuple[int, int], object] = OrderedDict()
+
+    def remember(self, chat_id: int, message_id: int | None, subject: object) -> None:
+        self._latest[chat_id] = (self.clock(), subject)
+        self._latest.move_to_end(chat_id)
+        if message_id is not None:
+            self._by_message[(chat_id, message_id)] = subject
+            self._by_message.move_to_end((chat_id, message_id))
+        for items in (self._latest, self._by_message):
+            while len(items) > self.size:
+                items.popitem(last=False)
+
+    def previous(self, message: Message) -> object | None:
+        """The subject a new message in this chat may continue, if any."""
+        replied = message.reply_to_message
+        if replied is not None and (subject := self._by_message.get((message.chat_id, replied.message_id))):
+            return subject
+        if message.chat.type != ChatType.PRIVATE:
+            return None
+        at, subject = self._latest.get(message.chat_id, (None, None))
+        if at is None or self.clock() - at > self.private_seconds:
+            return None
+        return subject
+
+
 # --- commands -----------------------------------------------------------------------
 
 
@@ -254,17 +292,15 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     with contextlib.suppress(TelegramError):  # the typing indicator is cosmetic
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     lib = library(context)
-    answer = await run(lib.ask, text)
+    subjects = context.bot_data["subjects"]
+    previous = subjects.previous(update.effective_message)
+    answer = await run(lib.ask, text, previous=previous)
     question_id = await run(lib.log_question, user.id, chat.id, text, answer)
     lang = "en" if cards.looks_english(text) else "vi"
     context.bot_data["answers"].put(question_id, Asked(user.id, chat.id, text, answer, lang, cut_to))
-    if answer.answered and answer.hits:
-        html = cards.answer_card(text, answer, 0, lang, cut_to)
-        markup = cards.answer_keyboard(question_id, answer, 0, lang)
-    else:
-        html = cards.declined_text(text, answer, lang, cut_to)
-        markup = cards.suggestions_keyboard(answer.hits)
-    await reply_html(update, html, markup)
+    html, markup = replies.reply(question_id, text, answer, lang, cut_to)
+    sent = await reply_html(update, html, markup)
+    subjects.remember(chat.id, sent.message_id, answer.context)
 
 
 # --- buttons under answers ------------------------------------------------------------
@@ -310,6 +346,41 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     question_id = int(match.group(1))
     html = cards.answer_card(asked.question, asked.answer, index, asked.lang, asked.cut_to)
     await edit_html(query, html, cards.answer_keyboard(question_id, asked.answer, index, asked.lang))
+
+
+@requires("allowed")
+async def task_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The ◀ / ▶ buttons under a task list: another page in place."""
+    query = update.callback_query
+    match = replies.CB_TASKS.match(query.data)
+    asked = await _asked(update, context, int(match.group(1)))
+    if asked is None:
+        return
+    if asked.answer.intent != "agency_tasks":
+        await query.answer(STALE)
+        return
+    await query.answer()
+    html, markup = replies.tasks_view(int(match.group(1)), asked.question, asked.answer, int(match.group(2)),
+                                      asked.lang, asked.cut_to)
+    await edit_html(query, html, markup)
+
+
+@requires("allowed")
+async def plan_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A plan's button under "which plan?": that plan's overview."""
+    query = update.callback_query
+    plan_id = int(replies.CB_OVERVIEW.match(query.data).group(1))
+    lib = library(context)
+    number = next((p.number for p in await run(lib.plans) if p.id == plan_id), None)
+    if number is None:
+        await query.answer("Kế hoạch này không còn (có thể đã bị gỡ).")
+        return
+    await query.answer()
+    answer = await run(lib.overview, number)
+    reply_to = query.message.message_id if query.message else None
+    sent = await send_html(context.bot, update.effective_chat.id, replies.overview_text("", answer),
+                           replies.full_buttons(answer.hits), reply_to=reply_to)
+    context.bot_data["subjects"].remember(update.effective_chat.id, sent.message_id, answer.context)
 
 
 @requires("allowed")

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from corpus.model import DocumentError
@@ -14,6 +15,7 @@ from planbot.settings import Settings
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+FOLLOW_UP_SECONDS = 300  # as in a private Telegram chat
 
 
 def _open(settings: Settings, bundled: bool = True):
@@ -156,6 +158,7 @@ def chat(args, settings: Settings) -> int:
     from planbot.terminal import answer_card
     library = _open(settings)
     interactive = sys.stdin.isatty()
+    previous, asked_at = None, 0.0
     if interactive:
         print("planbot — hỏi về kế hoạch (Ctrl-D để thoát). Ví dụ: Sở Xây dựng có nhiệm vụ gì?")
     try:
@@ -166,7 +169,11 @@ def chat(args, settings: Settings) -> int:
             if not line:
                 break
             if line.strip():
-                print(answer_card(library.ask(line)), flush=True)
+                # a follow-up ("còn hạn chót thì sao?") is read with the subject before it
+                fresh = time.monotonic() - asked_at < FOLLOW_UP_SECONDS
+                answer = library.ask(line, previous=previous if fresh else None)
+                previous, asked_at = answer.context, time.monotonic()
+                print(answer_card(answer), flush=True)
     except KeyboardInterrupt:
         pass
     finally:

@@ -105,6 +105,7 @@ class Planbot:
         self._embedder_lock = threading.Lock()
         self._retrainer: threading.Thread | None = None
         self._retrain_guard = threading.Lock()
+        self._asked = False
         self.searcher = Searcher(self.store, self.vectors, lambda: self.embedder, weights,
                                  prepare=self._ensure_vectors_current,
                                  threads=settings.encode_threads)
@@ -332,9 +333,23 @@ class Planbot:
         self.ask("khởi động")
         return time.perf_counter() - started
 
-    def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
-        """Answer a question: ranked clauses with quotes, or a decline with suggestions."""
+    def ask(self, question: str, k: int = 5, signals: str = "hybrid", previous=None) -> Answer:
+        """Answer a question as its intent asks (index/answer.py); `previous` is the subject
+        of the question before, for a follow-up (`Answer.context`)."""
+        from index.answer import respond
+        if self._asked is False:  # a task list never reaches the searcher: vectors current first
+            self._ensure_vectors_current()
+            self._asked = True
+        return respond(self, question, k, previous, signals)
+
+    def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
+        """Ranked clauses with quotes, or a decline with suggestions."""
         return self.searcher.search(question, k, signals)
+
+    def overview(self, number: str) -> Answer:
+        """Title, issuer, date, purpose and figures of one plan."""
+        from index.answer import plan_overview
+        return plan_overview(self, number)
 
     # -- browsing --------------------------------------------------------------
     def plans(self) -> list[PlanInfo]:

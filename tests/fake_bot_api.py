@@ -70,7 +70,7 @@ class FakeLibrary:
         words = {w for w in fold(question).replace("?", " ").replace(",", " ").split() if len(w) > 1}
         return sum(w in fold(clause.text).split() for w in words)
 
-    def ask(self, question: str, k: int = 5):
+    def ask(self, question: str, k: int = 5, signals: str = "hybrid", previous=None):
         Answer, Hit, _ = _library_types()
         if self.fail_ask is not None:
             raise self.fail_ask
