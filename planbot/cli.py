@@ -16,6 +16,7 @@ from planbot.settings import Settings
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 FOLLOW_UP_SECONDS = 300  # as in a private Telegram chat
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE
 
 
 def _open(settings: Settings, bundled: bool = True):
@@ -228,8 +229,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_streams() -> None:
+    """Vietnamese goes out as UTF-8 whatever the locale says (a C or Latin-1 locale would
+    otherwise raise UnicodeEncodeError on "Sở", or need escapes)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`planbot clauses --json | head`): stop without a message."""
+    # Python flushes stdout again at exit and would report the same broken pipe there.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _utf8_streams()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
     try:
@@ -237,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     except DocumentError as error:
         print(f"planbot: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except Exception as error:  # the user gets one line; PLANBOT_DEBUG=1 shows the traceback
         if os.environ.get("PLANBOT_DEBUG"):
             raise
