@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -180,6 +181,54 @@ def chat(args, settings: Settings) -> int:
     return 0
 
 
+def _schedule(args, settings: Settings):
+    """(tasks, the agency's indexed name or None, exit code) for timeline and calendar."""
+    library = _open(settings)
+    try:
+        name = None
+        if args.agency:
+            name = library.resolve_agency(args.agency)
+            if name is None:
+                print(f"planbot: no agency matching {args.agency!r} (see `planbot clauses`)", file=sys.stderr)
+                return [], None, EXIT_BAD_INPUT
+        found = library.schedule(name)
+    finally:
+        library.close()
+    if not found:
+        print(f"planbot: {name or 'no agency'} has no dated or recurring task; the output is empty",
+              file=sys.stderr)
+    return found, name, 0
+
+
+def _today(args) -> dt.date:
+    from planbot.agenda import today_in_vietnam
+    return args.today or today_in_vietnam()
+
+
+def timeline(args, settings: Settings) -> int:
+    """Write a timeline PNG of the tasks (one agency's, or all)."""
+    found, name, code = _schedule(args, settings)
+    if code:
+        return code
+    from planbot.timeline import timeline_png
+    title = f"Hạn chót — {name}" if name else "Hạn chót — mọi cơ quan"
+    Path(args.output).write_bytes(timeline_png(found, _today(args), title))
+    print(f"{args.output}: {len(found)} tasks")
+    return 0
+
+
+def calendar(args, settings: Settings) -> int:
+    """Write an iCalendar file of an agency's deadlines, recurring ones as RRULEs."""
+    found, name, code = _schedule(args, settings)
+    if code:
+        return code
+    from planbot.calendar import calendar as make_calendar
+    cal = make_calendar(found, name or "mọi cơ quan", _today(args))
+    Path(args.output).write_bytes(cal.to_ical())
+    print(f"{args.output}: {len(cal.walk('VEVENT'))} events from {len(found)} tasks")
+    return 0
+
+
 def serve(args, settings: Settings) -> int:
     """Run the Telegram bot (long polling, or a webhook)."""
     if not settings.telegram_token:
@@ -220,6 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file")
     p.add_argument("-k", type=int, default=3)
     p.set_defaults(func=ask)
+    for name, func, what in (("timeline", timeline, "a timeline PNG of the deadlines"),
+                             ("calendar", calendar, "an iCalendar (.ics) file of the deadlines")):
+        p = commands.add_parser(name, help=what)
+        p.add_argument("--agency", help="one agency (any accents, abbreviations)")
+        p.add_argument("-o", "--output", required=True)
+        p.add_argument("--today", type=dt.date.fromisoformat, help="YYYY-MM-DD; default: today in Vietnam")
+        p.set_defaults(func=func)
     commands.add_parser("chat", help="console conversation").set_defaults(func=chat)
     p = commands.add_parser("serve", help="run the Telegram bot")
     p.add_argument("--webhook-url")

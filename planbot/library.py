@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.model import DocumentError, ParseWarning, Plan
 from index import queries
@@ -30,6 +31,9 @@ from index.vectors import VectorVersions
 from nlp.agencies import canonical_agency, find_agencies
 from nlp.fold import fold
 from planbot.settings import Settings
+
+if TYPE_CHECKING:
+    from planbot.agenda import Task
 
 __all__ = ["BUNDLED_DIR", "ClauseRecord", "IngestReport", "PlanInfo", "Planbot", "passage_text"]
 
@@ -400,6 +404,20 @@ class Planbot:
         overdue = [r for r in records if r.deadline.due < today.isoformat()]
         upcoming = [r for r in records if r.deadline.due >= today.isoformat()]
         return overdue, upcoming
+
+    def schedule(self, agency: str | None = None) -> list["Task"]:
+        """Tasks with a due date or a recurring schedule, optionally one agency's (lead or partner)."""
+        from planbot.agenda import RECURRING_TYPES, tasks
+
+        marks = ",".join("?" * len(RECURRING_TYPES))
+        where, params = f"(d.due is not null or d.type in ({marks}))", list(RECURRING_TYPES)
+        if agency:
+            resolved = self.resolve_agency(agency)
+            if resolved is None:
+                return []
+            where += " and c.id in (select clause_id from agencies where agency = ?)"
+            params.append(resolved)
+        return tasks(clause_records(self.store.db, where, params), self.plans())
 
     # -- the bot's records (index/activity.py) -------------------------------------
     def log_question(self, user_id: int, chat_id: int, question: str, answer: Answer) -> int:

@@ -32,7 +32,7 @@ def test_clauses_json_into_head_exits_quietly(data_dir):  # noqa: F811
     env.pop("PLANBOT_DEBUG", None)
     # `head -1` reads one line and closes the pipe while planbot still writes
     proc = subprocess.run(f"{sys.executable} -m planbot.cli clauses --json | head -1",
-                          shell=True, env=env, capture_output=True, timeout=120, cwd=REPO)
+                          shell=True, env=env, capture_output=True, timeout=120, cwd=REPO, check=False)
     (line,) = proc.stdout.decode("utf-8").splitlines()
     assert json.loads(line)["plan"] == "629/KH-UBND"
     assert proc.stderr.decode() == "", proc.stderr.decode()

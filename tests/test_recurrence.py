@@ -67,8 +67,8 @@ def test_a_short_month_takes_its_last_day():
 
 
 @pytest.mark.parametrize("title, date, end", [
-    ("Triển khai Nghị quyết số 02/NQ-CP ngày 01/01/2019 của Chính phủ về cải thiện môi trường kinh doanh "
-     "năm 2019 và định hướng đến năm 2021 trên địa bàn tỉnh Bình Dương", "2019-02-14", D(2021, 12, 31)),
+    (("Triển khai Nghị quyết số 02/NQ-CP ngày 01/01/2019 của Chính phủ về cải thiện môi trường kinh doanh "
+      "năm 2019 và định hướng đến năm 2021 trên địa bàn tỉnh Bình Dương"), "2019-02-14", D(2021, 12, 31)),
     ("Chuyển đổi số tỉnh Hòa Phong giai đoạn 2021 - 2025, tầm nhìn đến năm 2030", "2021-05-01", D(2025, 12, 31)),
     ("Hỗ trợ nhà ở cho người có công với cách mạng năm 2024", "2024-03-01", D(2024, 12, 31)),
     ("Thực hiện thị trường tín chỉ các-bon", "2025-01-01", None),
