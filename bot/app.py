@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, browse, cards, handlers, replies
+from bot import admin, browse, cards, handlers, replies, schedule
 from bot.limits import QuestionLimiter
 
 if TYPE_CHECKING:
@@ -36,9 +36,11 @@ COMMANDS = [
     ("hoi", "Đặt câu hỏi (cách hỏi trong nhóm)"),
     ("coquan", "Mọi nhiệm vụ của một cơ quan"),
     ("hanchot", "Hạn chót sắp tới và đã quá hạn"),
+    ("lich", "Tệp lịch (.ics) hạn chót của một cơ quan"),
     ("kehoach", "Các kế hoạch đã nạp"),
     ("theodoi", "Nhắc hạn chót của một cơ quan mỗi sáng"),
     ("huytheodoi", "Hủy nhắc hạn chót"),
+    ("toi", "Mã người dùng của bạn (để cấp quyền)"),
 ]
 ADMIN_COMMANDS = [
     ("xoa", "Xóa một kế hoạch (quản trị)"),
@@ -167,6 +169,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CommandHandler("hoi", handlers.ask_command),
             CommandHandler("coquan", browse.agency_command),
             CommandHandler("hanchot", browse.deadlines_command),
+            CommandHandler("lich", schedule.calendar_command),
+            CommandHandler(["toi", "id"], schedule.whoami_command),
             CommandHandler("kehoach", browse.plans_command),
             CommandHandler("theodoi", browse.subscribe_command),
             CommandHandler("huytheodoi", browse.unsubscribe_command),
@@ -185,6 +189,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CallbackQueryHandler(handlers.plan_overview, pattern=replies.CB_OVERVIEW),
             CallbackQueryHandler(browse.agency_page, pattern=cards.CB_AGENCY),
             CallbackQueryHandler(browse.agency_list, pattern=cards.CB_AGENCIES),
+            CallbackQueryHandler(schedule.timeline_button, pattern=schedule.CB_TIMELINE),
+            CallbackQueryHandler(schedule.calendar_button, pattern=schedule.CB_CALENDAR),
             CallbackQueryHandler(admin.confirm_removal, pattern=cards.CB_REMOVE),
             CallbackQueryHandler(admin.cancel_removal, pattern=cards.CB_KEEP),
             CallbackQueryHandler(handlers.stale_button),

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import cards
+from bot import cards, schedule
 from bot.handlers import STALE, command_text, edit_html, library, reply_html, requires, run, send_html
 
 logger = logging.getLogger(__name__)
@@ -93,8 +93,7 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         if agency is None:
             await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(' '.join(words))}”. Gõ /coquan để xem danh sách.")
             return
-    overdue, upcoming = await run(lib.deadlines, days, agency, today_in_vietnam())
-    await reply_html(update, cards.deadlines_text(overdue, upcoming, days, agency))
+    await schedule.deadlines_reply(update, context, days, agency)
 
 
 @requires("allowed")

@@ -312,7 +312,10 @@ def agency_tasks_keyboard(name: str, shown: list["ClauseRecord"], page: int, pag
     rows = [numbers] if numbers else []
     if nav := _page_buttons(page, pages, lambda p: f"a:{key}:{p}"):
         rows.append(nav)
-    rows.append([InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0"))])
+    rows.append([InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0")),
+                 # handled by bot/schedule.py: the agency's timeline picture and calendar file
+                 InlineKeyboardButton("📈 Dòng thời gian", callback_data=callback(f"tl:{key}")),
+                 InlineKeyboardButton("📅 Lịch", callback_data=callback(f"ic:{key}"))])
     return InlineKeyboardMarkup(rows)
 
 

@@ -132,6 +132,15 @@ class FakeLibrary:
         )
         return [c for c in due if c.deadline.due < today.isoformat()], [c for c in due if c.deadline.due >= today.isoformat()]
 
+    def schedule(self, agency=None):
+        from planbot.agenda import tasks
+
+        resolved = self._resolve(agency) if agency else None
+        if agency and resolved is None:
+            return []
+        mine = [c for c in self.clauses if resolved is None or resolved in c.lead + c.partners]
+        return tasks(mine, self.plans())
+
     def subscribe(self, chat_id, agency):
         resolved = self._resolve(agency)
         if resolved:
