@@ -412,12 +412,21 @@ class Planbot:
         marks = ",".join("?" * len(RECURRING_TYPES))
         where, params = f"(d.due is not null or d.type in ({marks}))", list(RECURRING_TYPES)
         if agency:
-            resolved = self.resolve_agency(agency)
-            if resolved is None:
+            names = self.agency_and_groups(agency)
+            if not names:
                 return []
-            where += " and c.id in (select clause_id from agencies where agency = ?)"
-            params.append(resolved)
+            where += f" and c.id in (select clause_id from agencies where agency in ({','.join('?' * len(names))}))"
+            params += names
         return tasks(clause_records(self.store.db, where, params), self.plans())
+
+    def agency_and_groups(self, name: str) -> list[str]:
+        """The indexed names whose tasks are this agency's: its own, and its groups' ("Các Sở, ban, ngành")."""
+        from nlp.groups import member_groups
+
+        indexed = {fold(a): a for a, _ in self.agencies()}
+        own = self.resolve_agency(name)
+        groups = [indexed[fold(g)] for g in member_groups(own or canonical_agency(name) or name) if fold(g) in indexed]
+        return list(dict.fromkeys([own, *groups] if own else groups))
 
     # -- the bot's records (index/activity.py) -------------------------------------
     def log_question(self, user_id: int, chat_id: int, question: str, answer: Answer) -> int:

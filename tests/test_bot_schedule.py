@@ -9,7 +9,7 @@ from icalendar import Calendar
 from PIL import Image
 
 from bot import cards, schedule
-from corpus.model import Deadline
+from nlp.deadlines import Deadline
 from tests.fake_bot_api import ALICE, BOB, GROUP, FakeLibrary, ask, async_test, buttons, start_bot
 
 D = dt.date

@@ -8,7 +8,7 @@ from icalendar import Calendar
 from matplotlib import dates as mdates
 from PIL import Image
 
-from corpus.model import Deadline
+from nlp.deadlines import Deadline
 from index.records import ClauseRecord, PlanInfo
 from planbot import cli
 from planbot.agenda import agenda, tasks
@@ -114,3 +114,12 @@ def test_cli_timeline_and_calendar_on_the_bundled_plan(data_dir, tmp_path, capsy
     capsys.readouterr()
     assert cli.main(["calendar", "--agency", "Sở Du hành Vũ trụ", "-o", str(ics)]) == 1
     assert "no agency matching" in capsys.readouterr().err
+
+
+def test_an_agency_schedule_includes_its_groups_tasks(planbot):
+    # "Các Sở, Ban, ngành … trước ngày 10 của tháng cuối quý" is every department's duty
+    names = planbot.agency_and_groups("so tai chinh")
+    assert names[0] == "Sở Tài chính" and "Các Sở, Ban, ngành" in names
+    found = planbot.schedule("Sở Tài chính")
+    assert any(t.rule is not None and "Các Sở, Ban, ngành" in t.clause.lead for t in found)
+    assert planbot.schedule("Ủy ban nhân dân tỉnh") == planbot.schedule("ubnd tinh")
