@@ -122,6 +122,21 @@ async def post_init(application: Application) -> None:
             )
         except TelegramError:  # an admin who never opened a chat with the bot
             logger.warning("could not set the admin command menu for one admin chat")
+    await announce_ready(application)
+
+
+def readiness_line(username: str, plans: list, mode: str) -> str:
+    """"planbot ready: @bot · 1 plan: 629/KH-UBND (14/02/2019, 95 clauses) · long polling"."""
+    listed = ", ".join(f"{p.number} ({cards.format_date(p.date) or 'no date'}, {p.clauses} clauses)" for p in plans)
+    count = f"{len(plans)} plan{'s' if len(plans) != 1 else ''}"
+    return f"planbot ready: @{username} · {count}: {listed or 'none yet (send one as an admin)'} · {mode}"
+
+
+async def announce_ready(application: Application) -> None:
+    """Say on stdout which bot is up, on which plans, and how it gets updates: the operator's cue."""
+    plans = await asyncio.to_thread(application.bot_data["library"].plans)
+    mode = application.bot_data.get("mode") or "long polling"
+    print(readiness_line(application.bot.username, plans, mode), flush=True)
 
 
 async def post_shutdown(application: Application) -> None:
@@ -214,6 +229,7 @@ def run_bot(settings: "Settings", library: "Planbot", webhook_url: str | None = 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     library.ensure_bundled()
     application = build_application(settings, library)
+    application.bot_data["mode"] = f"webhook {webhook_url} (port {port})" if webhook_url else "long polling"
     if webhook_url:
         application.run_webhook(
             listen="0.0.0.0",

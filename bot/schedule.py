@@ -76,6 +76,30 @@ def agenda_text(schedule: Agenda, agency: str | None = None) -> str:
     return "\n\n".join(blocks)
 
 
+def digest_text(agency: str, upcoming: list[tuple[dt.date, Task]], today: dt.date, days: int) -> str:
+    """The morning message: what falls due within `days`, recurring duties included."""
+    head = f"🔔 <b>{cards.esc(agency)}</b>: {len(upcoming)} nhiệm vụ đến hạn trong {days} ngày tới"
+    return "\n\n".join([head] + [task_line(task, day, today) for day, task in upcoming])
+
+
+def subscribed_text(agency: str, groups: list[str], found: list[Task], today: dt.date, days: int) -> str:
+    """/theodoi's confirmation, honest about what the mornings will bring."""
+    lines = [f"🔔 Đã theo dõi <b>{cards.esc(agency)}</b>. Hủy bằng /huytheodoi."]
+    coming = sorted((d, t.clause.id, t) for t in found for d in t.next_dates(today, 1))
+    if not coming:
+        lines.append(
+            "⚠️ Cơ quan này chưa có nhiệm vụ nào sắp đến hạn hoặc có lịch định kỳ trong các kế hoạch còn hiệu lực, "
+            "nên bản tin buổi sáng sẽ trống (tôi không gửi gì) cho đến khi có kế hoạch giao việc có hạn.")
+        return "\n".join(lines)
+    shared = [g for g in groups if any(g in t.clause.lead + t.clause.partners for t in found)]
+    lines.append(f"Mỗi sáng lúc 7:00 (giờ Việt Nam) tôi sẽ báo các nhiệm vụ đến hạn trong {days} ngày tới, "
+                 "kể cả việc định kỳ" + (" và việc giao chung cho " + ", ".join(cards.esc(g) for g in shared)
+                                         if shared else "") + ".")
+    day, _, task = coming[0]
+    lines.append(f"Hạn gần nhất: <b>{_date(day)}</b> — {cards.esc(task_label(task, 160))}")
+    return "\n".join(lines)
+
+
 def schedule_keyboard(agency: str | None) -> InlineKeyboardMarkup:
     """A timeline picture for everyone; a calendar file when one agency is meant."""
     key = cards.agency_key(agency) if agency else "all"

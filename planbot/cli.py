@@ -156,7 +156,12 @@ def ask(args, settings: Settings) -> int:
 def chat(args, settings: Settings) -> int:
     """A console conversation; reads lines until EOF when stdin is not a terminal."""
     from planbot.terminal import answer_card
+    # Loading takes seconds (minutes on a first run): say so, on stderr so answers stay clean.
+    print("⏳ Đang nạp kế hoạch và mô hình ngôn ngữ…", file=sys.stderr, flush=True)
     library = _open(settings)
+    _ = library.embedder  # load it now, not inside the first question
+    plans = library.plans()
+    print(f"✓ Sẵn sàng: {len(plans)} kế hoạch ({', '.join(p.number for p in plans)}).", file=sys.stderr, flush=True)
     interactive = sys.stdin.isatty()
     previous, asked_at = None, 0.0
     if interactive:

@@ -142,6 +142,11 @@ class Planbot:
                 self._embedder = SentenceTransformerEmbedder(path, self.settings.embed_batch)
             return self._embedder
 
+    @property
+    def model_ready(self) -> bool:
+        """Whether a question can be embedded now, without first loading the encoder."""
+        return self._embedder is not None
+
     # -- ingest ----------------------------------------------------------------
     def ensure_bundled(self, progress: Progress | None = None) -> list[IngestReport]:
         """Ingest the bundled plans when nothing is indexed yet."""
@@ -439,7 +444,10 @@ class Planbot:
         return self.activity.stats(days)
 
     def subscribe(self, chat_id: int, agency: str) -> str | None:
-        resolved = self.resolve_agency(agency)
+        # An agency no plan names yet is still accepted when it belongs to a group that has
+        # tasks ("Sở Tài chính" gets what "Các Sở, Ban, ngành" must do).
+        resolved = self.resolve_agency(agency) or (
+            canonical_agency(agency) if self.agency_and_groups(agency) else None)
         if resolved:
             self.activity.subscribe(chat_id, resolved)
         return resolved

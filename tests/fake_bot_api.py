@@ -52,6 +52,7 @@ class FakeLibrary:
         self.subs: set[tuple[int, str]] = set()
         self.ingested: dict[str, str] = {}  # sha256 → plan number
         self.closed = False
+        self.model_ready = True  # a test sets False to see the "đang chuẩn bị" note
         self.fail_ask: Exception | None = None
         self.ingest_gate: threading.Event | None = None  # set by a test to hold ingest
         self.ingest_started = threading.Event()
@@ -140,6 +141,10 @@ class FakeLibrary:
             return []
         mine = [c for c in self.clauses if resolved is None or resolved in c.lead + c.partners]
         return tasks(mine, self.plans())
+
+    def agency_and_groups(self, name):
+        resolved = self._resolve(name)
+        return [resolved] if resolved else []
 
     def subscribe(self, chat_id, agency):
         resolved = self._resolve(agency)
