@@ -202,6 +202,7 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CallbackQueryHandler(handlers.feedback, pattern=cards.CB_FEEDBACK),
             CallbackQueryHandler(handlers.task_page, pattern=replies.CB_TASKS),
             CallbackQueryHandler(handlers.plan_overview, pattern=replies.CB_OVERVIEW),
+            CallbackQueryHandler(handlers.feedback_reason, pattern=cards.CB_REASON),
             CallbackQueryHandler(browse.agency_page, pattern=cards.CB_AGENCY),
             CallbackQueryHandler(browse.agency_list, pattern=cards.CB_AGENCIES),
             CallbackQueryHandler(schedule.timeline_button, pattern=schedule.CB_TIMELINE),

@@ -32,6 +32,7 @@ AGENCIES_PER_PAGE = 8
 CB_FULL = re.compile(r"^c:(\d{1,12})$")  # whole clause
 CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,2})$")  # question id, hit index
 CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):([ud])$")  # question id, up/down
+CB_REASON = re.compile(r"^fr:(\d{1,12}):([ahk])$")  # question id, why the 👎
 CB_AGENCY = re.compile(r"^a:([0-9a-f]{8}):(\d{1,4})$")  # agency key, page
 CB_AGENCIES = re.compile(r"^al:(\d{1,4})$")  # page of the agency list
 CB_REMOVE = re.compile(r"^d:([A-Za-z0-9_-]{6,16})$")  # pending removal token
@@ -243,6 +244,23 @@ def feedback_done_keyboard(question_id: int, answer: "Answer", index: int, value
     rows = list(answer_keyboard(question_id, answer, index, lang).inline_keyboard[:-1])
     thanks = "Đã ghi nhận 👍" if value > 0 else "Đã ghi nhận 👎"
     rows.append((InlineKeyboardButton(thanks, callback_data=callback(f"f:{question_id}:{'u' if value > 0 else 'd'}")),))
+    return InlineKeyboardMarkup(rows)
+
+
+# Why an answer was wrong: button code → stored reason, and the words on the button.
+REASONS = {"a": "wrong_agency", "h": "wrong_deadline", "k": "irrelevant"}
+REASON_LABELS = {
+    "vi": {"wrong_agency": "Sai cơ quan", "wrong_deadline": "Sai hạn", "irrelevant": "Không liên quan"},
+    "en": {"wrong_agency": "Wrong agency", "wrong_deadline": "Wrong deadline", "irrelevant": "Not relevant"},
+}
+
+
+def reason_keyboard(question_id: int, answer: "Answer", index: int, lang: str = "vi") -> InlineKeyboardMarkup:
+    """After a 👎: the answer keyboard, the vote noted, and one row asking why."""
+    rows = list(feedback_done_keyboard(question_id, answer, index, -1, lang).inline_keyboard)
+    labels = REASON_LABELS[lang]
+    rows.append(tuple(InlineKeyboardButton(labels[reason], callback_data=callback(f"fr:{question_id}:{code}"))
+                      for code, reason in REASONS.items()))
     return InlineKeyboardMarkup(rows)
 
 

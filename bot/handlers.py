@@ -431,12 +431,37 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     value = 1 if match.group(2) == "u" else -1
     await run(library(context).record_feedback, question_id, update.effective_user.id, value)
-    await query.answer("Cảm ơn bạn đã góp ý!")
+    await query.answer("Cảm ơn bạn đã góp ý!" if value > 0 else "Cảm ơn! Bạn có thể chọn lý do bên dưới.")
     # only the asker's vote changes the buttons everyone in the chat sees
     if update.effective_user.id == asked.user_id and asked.vote != value and asked.answer.answered and asked.answer.hits:
         asked.vote = value
+        if value > 0:
+            markup = cards.feedback_done_keyboard(question_id, asked.answer, asked.index, value, asked.lang)
+        else:  # a 👎 asks why: sai cơ quan / sai hạn / không liên quan
+            markup = cards.reason_keyboard(question_id, asked.answer, asked.index, asked.lang)
         with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(cards.feedback_done_keyboard(question_id, asked.answer, asked.index, value, asked.lang))
+            await query.edit_message_reply_markup(markup)
+
+
+async def feedback_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reason button under a 👎: store the 👎 with why, then drop the reason row."""
+    query = update.callback_query
+    if not is_allowed(update, context):
+        await query.answer(NOT_ALLOWED, show_alert=True)
+        return
+    match = cards.CB_REASON.match(query.data)
+    question_id = int(match.group(1))
+    asked = await _asked(update, context, question_id)
+    if asked is None:
+        return
+    reason = cards.REASONS[match.group(2)]
+    await run(library(context).record_feedback, question_id, update.effective_user.id, -1, reason)
+    await query.answer(f"Đã ghi lý do: {cards.REASON_LABELS['vi'][reason].lower()}. Cảm ơn bạn!")
+    if update.effective_user.id == asked.user_id and asked.answer.answered and asked.answer.hits:
+        asked.vote = -1
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(
+                cards.feedback_done_keyboard(question_id, asked.answer, asked.index, -1, asked.lang))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -91,11 +91,17 @@ def _m004_corpus_statistics(db: sqlite_utils.Database) -> None:
     count_everything(db)
 
 
+def _m005_feedback_reason(db: sqlite_utils.Database) -> None:
+    # why a 👎 was given (wrong_agency | wrong_deadline | irrelevant), when the user said
+    db["feedback"].add_column("reason", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
     ("003_bot_tables", _m003_bot_tables),
     ("004_corpus_statistics", _m004_corpus_statistics),
+    ("005_feedback_reason", _m005_feedback_reason),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The period a plan covers, from its title: "giai đoạn 2021 - 2025" ends on 31/12/2025.
+"""The period a plan covers, from its title: "giai đoạn 2021 - 2025" ends on 31/12/2025; Vietnam's clock.
 
 A plan's one-off dates all lie inside its period; once the period is over, its tasks are
 history, not a list of things overdue.
@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # the plans' clock; no daylight saving, no tz database
 _Y = r"((?:19|20)\d\d)(?!\d)"
 # Ordered; every year any rule finds counts, and the period ends with the latest one.
 PERIOD_RULES = (

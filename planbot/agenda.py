@@ -10,10 +10,9 @@ import textwrap
 from dataclasses import dataclass, field
 
 from index.records import ClauseRecord, PlanInfo
-from nlp.period import plan_period
+from nlp.period import VIETNAM, plan_period
 from nlp.recurrence import Recurrence, recurrence
 
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # no daylight saving, so no tz database needed
 # Deadline types whose text may carry a schedule (nlp/deadlines.py's vocabulary).
 RECURRING_TYPES = ("recurring", "frequency", "ongoing")
 NEXT_SHOWN = 3  # occurrences listed per recurring duty

@@ -437,11 +437,17 @@ class Planbot:
     def log_question(self, user_id: int, chat_id: int, question: str, answer: Answer) -> int:
         return self.activity.log_question(user_id, chat_id, question, answer)
 
-    def record_feedback(self, question_id: int, user_id: int, value: int) -> None:
-        self.activity.record_feedback(question_id, user_id, value)
+    def record_feedback(self, question_id: int, user_id: int, value: int, reason: str | None = None) -> None:
+        """A 👍 or 👎 on an answer; a 👎 may carry a reason (index.activity.FEEDBACK_REASONS)."""
+        self.activity.record_feedback(question_id, user_id, value, reason)
 
-    def stats(self, days: int = 7) -> dict:
-        return self.activity.stats(days)
+    def stats(self, days: int = 7, now: float | None = None) -> dict:
+        """Questions per Vietnam day, recent declined ones, and the last 👎 with the clause they got."""
+        stats = self.activity.stats(days, now)
+        for item in stats["disliked"]:
+            top = item.pop("top_clause_id")
+            item["answer"] = self.clause(top) if top else None
+        return stats
 
     def subscribe(self, chat_id: int, agency: str) -> str | None:
         # An agency no plan names yet is still accepted when it belongs to a group that has
