@@ -88,7 +88,8 @@ def subscribed_text(agency: str, groups: list[str], found: list[Task], today: dt
     coming = sorted((d, t.clause.id, t) for t in found for d in t.next_dates(today, 1))
     if not coming:
         lines.append(
-            "⚠️ Cơ quan này chưa có nhiệm vụ nào sắp đến hạn hoặc có lịch định kỳ trong các kế hoạch còn hiệu lực, "
+            "⚠️ Cơ quan này chưa có nhiệm vụ nào sắp đến hạn hoặc có lịch định kỳ "
+            "trong các kế hoạch còn hiệu lực, "
             "nên bản tin buổi sáng sẽ trống (tôi không gửi gì) cho đến khi có kế hoạch giao việc có hạn.")
         return "\n".join(lines)
     shared = [g for g in groups if any(g in t.clause.lead + t.clause.partners for t in found)]
@@ -109,7 +110,9 @@ def schedule_keyboard(agency: str | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row])
 
 
-async def deadlines_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, days: int, agency: str | None) -> None:
+async def deadlines_reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, days: int, agency: str | None
+) -> None:
     """/hanchot's answer: the agenda as text, with the timeline (and calendar) buttons."""
     found = await run(library(context).schedule, agency)
     schedule = agenda(found, today_in_vietnam(), days)
@@ -130,7 +133,8 @@ def timeline_caption(found: list[Task], agency: str | None, today: dt.date) -> s
         day, task = schedule.upcoming[0]
         parts.append(f"Gần nhất: {_date(day)} — {cards.esc(task_label(task, 120))}")
     if schedule.ended:
-        parts.append("Kế hoạch đã hết thời kỳ: " + ", ".join(cards.esc(p.number) for p in schedule.ended) + ".")
+        ended = ", ".join(cards.esc(p.number) for p in schedule.ended)
+        parts.append(f"Kế hoạch đã hết thời kỳ: {ended}.")
     return cards.fit_html("\n".join(parts), MAX_CAPTION)
 
 
@@ -157,14 +161,16 @@ async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, agen
     if not found:
         await context.bot.send_message(
             update.effective_chat.id,
-            f"📅 <b>{cards.esc(agency)}</b> chưa có nhiệm vụ nào có hạn chót hoặc lịch định kỳ: không có gì để đưa vào lịch.")
+            f"📅 <b>{cards.esc(agency)}</b> chưa có nhiệm vụ nào có hạn chót hoặc lịch định kỳ: "
+            "không có gì để đưa vào lịch.")
         return
     cal = await run(calendar, found, agency, today_in_vietnam())
     events = len(cal.walk("VEVENT"))
     slug = re.sub(r"[^a-z0-9]+", "-", fold(agency)).strip("-") or "co-quan"
     await context.bot.send_document(
         update.effective_chat.id, InputFile(cal.to_ical(), filename=f"hanchot-{slug}.ics"),
-        caption=(f"📅 Lịch hạn chót của <b>{cards.esc(agency)}</b>: {events} sự kiện từ {len(found)} nhiệm vụ "
+        caption=(f"📅 Lịch hạn chót của <b>{cards.esc(agency)}</b>: {events} sự kiện "
+                 f"từ {len(found)} nhiệm vụ "
                  "(việc định kỳ lặp lại theo lịch). Mở tệp để thêm vào lịch của bạn."))
 
 
@@ -198,7 +204,8 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """/lich <cơ quan>: an .ics file of that agency's deadlines."""
     name = command_text(update.effective_message)
     if not name:
-        await reply_html(update, "Cách dùng: <code>/lich Sở Tài chính</code>: tệp lịch (.ics) các hạn chót của cơ quan.")
+        await reply_html(update, "Cách dùng: <code>/lich Sở Tài chính</code>: "
+                                 "tệp lịch (.ics) các hạn chót của cơ quan.")
         return
     agency = (await run(library(context).agency_tasks, name))[0]
     if agency is None:
@@ -208,7 +215,7 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def whoami_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/toi (/id): the user's numeric id, which an admin puts in PLANBOT_ADMIN_IDS or PLANBOT_ALLOWED_USERS."""
+    """/toi (/id): the user's numeric id, for PLANBOT_ADMIN_IDS or PLANBOT_ALLOWED_USERS."""
     # open to everyone: a user who is not allowed yet needs this id to ask for access
     user, chat = update.effective_user, update.effective_chat
     lines = [f"🆔 Mã người dùng (user id) của bạn: <code>{user.id}</code>"]

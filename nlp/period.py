@@ -20,8 +20,9 @@ PERIOD_RULES = (
 )
 _VISION = re.compile(rf"tầm\s+nhìn\s+(?:đến\s+)?(?:năm\s+)?{_Y}", re.IGNORECASE)
 # The title's cited documents carry their own years ("Nghị quyết số 02/NQ-CP ngày 01/01/2019").
-_CITED_DATE = re.compile(r"ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
-                         re.IGNORECASE)
+_CITED_DATE = re.compile(
+    r"ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
+    re.IGNORECASE)
 
 
 def plan_period(title: str, plan_date: str | None = None) -> dt.date | None:

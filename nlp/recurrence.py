@@ -36,7 +36,8 @@ DAY_RULES = (
      "quarter"),  # e.g. "trước ngày 10 của tháng cuối quý"
     (_rule(rf"ngày (?P<d>\d{{1,2}}) (?:của )?{_EVERY} tháng"), "month"),  # e.g. "trước ngày 20 hằng tháng"
     # a day and month without a year: every year on that day ("trước ngày 15/6 và 15/12")
-    (re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?!\s*[/.-]?\s*\d)"), "year"),  # e.g. "10/12"
+    # e.g. "10/12"
+    (re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?!\s*[/.-]?\s*\d)"), "year"),
     (_rule(r"ngày (?P<d>\d{1,2}) tháng (?P<m>\d{1,2})(?! (?:năm )?\d)"), "year"),  # e.g. "ngày 10 tháng 12"
 )
 
@@ -94,7 +95,8 @@ class Recurrence:
             if sorted(set(months)) == list(range(1, 13)):
                 rules.append(f"FREQ=MONTHLY;BYMONTHDAY={day}")
             else:
-                rules.append(f"FREQ=YEARLY;BYMONTH={','.join(map(str, sorted(set(months))))};BYMONTHDAY={day}")
+                listed = ",".join(map(str, sorted(set(months))))
+                rules.append(f"FREQ=YEARLY;BYMONTH={listed};BYMONTHDAY={day}")
         return rules
 
     def describe(self) -> str:

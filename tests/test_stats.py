@@ -9,7 +9,7 @@ from bot.admin import stats_text
 from index.search import Answer, Hit
 from tests.fake_bot_api import ADMIN, ALICE, ask, async_test, buttons
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _at(library, question_id: int, when: dt.datetime) -> None:
