@@ -6,7 +6,8 @@ import datetime as dt
 from bot import browse
 from bot.app import readiness_line
 from bot.browse import send_deadline_digest
-from tests.fake_bot_api import ADMIN, ALICE, BOT_USERNAME, GROUP, FakeLibrary, ask, async_test, start_bot
+from bot.fake_bot_api import BOT_USERNAME
+from tests.fake_bot_api import ADMIN, ALICE, GROUP, FakeLibrary, ask, async_test, start_bot
 
 D = dt.date
 
