@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 
 from bot import browse
 from bot.app import readiness_line
 from bot.browse import send_deadline_digest
 from bot.fake_bot_api import BOT_USERNAME
+from tests.conftest import MODEL_CACHE, REPO
 from tests.fake_bot_api import ADMIN, ALICE, GROUP, FakeLibrary, ask, async_test, start_bot
+from tests.test_cli import data_dir  # noqa: F401  (the fixture)
 
 D = dt.date
 
@@ -85,3 +91,19 @@ async def test_subscription_includes_group_and_recurring_tasks(api, planbot, tmp
             assert "<b>10/12/2019</b>" in digest.params["text"] and "lần tới: 10/12/2019" in digest.params["text"]
     finally:  # the library is shared with the rest of the session
         planbot.unsubscribe(GROUP["id"])
+
+
+def test_planbot_serve_prints_its_readiness_line(api, data_dir):  # noqa: F811
+    """The real command, as an operator starts it, against the fake Bot API."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PLANBOT_DATA_DIR": str(data_dir),
+           "PLANBOT_MODEL_CACHE": str(MODEL_CACHE), "TELEGRAM_BOT_TOKEN": api.token,
+           "TELEGRAM_BASE_URL": api.base_url, "TELEGRAM_BASE_FILE_URL": api.base_file_url}
+    proc = subprocess.Popen([sys.executable, "-m", "planbot.cli", "serve"], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        line = proc.stdout.readline()  # blocks until the bot is up (or the process dies)
+    finally:
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C does; the bot stops cleanly
+        proc.communicate(timeout=60)
+    assert line.startswith(f"planbot ready: @{BOT_USERNAME} · 1 plan: 629/KH-UBND (14/02/2019, "), line
+    assert line.rstrip().endswith("clauses) · long polling")
