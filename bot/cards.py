@@ -347,36 +347,6 @@ def agencies_keyboard(agencies: Sequence[tuple[str, int]], page: int) -> tuple[I
     return InlineKeyboardMarkup(rows), pages
 
 
-def deadline_line(clause: "ClauseRecord") -> str:
-    due = format_date(clause.deadline.due) if clause.deadline and clause.deadline.due else "?"
-    who = esc(shorten(", ".join(clause.lead), 90)) or "không nêu cơ quan"
-    text = esc(clause.deadline.text) if clause.deadline else ""
-    return (
-        f"• <b>{esc(due)}</b> — {who}: {esc(shorten(clause.text, 160))}\n"
-        f"   ⏰ {text} · 📄 {esc(clause.plan)}, mục {esc(clause.section or '—')}"
-    )
-
-
-def deadlines_text(overdue: list["ClauseRecord"], upcoming: list["ClauseRecord"], days: int, agency: str | None = None) -> str:
-    """Upcoming deadlines first (what can still be done), then overdue ones, by date."""
-    scope = f" của <b>{esc(agency)}</b>" if agency else ""
-    if upcoming:
-        blocks = [f"📅 <b>Đến hạn trong {days} ngày tới</b>{scope} ({len(upcoming)}):"]
-        blocks += [deadline_line(c) for c in upcoming]
-    else:
-        blocks = [f"📅 Không có nhiệm vụ nào{scope} đến hạn trong {days} ngày tới."]
-    if overdue:
-        blocks.append(f"⚠️ <b>Đã quá hạn</b>{scope} ({len(overdue)}):")
-        blocks += [deadline_line(c) for c in overdue]
-    # blank lines between items let the splitter cut between tasks, never inside one
-    return "\n\n".join(blocks)
-
-
-def digest_text(agency: str, upcoming: list["ClauseRecord"]) -> str:
-    head = f"🔔 <b>{esc(agency)}</b>: {len(upcoming)} nhiệm vụ đến hạn trong 7 ngày tới"
-    return "\n\n".join([head] + [deadline_line(c) for c in upcoming])
-
-
 def plans_text(plans: Iterable["PlanInfo"]) -> str:
     plans = list(plans)
     if not plans:
