@@ -450,10 +450,7 @@ class Planbot:
         return stats
 
     def subscribe(self, chat_id: int, agency: str) -> str | None:
-        # An agency no plan names yet is still accepted when it belongs to a group that has
-        # tasks ("Sở Tài chính" gets what "Các Sở, Ban, ngành" must do).
-        resolved = self.resolve_agency(agency) or (
-            canonical_agency(agency) if self.agency_and_groups(agency) else None)
+        resolved = self.resolve_agency(agency)
         if resolved:
             self.activity.subscribe(chat_id, resolved)
         return resolved
