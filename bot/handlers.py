@@ -443,12 +443,10 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.edit_message_reply_markup(markup)
 
 
+@requires("allowed")
 async def feedback_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reason button under a 👎: store the 👎 with why, then drop the reason row."""
     query = update.callback_query
-    if not is_allowed(update, context):
-        await query.answer(NOT_ALLOWED, show_alert=True)
-        return
     match = cards.CB_REASON.match(query.data)
     question_id = int(match.group(1))
     asked = await _asked(update, context, question_id)
