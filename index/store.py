@@ -91,7 +91,12 @@ def _m004_corpus_statistics(db: sqlite_utils.Database) -> None:
     count_everything(db)
 
 
-def _m005_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
+def _m005_feedback_reason(db: sqlite_utils.Database) -> None:
+    # why a 👎 was given (wrong_agency | wrong_deadline | irrelevant), when the user said
+    db["feedback"].add_column("reason", str)
+
+
+def _m006_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
     # A clause may commit to several dates ("trước ngày 30/6 …; báo cáo trước ngày 15/12"):
     # one deadlines row each, `ord` 0 the clause's own; and a processing time to reach
     # ("dưới 63 ngày làm việc") is its target, kept beside them as JSON.
@@ -110,7 +115,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
     ("003_bot_tables", _m003_bot_tables),
     ("004_corpus_statistics", _m004_corpus_statistics),
-    ("005_targets_and_several_deadlines", _m005_targets_and_several_deadlines),
+    ("005_feedback_reason", _m005_feedback_reason),
+    ("006_targets_and_several_deadlines", _m006_targets_and_several_deadlines),
 ]
 
 
