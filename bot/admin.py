@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import secrets
 import tempfile
 import time
@@ -20,7 +19,8 @@ from telegram.ext import ContextTypes
 
 from bot import cards
 from bot.handlers import STALE, command_text, edit_html, is_admin, library, refuse, reply_html, run, send_html, settings
-from corpus.model import DocumentError
+from bot.refusals import vietnamese_reason
+from corpus.errors import MB, DocumentError, Stage
 
 if TYPE_CHECKING:
     from planbot.library import IngestReport
@@ -47,82 +47,22 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
     )
 
 
-# Why a file was refused (DocumentError.reason, English, from corpus/load.py and the
-# library), said in Vietnamese; a reason not listed here is shown as it is.
-_WORDS_VI = {
-    "a PDF document": "văn bản PDF", "a PDF": "PDF", "text": "văn bản (TXT)",
-    "a Word document (DOCX)": "văn bản Word (DOCX)", "an Excel workbook (XLSX)": "bảng tính Excel (XLSX)",
-    "a PowerPoint presentation (PPTX)": "bản trình chiếu PowerPoint (PPTX)",
-    "an OpenDocument file (ODT/ODS)": "tệp OpenDocument (ODT/ODS)", "an RTF document": "văn bản RTF",
-    "an old Office file (.doc/.xls)": "tệp Office đời cũ (.doc/.xls)",
-    "a ZIP archive": "tệp nén ZIP", "a damaged ZIP archive": "tệp nén ZIP bị hỏng",
-    "a gzip archive": "tệp nén gzip", "a RAR archive": "tệp nén RAR", "a 7-Zip archive": "tệp nén 7-Zip",
-    "a PNG image": "ảnh PNG", "a JPEG image": "ảnh JPEG", "a GIF image": "ảnh GIF",
-    "a TIFF image": "ảnh TIFF", "a WebP image": "ảnh WebP", "a video or HEIC image": "video hoặc ảnh HEIC",
-    "an audio file": "tệp âm thanh", "a media file": "tệp âm thanh hoặc video",
-    "a Windows executable": "tệp chạy Windows (.exe)", "a Linux executable (ELF)": "tệp chạy Linux (ELF)",
-    "a macOS or Java executable": "tệp chạy macOS hoặc Java",
-    "plain text": "văn bản thuần", "unrecognised binary data": "dữ liệu nhị phân không rõ loại",
-    "mostly NUL bytes": "phần lớn là byte NUL", "binary data": "dữ liệu nhị phân",
-    "no end-of-file marker": "thiếu dấu kết thúc tệp",
-    "; rename it to .pdf": "; hãy đổi đuôi tệp thành .pdf", "; rename it to .docx": "; hãy đổi đuôi tệp thành .docx",
-    "; rename it to .txt": "; hãy đổi đuôi tệp thành .txt", "; save it as DOCX": "; hãy lưu lại dưới dạng DOCX",
-}
-_REASONS_VI = [(re.compile(pattern), template) for pattern, template in (
-    (r"is empty", "tệp rỗng"),
-    (r"is empty \(no pages\)", "tệp PDF không có trang nào"),
-    (r"not found", "không tìm thấy tệp"),
-    (r"is not a file", "không phải là tệp"),
-    (r"is (?P<mb>[\d.]+) MB; the limit is (?P<limit_mb>[\d.]+) MB", "nặng {mb} MB, vượt giới hạn {limit_mb} MB"),
-    (r"unsupported type (?P<x>.+); send TXT, DOCX or PDF", "không hỗ trợ loại tệp {x}; chỉ nhận tệp PDF, DOCX hoặc TXT"),
-    (r"(?:could not|cannot) be read \((?P<x>.*)\)", "không đọc được tệp ({x})"),
-    (r"is a ZIP archive, not a Word document \(DOCX\)", "là tệp nén ZIP, không phải văn bản Word (DOCX)"),
-    (r"looks like (?P<what>.+?), not (?P<expected>a PDF|text|a Word document \(DOCX\))(?P<hint>; .+)?",
-     "có vẻ là {what}, không phải {expected}{hint}"),
-    (r"is not readable text \(broken (?P<x>[\w-]+)\)", "không đọc được như văn bản (lỗi mã hóa {x})"),
-    (r"is not readable text \((?P<what>.+)\)", "không đọc được như văn bản ({what})"),
-    (r"is not a Word document \(content type (?P<x>.+)\)", "không phải văn bản Word (loại nội dung {x})"),
-    (r"is a damaged DOCX \(no document body\)", "là tệp DOCX bị hỏng (không có phần nội dung)"),
-    (r"is a damaged DOCX \((?P<x>.*)\)", "là tệp DOCX bị hỏng ({x})"),
-    (r"holds (?P<n>\d+) files; refusing \(possible zip bomb\)",
-     "chứa {n} tệp bên trong; từ chối vì có thể là bom nén (zip bomb)"),
-    (r"expands to (?P<mb>[\d.]+) MB; refusing \(possible zip bomb\)",
-     "giải nén ra tới {mb} MB; từ chối vì có thể là bom nén (zip bomb)"),
-    (r"is damaged or truncated \((?P<what>.*)\)", "bị hỏng hoặc bị cắt cụt ({what})"),
-    (r"has no text layer \(scanned\?\); it needs OCR first",
-     "không có lớp chữ (bản quét?); cần nhận dạng chữ (OCR) trước"),
-    (r"has text in fonts without a Unicode map; it needs OCR first",
-     "dùng phông chữ không có bảng mã Unicode; cần nhận dạng chữ (OCR) trước"),
-    (r"is password-protected; send an unencrypted copy", "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu"),
-    (r"no text to index was found in it", "không tìm thấy nội dung nào để lập chỉ mục"),
-)]
-
-
-def vietnamese_reason(reason: str) -> str:
-    """A DocumentError reason in Vietnamese (sizes with a decimal comma)."""
-    for pattern, template in _REASONS_VI:
-        match = pattern.fullmatch(reason)
-        if match:
-            parts = {key: value.replace(".", ",") if key.endswith("mb") else _WORDS_VI.get(value, value)
-                     for key, value in match.groupdict(default="").items()}
-            return template.format(**parts)
-    return reason
-
-
 STAGES = {
-    "load": "Đang đọc tệp",
-    "parse": "Đang tách điều khoản",
-    "embed": "Đang lập chỉ mục",
-    "index": "Đang lưu chỉ mục",
-    "reindex": "Đang lập chỉ mục lại",
-    "done": "Hoàn tất",
+    Stage.LOAD: "Đang đọc tệp",
+    Stage.OCR: "Đang nhận dạng chữ",
+    Stage.PARSE: "Đang tách điều khoản",
+    Stage.EMBED: "Đang lập chỉ mục",
+    Stage.INDEX: "Đang lưu chỉ mục",
+    Stage.REINDEX: "Đang lập chỉ mục lại",
+    Stage.DONE: "Hoàn tất",
 }
 
 
-def progress_text(title: str, stage: str, fraction: float) -> str:
-    """A progress line; stages may carry detail after the first word ("reindex 629/KH-UBND")."""
-    word, _, detail = stage.partition(" ")
-    label = STAGES.get(word, cards.esc(word)) + (f" {cards.esc(detail)}" if detail else "")
+def progress_text(title: str, stage: Stage | str, fraction: float) -> str:
+    """A progress line; a stage may carry detail after its name ("reindex 629/KH-UBND")."""
+    word, _, detail = str(stage).partition(" ")
+    known = word in Stage._value2member_map_
+    label = (STAGES[Stage(word)] if known else cards.esc(word)) + (f" {cards.esc(detail)}" if detail else "")
     fraction = max(0.0, min(1.0, fraction))
     filled = round(fraction * 10)
     return f"⏳ <b>{cards.esc(title)}</b>\n{label}… {'▰' * filled}{'▱' * (10 - filled)} {fraction:.0%}"
@@ -139,10 +79,6 @@ def stats_text(stats: dict, days: int = 7) -> str:
     lines += ["", f"<b>Câu hỏi chưa trả lời được</b> ({len(declined)} gần nhất):"]
     lines += [f"• {cards.esc(str(ts)[:16])}: {cards.esc(cards.shorten(q, 200))}" for ts, q in declined] or ["• (không có)"]
     return "\n".join(lines)
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
 class ProgressMessage:
@@ -165,7 +101,7 @@ class ProgressMessage:
         self._done = False
         self._task = asyncio.create_task(self._pump())
 
-    def report(self, stage: str, fraction: float) -> None:
+    def report(self, stage: Stage | str, fraction: float) -> None:
         text = progress_text(self.title, stage, float(fraction))
         self._loop.call_soon_threadsafe(self._set, text)
 
@@ -226,7 +162,8 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     limit = settings(context).max_upload_bytes
     # decided on the size Telegram announces, before anything is downloaded
     if document.file_size and document.file_size > limit:
-        await reply_html(update, f"Tệp <b>{cards.esc(name)}</b> nặng {_mb(document.file_size)} MB, vượt giới hạn {_mb(limit)} MB.")
+        too_large = DocumentError("too_large", name, size_mb=document.file_size / MB, limit_mb=limit / MB)
+        await reply_html(update, f"Tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(too_large))}.")
         return
     lock = context.bot_data["ingest_lock"]
     waiting = " (chờ tệp trước nạp xong)" if lock.locked() else ""
@@ -238,13 +175,14 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             file = await document.get_file()
             await file.download_to_drive(path, read_timeout=DOWNLOAD_TIMEOUT)
             if path.stat().st_size > limit:
-                await status.edit_text(f"Tệp <b>{cards.esc(name)}</b> vượt giới hạn {_mb(limit)} MB.")
+                too_large = DocumentError("too_large", name, size_mb=path.stat().st_size / MB, limit_mb=limit / MB)
+                await status.edit_text(f"Tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(too_large))}.")
                 return
             progress = ProgressMessage(status, name)
             try:
                 report = await run(library(context).ingest, path, progress=progress.report, original_name=name)
             except DocumentError as exc:
-                await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc.reason))}")
+                await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}")
                 return
             except Exception:
                 await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
@@ -322,7 +260,7 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         try:
             count = await run(library(context).reindex, progress=progress.report)
         except DocumentError as exc:  # a stored file no longer reads; the old index stays
-            await progress.finish(f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(vietnamese_reason(exc.reason))}")
+            await progress.finish(f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(vietnamese_reason(exc))}")
             return
         except Exception:
             await progress.finish("❌ Lập chỉ mục lại thất bại. Chi tiết đã được ghi vào nhật ký.")

@@ -1,7 +1,7 @@
 """Read a TXT, DOCX or PDF file into repaired NFC text blocks, or say why not.
 
-Every way a user's file can be unusable ends in a DocumentError whose reason is
-one English line; no library exception escapes `load`.
+Every way a user's file can be unusable ends in a DocumentError (a code and its
+details, see corpus/errors.py); no library exception escapes `load`.
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from corpus.model import Block, Document, DocumentError
+from corpus.errors import MB, UPLOAD_LIMIT, DocumentError
+from corpus.model import Block, Document
 from corpus.repair import repair, vietnamese_share
 
-MB = 1024 * 1024
 _KINDS = {".txt": "txt", ".docx": "docx", ".pdf": "pdf"}
 _ZIP_TOTAL_LIMIT = 200 * MB
 _ZIP_RATIO_LIMIT = 200  # deflate rarely beats 20:1 on real XML; 200:1 is made on purpose
@@ -25,38 +25,33 @@ _ZIP_MEMBER_LIMIT = 50 * MB
 _ZIP_MAX_MEMBERS = 10_000
 
 # Magic numbers of the files people send by mistake, checked in order.
+# Kind codes (said in words by corpus/errors.py's tables).
 _SIGNATURES = (
-    ((b"%PDF-",), "a PDF document"),
-    ((b"PK\x03\x04", b"PK\x05\x06"), "a ZIP archive"),  # the second: an empty ZIP
-    ((b"\x89PNG\r\n\x1a\n",), "a PNG image"),
-    ((b"\xff\xd8\xff",), "a JPEG image"),
-    ((b"GIF87a", b"GIF89a"), "a GIF image"),
-    ((b"II*\x00", b"MM\x00*"), "a TIFF image"),
-    ((b"\x7fELF",), "a Linux executable (ELF)"),
-    ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "an old Office file (.doc/.xls)"),
-    ((b"{\\rtf",), "an RTF document"),
-    ((b"\x1f\x8b",), "a gzip archive"),
-    ((b"Rar!\x1a\x07",), "a RAR archive"),
-    ((b"7z\xbc\xaf\x27\x1c",), "a 7-Zip archive"),
-    ((b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe"), "a macOS or Java executable"),
-    ((b"OggS", b"fLaC", b"ID3\x03", b"ID3\x04"), "an audio file"),
+    ((b"%PDF-",), "pdf"),
+    ((b"PK\x03\x04", b"PK\x05\x06"), "zip"),  # the second: an empty ZIP
+    ((b"\x89PNG\r\n\x1a\n",), "png"),
+    ((b"\xff\xd8\xff",), "jpeg"),
+    ((b"GIF87a", b"GIF89a"), "gif"),
+    ((b"II*\x00", b"MM\x00*"), "tiff"),
+    ((b"\x7fELF",), "elf"),
+    ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "ole"),
+    ((b"{\\rtf",), "rtf"),
+    ((b"\x1f\x8b",), "gzip"),
+    ((b"Rar!\x1a\x07",), "rar"),
+    ((b"7z\xbc\xaf\x27\x1c",), "7z"),
+    ((b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe"), "macho"),
+    ((b"OggS", b"fLaC", b"ID3\x03", b"ID3\x04"), "audio"),
 )
 # Which OOXML/ODF package a ZIP is, by a member only that kind has.
 _PACKAGES = (
-    ("word/document.xml", "a Word document (DOCX)"),
-    ("xl/workbook.xml", "an Excel workbook (XLSX)"),
-    ("ppt/presentation.xml", "a PowerPoint presentation (PPTX)"),
-    ("mimetype", "an OpenDocument file (ODT/ODS)"),
+    ("word/document.xml", "docx"),
+    ("xl/workbook.xml", "xlsx"),
+    ("ppt/presentation.xml", "pptx"),
+    ("mimetype", "odf"),
 )
-_EXPECTED = {"txt": "text", "docx": "a Word document (DOCX)", "pdf": "a PDF"}
-_HINTS = {  # what the user can do about a mismatch
-    "a PDF document": "; rename it to .pdf", "a Word document (DOCX)": "; rename it to .docx",
-    "plain text": "; rename it to .txt", "an old Office file (.doc/.xls)": "; save it as DOCX",
-    "an RTF document": "; save it as DOCX", "an OpenDocument file (ODT/ODS)": "; save it as DOCX",
-}
 
 
-def load(path: Path, max_bytes: int = 20 * MB) -> Document:
+def load(path: Path, max_bytes: int = UPLOAD_LIMIT) -> Document:
     """The file at `path` as a Document; DocumentError (one-line reason) if unusable."""
     path = Path(path)
     kind = _kind(path)
@@ -67,17 +62,16 @@ def load(path: Path, max_bytes: int = 20 * MB) -> Document:
     except DocumentError:
         raise
     except Exception as error:  # a library choking on hostile input is still bad input
-        raise DocumentError(path, f"could not be read ({_brief(error)})") from None
+        raise DocumentError("unreadable", path, cause=_brief(error)) from None
     if not any(block.text.strip() or block.rows for block in blocks):
-        raise DocumentError(path, "is empty")
+        raise DocumentError("empty", path)
     return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind)
 
 
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in _KINDS:
-        shown = suffix or "(no extension)"
-        raise DocumentError(path, f"unsupported type {shown}; send TXT, DOCX or PDF")
+        raise DocumentError("unsupported_type", path, suffix=suffix or "(no extension)")
     return _KINDS[suffix]
 
 
@@ -85,21 +79,17 @@ def _read(path: Path, max_bytes: int) -> bytes:
     """The raw bytes, refusing a missing, oversized or empty file before reading it."""
     try:
         if not path.exists():
-            raise DocumentError(path, "not found")
+            raise DocumentError("not_found", path)
         if not path.is_file():
-            raise DocumentError(path, "is not a file")
+            raise DocumentError("not_a_file", path)
         size = path.stat().st_size
         if size > max_bytes:
-            raise DocumentError(path, f"is {_mb(size)} MB; the limit is {_mb(max_bytes)} MB")
+            raise DocumentError("too_large", path, size_mb=size / MB, limit_mb=max_bytes / MB)
         if size == 0:
-            raise DocumentError(path, "is empty")
+            raise DocumentError("empty", path)
         return path.read_bytes()
     except OSError as error:
-        raise DocumentError(path, f"cannot be read ({error.strerror or _brief(error)})") from None
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f}".removesuffix(".0")
+        raise DocumentError("os_error", path, cause=error.strerror or _brief(error)) from None
 
 
 def _brief(error: BaseException) -> str:
@@ -114,31 +104,30 @@ def _brief(error: BaseException) -> str:
 def _check_content(path: Path, kind: str, data: bytes) -> None:
     """Refuse content that is not what the extension promises, naming what it is."""
     what = _describe(data)
-    expected = _EXPECTED[kind]
     if kind == "pdf" and b"%PDF-" in data[:1024]:  # some producers put junk first
         return
-    if kind == "docx" and what in ("a Word document (DOCX)", "a damaged ZIP archive"):
+    if kind == "docx" and what in ("docx", "damaged_zip"):
         return  # a damaged one is reported as a damaged DOCX by the DOCX reader
     if kind == "txt" and what is None:
         return
-    if kind == "docx" and what == "a ZIP archive":
-        raise DocumentError(path, "is a ZIP archive, not a Word document (DOCX)")
+    if kind == "docx" and what == "zip":
+        raise DocumentError("zip_not_docx", path)
     if what is None:
-        what = "plain text" if _looks_like_text(data) else "unrecognised binary data"
-    raise DocumentError(path, f"looks like {what}, not {expected}{_HINTS.get(what, '')}")
+        what = "text" if _looks_like_text(data) else "binary"
+    raise DocumentError("wrong_content", path, what=what, expected=kind)
 
 
 def _describe(data: bytes) -> str | None:
-    """What the bytes are, judged by magic numbers; None when nothing matches."""
+    """What the bytes are (a kind code), judged by magic numbers; None when nothing matches."""
     if data[:2] == b"MZ" and b"\x00" in data[:64]:
-        return "a Windows executable"
+        return "exe"
     if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
-        return "a WebP image" if data[8:12] == b"WEBP" else "a media file"
+        return "webp" if data[8:12] == b"WEBP" else "media"
     if data[4:8] == b"ftyp":
-        return "a video or HEIC image"
+        return "video"
     for magics, what in _SIGNATURES:
         if data.startswith(magics):
-            return _describe_zip(data) if what == "a ZIP archive" else what
+            return _describe_zip(data) if what == "zip" else what
     return None
 
 
@@ -147,14 +136,14 @@ def _describe_zip(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        return "a damaged ZIP archive"
+        return "damaged_zip"
     if "word/document.xml" not in names and "[Content_Types].xml" in names and any(
             name.startswith("word/") for name in names):
-        return "a Word document (DOCX)"  # main part under another name; python-docx decides
+        return "docx"  # main part under another name; python-docx decides
     for member, what in _PACKAGES:
         if member in names:
             return what
-    return "a ZIP archive"
+    return "zip"
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -185,7 +174,7 @@ def _load_txt(path: Path, data: bytes) -> list[Block]:
     while lines and not lines[0]:
         lines.pop(0)
     if not lines:
-        raise DocumentError(path, "is empty")
+        raise DocumentError("empty", path)
     return [Block(line) for line in lines]
 
 
@@ -199,7 +188,7 @@ def _decode(path: Path, data: bytes) -> str:
         return _decode_strict(path, data, order)
     reason = _binary_reason(data[:65536]) or _binary_reason(data[len(data) // 2:][:65536])
     if reason:
-        raise DocumentError(path, f"is not readable text ({reason})")
+        raise DocumentError("not_text", path, why=reason)
     data = data.replace(b"\x00", b"")  # stray NULs in otherwise fine text
     try:
         return data.decode("utf-8")
@@ -216,10 +205,10 @@ def _decode_strict(path: Path, data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise DocumentError(path, f"is not readable text (broken {encoding.upper()[:6]})") from None
+        raise DocumentError("broken_encoding", path, encoding=encoding.upper()[:6]) from None
     reason = _binary_reason(text.encode("utf-8", errors="replace")[:65536])
     if reason:
-        raise DocumentError(path, f"is not readable text ({reason})")
+        raise DocumentError("not_text", path, why=reason)
     return text
 
 
@@ -238,13 +227,13 @@ def _utf16_order(sample: bytes) -> str | None:
 
 
 def _binary_reason(sample: bytes) -> str | None:
-    """Why `sample` is not text (mostly NULs or control bytes), or None if it may be."""
+    """Why `sample` is not text ("nul": mostly NULs, "binary": control bytes), or None."""
     if not sample:
         return None
     if sample.count(0) > 0.1 * len(sample):
-        return "mostly NUL bytes"
+        return "nul"
     controls = len(sample) - len(sample.translate(None, _CONTROL))
-    return "binary data" if controls > 0.05 * len(sample) else None
+    return "binary" if controls > 0.05 * len(sample) else None
 
 
 def _decode_8bit(data: bytes) -> str:
@@ -318,12 +307,12 @@ def _load_docx(path: Path, data: bytes) -> list[Block]:
     except ValueError as error:
         if "content type is" in str(error):  # e.g. a macro-enabled .docm renamed
             kind = str(error).rsplit("content type is", 1)[1].strip(" '")
-            raise DocumentError(path, f"is not a Word document (content type {kind})") from None
-        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+            raise DocumentError("docx_content_type", path, content_type=kind) from None
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
     except Exception as error:  # bad ZIP, missing part, malformed XML
-        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
     if body is None:
-        raise DocumentError(path, "is a damaged DOCX (no document body)")
+        raise DocumentError("docx_no_body", path)
     return _repaired_blocks(list(_docx_items(body)))
 
 
@@ -333,15 +322,15 @@ def _refuse_zip_bomb(path: Path, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
     if len(members) > _ZIP_MAX_MEMBERS:
-        raise DocumentError(path, f"holds {len(members)} files; refusing (possible zip bomb)")
+        raise DocumentError("zip_members", path, count=len(members))
     total = sum(member.file_size for member in members)
     absurd = any(member.file_size > _ZIP_MEMBER_LIMIT
                  and member.file_size > _ZIP_RATIO_LIMIT * max(1, member.compress_size)
                  for member in members)
     if total > _ZIP_TOTAL_LIMIT or absurd:
-        raise DocumentError(path, f"expands to {_mb(total)} MB; refusing (possible zip bomb)")
+        raise DocumentError("zip_bomb", path, size_mb=total / MB)
 
 
 def _docx_items(container):
@@ -428,13 +417,13 @@ _PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/1
 
 def _load_pdf(path: Path, data: bytes) -> list[Block]:
     if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-1024:]:
-        raise DocumentError(path, "is damaged or truncated (no end-of-file marker)")
+        raise DocumentError("pdf_no_eof", path)
     import pdfplumber  # imported late: only PDF uploads pay for it
 
     try:  # closing re-reads the page tree, so it can fail too
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
-                raise DocumentError(path, "is empty (no pages)")
+                raise DocumentError("no_pages", path)
             items = [item for page in pdf.pages for item in _pdf_page_items(page)]
     except DocumentError:
         raise
@@ -443,9 +432,9 @@ def _load_pdf(path: Path, data: bytes) -> list[Block]:
     text = "".join(content if isinstance(content, str) else "".join(map("".join, content))
                    for content, _ in items)
     if not text.strip():
-        raise DocumentError(path, "has no text layer (scanned?); it needs OCR first")
+        raise DocumentError("no_text_layer", path)
     if text.count("(cid:") * 7 > 0.5 * len(text):  # glyph ids without a Unicode map
-        raise DocumentError(path, "has text in fonts without a Unicode map; it needs OCR first")
+        raise DocumentError("no_unicode_map", path)
     return _repaired_blocks(items)
 
 
@@ -453,8 +442,8 @@ def _pdf_open_error(path: Path, data: bytes, error: Exception) -> DocumentError:
     cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
     name = type(cause).__name__
     if "Password" in name or "Encrypt" in name or (b"/Encrypt" in data and "crypt" in str(cause)):
-        return DocumentError(path, "is password-protected; send an unencrypted copy")
-    return DocumentError(path, f"is damaged or truncated ({_brief(cause)})")
+        return DocumentError("encrypted", path)
+    return DocumentError("damaged_pdf", path, cause=_brief(cause))
 
 
 def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]]:

