@@ -23,6 +23,7 @@ HINTS_VI = {"pdf": "; hãy đổi đuôi tệp thành .pdf", "docx": "; hãy đ�
             "text": "; hãy đổi đuôi tệp thành .txt", "ole": "; hãy lưu lại dưới dạng DOCX",
             "rtf": "; hãy lưu lại dưới dạng DOCX", "odf": "; hãy lưu lại dưới dạng DOCX"}
 NOT_TEXT_VI = {"nul": "phần lớn là byte NUL", "binary": "dữ liệu nhị phân"}
+GUESS_VI = {"other": "ngôn ngữ khác, hoặc sai bảng mã"}
 
 MESSAGES_VI = {
     "not_found": "không tìm thấy tệp",
@@ -52,6 +53,9 @@ MESSAGES_VI = {
     "no_text": "không tìm thấy nội dung nào để lập chỉ mục",
     "too_many_pages": "tệp quá lớn: {pages} trang, vượt giới hạn {limit} trang",
     "too_many_chars": "tệp quá lớn: {chars} ký tự, vượt giới hạn {limit} ký tự",
+    "too_many_page_chars": "tệp quá phức tạp: trang {page} có {chars} ký tự, vượt giới hạn {limit}",
+    "too_many_blocks": "tệp quá lớn: {count} dòng hoặc đoạn, vượt giới hạn {limit}",
+    "too_many_clauses": "tệp quá lớn: {count} điều khoản, vượt giới hạn {limit}",
     "too_slow": "tệp quá phức tạp: đọc tệp mất hơn {seconds} giây",
     "too_much_memory": "tệp quá phức tạp: đọc tệp cần hơn {limit_mb} MB bộ nhớ",
     "reader_died": "không đọc được tệp (trình đọc dừng: {cause})",
@@ -72,10 +76,12 @@ def vietnamese_reason(error: DocumentError) -> str:
         details["expected"] = EXPECTED_VI.get(details["expected"], details["expected"])
     if error.code == "not_text":
         details["why"] = NOT_TEXT_VI.get(details["why"], details["why"])
+    if error.code == "not_vietnamese":
+        details["guess"] = GUESS_VI.get(details["guess"], f"có vẻ là bảng mã {details['guess']}")
     for key in ("size_mb", "limit_mb"):
         if key in details:
             details[key] = _mb(details[key])
-    for key in ("chars", "limit", "pages"):
+    for key in ("chars", "limit", "pages", "count"):
         if isinstance(details.get(key), int):
             details[key] = f"{details[key]:,}".replace(",", ".")
     return MESSAGES_VI[error.code].format(**details)

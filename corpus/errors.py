@@ -44,6 +44,8 @@ HINTS_EN = {"pdf": "; rename it to .pdf", "docx": "; rename it to .docx", "text"
             "ole": "; save it as DOCX", "rtf": "; save it as DOCX", "odf": "; save it as DOCX"}
 # Why bytes are not text.
 NOT_TEXT_EN = {"nul": "mostly NUL bytes", "binary": "binary data"}
+# What refused text seems to be: an encoding name, or "other".
+GUESS_EN = {"other": "another language, or the wrong encoding"}
 
 MESSAGES_EN = {
     "not_found": "not found",
@@ -59,7 +61,7 @@ MESSAGES_EN = {
     "not_text": "is not readable text ({why})",
     "broken_encoding": "is not readable text (broken {encoding})",
     "not_vietnamese": "does not look like Vietnamese or English text ({guess}); "
-                      "save it as UTF-8 or send the DOCX/PDF",
+                      "save it as UTF-8 Vietnamese or send the DOCX/PDF",
     "docx_content_type": "is not a Word document (content type {content_type})",
     "docx_no_body": "is a damaged DOCX (no document body)",
     "damaged_docx": "is a damaged DOCX ({cause})",
@@ -74,6 +76,9 @@ MESSAGES_EN = {
     # The isolated reader's limits (planbot/ingest_worker.py): too large, too complex, unreadable.
     "too_many_pages": "is too large: {pages} pages; the limit is {limit} pages",
     "too_many_chars": "is too large: {chars} characters of text; the limit is {limit}",
+    "too_many_page_chars": "is too complex: page {page} holds {chars} characters; the limit is {limit}",
+    "too_many_blocks": "is too large: {count} lines or paragraphs; the limit is {limit}",
+    "too_many_clauses": "is too large: {count} clauses; the limit is {limit}",
     "too_slow": "is too complex: reading it took more than {seconds} s",
     "too_much_memory": "is too complex: reading it needed more than {limit_mb} MB of memory",
     "reader_died": "could not be read (the reader stopped: {cause})",
@@ -89,6 +94,8 @@ def _english_details(code: str, details: dict) -> dict:
         out["expected"] = EXPECTED_EN.get(details["expected"], details["expected"])
     if code == "not_text":
         out["why"] = NOT_TEXT_EN.get(details["why"], details["why"])
+    if code == "not_vietnamese":
+        out["guess"] = GUESS_EN.get(details["guess"], f"it reads as {details['guess']}")
     for key in ("size_mb", "limit_mb"):
         if key in out:
             out[key] = mb_text(out[key])

@@ -12,17 +12,21 @@ import re
 import statistics
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus.errors import MB, UPLOAD_LIMIT, DocumentError
 from corpus.model import Block, Document
-from corpus.repair import repair, vietnamese_share
+from corpus.repair import plausible_language, repair, vietnamese_share
 
 _KINDS = {".txt": "txt", ".docx": "docx", ".pdf": "pdf"}
 _ZIP_TOTAL_LIMIT = 200 * MB
 _ZIP_RATIO_LIMIT = 200  # deflate rarely beats 20:1 on real XML; 200:1 is made on purpose
 _ZIP_MEMBER_LIMIT = 50 * MB
 _ZIP_MAX_MEMBERS = 10_000
+_ZIP_XML_LIMIT = 64 * MB  # the document's XML parts together; a 500-page plan has ~10 MB
+_PAGE_CHAR_LIMIT = 50_000  # a dense A4 page in 6 pt type holds ~10k
 
 # Magic numbers of the files people send by mistake, checked in order.
 # Kind codes (said in words by corpus/errors.py's tables).
@@ -51,21 +55,65 @@ _PACKAGES = (
 )
 
 
-def load(path: Path, max_bytes: int = UPLOAD_LIMIT) -> Document:
-    """The file at `path` as a Document; DocumentError (one-line reason) if unusable."""
+def load(path: Path, max_bytes: int = UPLOAD_LIMIT, max_pages: int = 500,
+         on_pages: Callable[[int], None] | None = None, max_blocks: int = 200_000) -> Document:
+    """The file at `path` as a Document; DocumentError (a code, see corpus/errors.py) if unusable.
+
+    `on_pages` hears a PDF's page count before its pages are read (the isolated reader
+    gives more time to more pages).
+    """
     path = Path(path)
     kind = _kind(path)
     data = _read(path, max_bytes)
     try:
         _check_content(path, kind, data)
-        blocks = {"txt": _load_txt, "docx": _load_docx, "pdf": _load_pdf}[kind](path, data)
+        if kind == "pdf":
+            blocks = _load_pdf(path, data, max_pages, on_pages or (lambda pages: None))
+        else:
+            blocks = {"txt": _load_txt, "docx": _load_docx}[kind](path, data, max_blocks)
     except DocumentError:
         raise
+    except MemoryError:
+        raise  # the isolated reader says "too complex" and starts afresh
     except Exception as error:  # a library choking on hostile input is still bad input
         raise DocumentError("unreadable", path, cause=_brief(error)) from None
     if not any(block.text.strip() or block.rows for block in blocks):
         raise DocumentError("empty", path)
+    if len(blocks) > max_blocks:
+        raise DocumentError("too_many_blocks", path, count=len(blocks), limit=max_blocks)
+    if not plausible_language(_sample(blocks)):
+        raise DocumentError("not_vietnamese", path, guess=_guess_encoding(data) if kind == "txt" else "other")
     return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind)
+
+
+def _sample(blocks: list[Block], limit: int = 200_000) -> str:
+    parts, size = [], 0
+    for block in blocks:
+        for text in [block.text, *(cell for row in block.rows or () for cell in row)]:
+            parts.append(text)
+            size += len(text)
+        if size > limit:
+            break
+    return "\n".join(parts)
+
+
+# East Asian code pages whose bytes read as Latin mojibake, tried in order: Shift-JIS
+# rarely decodes Chinese text, GB18030 decodes most double-byte text.
+_FOREIGN_ENCODINGS = (("shift_jis", "Shift-JIS"), ("gb18030", "GB18030"), ("euc_kr", "EUC-KR"),
+                      ("big5", "Big5"))
+
+
+def _guess_encoding(data: bytes) -> str:
+    """The foreign encoding refused bytes decode in, or "other"."""
+    for codec, name in _FOREIGN_ENCODINGS:
+        try:
+            text = data[:65536].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        letters = [ch for ch in text if ch.isalpha()]
+        if letters and sum(ord(ch) > 0x2E80 for ch in letters) > 0.5 * len(letters):
+            return name
+    return "other"
 
 
 def _kind(path: Path) -> str:
@@ -165,8 +213,11 @@ _LINE_BREAKS = re.compile("(?:\r\n|[\r\n])?\f|\r\n|[\r\v\x85\u2028\u2029]")
 _STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def _load_txt(path: Path, data: bytes) -> list[Block]:
+def _load_txt(path: Path, data: bytes, max_blocks: int) -> list[Block]:
     text = _LINE_BREAKS.sub("\n", _decode(path, data))
+    lines = text.count("\n") + 1
+    if lines > max_blocks:  # before repairing 2M lines one by one
+        raise DocumentError("too_many_blocks", path, count=lines, limit=max_blocks)
     text = _STRAY_CONTROLS.sub("", text)
     lines = [line.rstrip() for line in repair(text).split("\n")]
     while lines and not lines[-1]:
@@ -298,8 +349,9 @@ _INLINE = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n",
            _W + "noBreakHyphen": "-", _W + "softHyphen": ""}
 
 
-def _load_docx(path: Path, data: bytes) -> list[Block]:
+def _load_docx(path: Path, data: bytes, max_blocks: int) -> list[Block]:
     _refuse_zip_bomb(path, data)
+    _check_xml_parts(path, data, max_blocks)
     import docx  # imported late: only DOCX uploads pay for it
 
     try:
@@ -313,6 +365,8 @@ def _load_docx(path: Path, data: bytes) -> list[Block]:
         raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
     if body is None:
         raise DocumentError("docx_no_body", path)
+    if len(body) > max_blocks:  # before walking 800k tiny paragraphs
+        raise DocumentError("too_many_blocks", path, count=len(body), limit=max_blocks)
     return _repaired_blocks(list(_docx_items(body)))
 
 
@@ -326,11 +380,38 @@ def _refuse_zip_bomb(path: Path, data: bytes) -> None:
     if len(members) > _ZIP_MAX_MEMBERS:
         raise DocumentError("zip_members", path, count=len(members))
     total = sum(member.file_size for member in members)
+    xml = sum(member.file_size for member in members if member.filename.endswith(".xml"))
     absurd = any(member.file_size > _ZIP_MEMBER_LIMIT
                  and member.file_size > _ZIP_RATIO_LIMIT * max(1, member.compress_size)
                  for member in members)
-    if total > _ZIP_TOTAL_LIMIT or absurd:
+    if total > _ZIP_TOTAL_LIMIT or absurd or xml > _ZIP_XML_LIMIT:
         raise DocumentError("zip_bomb", path, size_mb=total / MB)
+
+
+def _check_xml_parts(path: Path, data: bytes, max_blocks: int) -> None:
+    """Stream the XML parts before python-docx parses them: their real inflated size (a
+    ZIP directory may lie) and the paragraphs of the body (each costs lxml three elements)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            real, paragraphs = 0, 0
+            for member in archive.infolist():
+                if not member.filename.endswith(".xml"):
+                    continue
+                tail = b""
+                with archive.open(member) as stream:
+                    while chunk := stream.read(MB):
+                        real += len(chunk)
+                        if real > _ZIP_XML_LIMIT:
+                            raise DocumentError("zip_bomb", path, size_mb=real / MB)
+                        if member.filename == "word/document.xml":
+                            joined = tail + chunk  # a tag split between two chunks counts once
+                            paragraphs += joined.count(b"<w:p>") + joined.count(b"<w:p ")
+                            paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ")
+                            tail = chunk[-5:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as error:
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
+    if paragraphs > max_blocks:
+        raise DocumentError("too_many_blocks", path, count=paragraphs, limit=max_blocks)
 
 
 def _docx_items(container):
@@ -415,7 +496,7 @@ _PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/1
     r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*")
 
 
-def _load_pdf(path: Path, data: bytes) -> list[Block]:
+def _load_pdf(path: Path, data: bytes, max_pages: int, on_pages: Callable[[int], None]) -> list[Block]:
     if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-1024:]:
         raise DocumentError("pdf_no_eof", path)
     import pdfplumber  # imported late: only PDF uploads pay for it
@@ -424,10 +505,21 @@ def _load_pdf(path: Path, data: bytes) -> list[Block]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise DocumentError("no_pages", path)
-            items = [item for page in pdf.pages for item in _pdf_page_items(page)]
+            if len(pdf.pages) > max_pages:
+                raise DocumentError("too_many_pages", path, pages=len(pdf.pages), limit=max_pages)
+            on_pages(len(pdf.pages))
+            items = []
+            for page in pdf.pages:
+                # Checked before dedupe_chars and table finding, which are super-linear in it.
+                if len(page.chars) > _PAGE_CHAR_LIMIT:
+                    raise DocumentError("too_many_page_chars", path, page=page.page_number,
+                                        chars=len(page.chars), limit=_PAGE_CHAR_LIMIT)
+                items.extend(_pdf_page_items(page))
     except DocumentError:
         raise
     except Exception as error:
+        if "allocate" in str(error):  # zlib out of memory on a Flate bomb
+            raise MemoryError(str(error)) from None
         raise _pdf_open_error(path, data, error) from None
     text = "".join(content if isinstance(content, str) else "".join(map("".join, content))
                    for content, _ in items)

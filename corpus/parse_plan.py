@@ -40,7 +40,8 @@ _DATE = (
     # A draft leaves the day and month blank: the line is still the place-and-date line.
     re.compile(r"ngày\s+(?:(?P<d>\d{1,2})\s+)?tháng\s+(?:(?P<m>\d{1,2})\s+)?năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày  tháng  năm 2026"
 )
-_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]*?)\s*,\s*ngày\b", re.I)  # e.g. "Bình Dương, ngày 14 …"
+# Bounded: unbounded, a long line without ", ngày" was scanned from every letter (quadratic).
+_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]{0,80}?)\s*,\s*ngày\b", re.I)  # e.g. "Bình Dương, ngày 14 …"
 _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
                     re.I)
 # The authority issuing a decision, on its own line under the title: the title ends before it.
@@ -50,7 +51,7 @@ _AUTHORITY = re.compile(
 # A note under a title saying which document carries it, in the title line or on its own.
 _ATTACHED_NOTE = re.compile(r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")  # e.g. "(Ban hành kèm theo Quyết định số 3210/QĐ-UBND …)"
 _RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")
-_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .* thang")
+_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .{0,40}thang")  # e.g. "ngay 14 thang 02"
 # Lines that open the body, so they cannot continue a title in a TXT/PDF file.
 _BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")
 _ISSUER_HEADS = re.compile(r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b")

@@ -30,6 +30,7 @@ from index.store import Store
 from index.vectors import VectorVersions
 from nlp.agencies import canonical_agency, find_agencies
 from nlp.fold import fold
+from planbot.ingest_worker import file_sha256, limits_from, shared_reader
 from planbot.settings import Settings
 
 __all__ = ["BUNDLED_DIR", "ClauseRecord", "IngestReport", "PlanInfo", "Planbot", "passage_text"]
@@ -77,6 +78,8 @@ class Planbot:
         self.vectors = VectorVersions(self.store, settings.vectors_dir)
         self.embeddings = EmbeddingCache(self.store)
         self.activity = Activity(self.store)
+        # Files are read (load, parse, extract) in a child process with limits.
+        self.reader = shared_reader(limits_from(settings))
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self.searcher = Searcher(self.store, self.vectors, lambda: self.embedder, weights,
@@ -124,7 +127,7 @@ class Planbot:
         started = time.perf_counter()
         name = original_name or Path(path).name
         progress(Stage.LOAD, 0.0)
-        parsed = self._parse(Path(path), name, skip_if_known=True)
+        parsed = self._parse(Path(path), name, skip_if_known=True, progress=progress)
         if isinstance(parsed, str):  # this very file is indexed already
             return self._report(parsed, time.perf_counter() - started, False, name)
         self._embed(parsed.texts, lambda f: progress(Stage.EMBED, 0.2 + 0.7 * f))
@@ -134,15 +137,14 @@ class Planbot:
         progress(Stage.DONE, 1.0)
         return self._report(parsed.plan.number, time.perf_counter() - started, True, name)
 
-    def _parse(self, path: Path, name: str, skip_if_known: bool = False) -> _Parsed | str:
+    def _parse(self, path: Path, name: str, skip_if_known: bool = False,
+               progress: Progress | None = None) -> _Parsed | str:
         """Read and parse one file; with skip_if_known, the number of the plan it already is."""
-        from corpus.build_plan import build_plan
-        from corpus.load import load
-
-        document = load(path, self.settings.max_upload_bytes)
-        if skip_if_known and (number := queries.plan_with_sha(self.store.db, document.sha256)):
+        if skip_if_known and (number := queries.plan_with_sha(
+                self.store.db, file_sha256(path, self.settings.max_upload_bytes))):
             return number
-        plan = build_plan(document)
+        document = self.reader.read(path, name, progress)  # load, parse, extract: isolated
+        plan = document.plan
         if plan.number == path.stem:  # no number in the text: name it after the file as sent,
             plan.number = Path(name).stem  # not the bot's temporary or the stored copy's name
         if not plan.clauses:

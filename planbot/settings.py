@@ -36,6 +36,13 @@ class Settings:
     max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000
     model_cache: Path | None = None  # where converted models live; default: data_dir/models
+    # Reading one file (planbot/ingest_worker.py): wall clock, its growth per PDF page,
+    # the reading process's memory, and the size of what a plan may be.
+    ingest_seconds: float = 40.0
+    ingest_seconds_per_page: float = 1.0
+    ingest_memory_mb: int = 1536
+    max_pages: int = 500
+    max_chars: int = 3_000_000
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -51,6 +58,11 @@ class Settings:
             embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
             questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
             model_cache=Path(env["PLANBOT_MODEL_CACHE"]) if env.get("PLANBOT_MODEL_CACHE") else None,
+            ingest_seconds=float(env.get("PLANBOT_INGEST_SECONDS") or 40),
+            ingest_seconds_per_page=float(env.get("PLANBOT_INGEST_SECONDS_PER_PAGE") or 1),
+            ingest_memory_mb=int(env.get("PLANBOT_INGEST_MEMORY_MB") or 1536),
+            max_pages=int(env.get("PLANBOT_MAX_PAGES") or 500),
+            max_chars=int(env.get("PLANBOT_MAX_CHARS") or 3_000_000),
         )
 
     def with_(self, **changes) -> "Settings":

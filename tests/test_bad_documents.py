@@ -516,7 +516,7 @@ def _sample_details(code: str) -> dict:
     from corpus.errors import MESSAGES_EN
 
     samples = {"what": "png", "expected": "pdf", "why": "nul", "size_mb": 20.5, "limit_mb": 20,
-               "count": 20000, "pages": 900, "chars": 3_000_000, "limit": 500, "seconds": 60,
+               "count": 20000, "pages": 900, "page": 3, "chars": 3_000_000, "limit": 500, "seconds": 60,
                "suffix": ".odt", "encoding": "UTF-16", "guess": "Shift-JIS",
                "content_type": "application/vnd.ms-word.document.macroEnabled.main+xml",
                "cause": "unexpected end of data"}
