@@ -136,16 +136,17 @@ def _child(conn, memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on this platform: the deadline still holds
         pass
-    # underthesea loads in the background from the start: a file refused while loading
-    # never waits for it, and the first parse waits off the clock (see IsolatedReader._run).
-    warming = threading.Thread(target=_warm, daemon=True)
-    warming.start()
+    # underthesea loads before the first parse, off the clock (see IsolatedReader._run), so
+    # a file refused while loading never waits for it. Not in a thread: importing in two
+    # threads at once met half-initialised modules.
+    warm = []
 
     def warm_up() -> None:
-        if warming.is_alive():
+        if not warm:
             conn.send(("pause",))
-            warming.join()
+            _warm()
             conn.send(("resume",))
+            warm.append(True)
 
     conn.send(("ready",))
     while True:
