@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 ADMINS_ONLY = "⛔ Xin lỗi, việc này chỉ dành cho quản trị viên."
 UPLOAD_KINDS = {".pdf", ".docx", ".txt"}
-REMOVAL_TTL = 600  # seconds a "Xóa" button stays valid
+REMOVAL_TTL = 600  # seconds a "Xóa" or "Thay thế" button stays valid
+CB_REPLACE = re.compile(r"^r:([A-Za-z0-9_-]{6,16})$")  # pending replacement token
+CB_KEEP_OLD = re.compile(r"^rx:([A-Za-z0-9_-]{6,16})$")
 DOWNLOAD_TIMEOUT = 120  # 20 MB on a slow link
 
 
@@ -37,9 +39,14 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
     """What was loaded from an upload, or that the same file came again."""
     if not report.changed:
         return f"ℹ️ Tệp <b>{cards.esc(file_name)}</b>: kế hoạch <b>{cards.esc(report.number)}</b> không thay đổi (đã nạp trước đó)."
+    done = "♻️ Đã thay thế" if report.replaced else "✅ Đã nạp"
+    old = report.replaced
+    replaced = [f"Bản cũ: tệp <b>{cards.esc(old['source_name'])}</b>, {old['clauses']} điều khoản · "
+                f"bản mới: {report.clauses} điều khoản"] if old else []
     return "\n".join(
         [
-            f"✅ Đã nạp kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
+            f"{done} kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
+            *replaced,
             cards.esc(cards.shorten(report.title, 300)),
             f"Điều khoản: {report.clauses} · Cơ quan: {report.agencies} · Hạn chót: {report.deadlines}",
             f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
@@ -119,12 +126,12 @@ class ProgressMessage:
             if not self._done and self._latest:
                 await self._edit(self._latest)
 
-    async def _edit(self, html: str) -> None:
+    async def _edit(self, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
         if html == self._shown:
             return
         self._shown = html
         try:
-            await self.message.edit_text(cards.fit_html(html))
+            await self.message.edit_text(cards.fit_html(html), reply_markup=markup)
         except TelegramError as exc:  # a lost progress update must not stop the ingest
             if not (isinstance(exc, BadRequest) and "not modified" in str(exc).lower()):
                 logger.warning("progress edit failed: %s", exc)
@@ -132,12 +139,12 @@ class ProgressMessage:
             # timed from when Telegram has the edit, so a slow request cannot bunch up two
             self._last_edit = time.monotonic()
 
-    async def finish(self, html: str) -> None:
+    async def finish(self, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
         self._done = True
         self._wake.set()
         await self._task
         await asyncio.sleep(max(0.0, self._last_edit + self.INTERVAL - time.monotonic()))
-        await self._edit(html)
+        await self._edit(html, markup)
 
 
 async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -169,9 +176,13 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     waiting = " (chờ tệp trước nạp xong)" if lock.locked() else ""
     status = await reply_html(update, f"⏳ Đang tải tệp <b>{cards.esc(name)}</b>…{waiting}")
     async with lock:  # one ingest at a time keeps progress messages honest
-        with tempfile.TemporaryDirectory(prefix="planbot-upload-") as tmp:
-            # the user's file name never becomes a path; it is kept only as original_name
-            path = Path(tmp) / f"upload{suffix}"
+        # Under the data dir, not /tmp: what a killed bot leaves there is cleaned at its next start.
+        # The user's file name never becomes a path; it is kept only as original_name.
+        folder = settings(context).uploads_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{secrets.token_hex(8)}{suffix}"
+        kept = False
+        try:
             file = await document.get_file()
             await file.download_to_drive(path, read_timeout=DOWNLOAD_TIMEOUT)
             if path.stat().st_size > limit:
@@ -182,12 +193,81 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             try:
                 report = await run(library(context).ingest, path, progress=progress.report, original_name=name)
             except DocumentError as exc:
+                if exc.code == "new_version":  # the same plan again, changed: the admin decides
+                    kept = True
+                    await _ask_to_replace(context, progress, exc, path, name)
+                    return
                 await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}")
                 return
             except Exception:
                 await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
                 raise
+        finally:
+            if not kept:
+                path.unlink(missing_ok=True)
     await progress.finish(ingest_summary(report, name))
+
+
+async def _ask_to_replace(context, progress: "ProgressMessage", exc: DocumentError, path: Path, name: str) -> None:
+    """Keep the upload and ask, with buttons showing old and new, whether it replaces the indexed plan."""
+    pending = context.bot_data["replacements"]
+    now = time.monotonic()
+    for old in [t for t, (_, _, at) in pending.items() if now - at > REMOVAL_TTL]:
+        pending.pop(old)[0].unlink(missing_ok=True)
+    token = secrets.token_urlsafe(8)
+    pending[token] = (path, name, now)
+    d = exc.details
+    markup = InlineKeyboardMarkup([[
+        InlineKeyboardButton(f"♻️ Thay bằng bản mới ({d['new_clauses']} điều khoản)",
+                             callback_data=cards.callback(f"r:{token}")),
+        InlineKeyboardButton(f"Giữ bản cũ ({d['old_clauses']} điều khoản)",
+                             callback_data=cards.callback(f"rx:{token}")),
+    ]])
+    await progress.finish(
+        f"❓ Tệp <b>{cards.esc(name)}</b> {cards.esc(vietnamese_reason(exc))}.\n"
+        f"Bản cũ: tệp <b>{cards.esc(d['old_name'])}</b>, {d['old_clauses']} điều khoản · "
+        f"bản mới: tệp <b>{cards.esc(name)}</b>, {d['new_clauses']} điều khoản.\nThay thế bản cũ?", markup)
+
+
+async def confirm_replace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "Thay bằng bản mới" button: ingest the kept upload over the indexed version."""
+    query = update.callback_query
+    if await _refuse(update, context):
+        return
+    pending = context.bot_data["replacements"].pop(CB_REPLACE.match(query.data).group(1), None)
+    if pending is None or time.monotonic() - pending[2] > REMOVAL_TTL or not pending[0].exists():
+        await query.answer(STALE)
+        return
+    path, name, _ = pending
+    await query.answer()
+    async with context.bot_data["ingest_lock"]:
+        progress = ProgressMessage(query.message, name)
+        try:
+            report = await run(library(context).ingest, path, progress=progress.report, original_name=name,
+                               replace=True)
+        except DocumentError as exc:
+            await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}")
+            return
+        except Exception:
+            await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
+            raise
+        finally:
+            path.unlink(missing_ok=True)
+    await progress.finish(ingest_summary(report, name))
+
+
+async def keep_old(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "Giữ bản cũ" button: forget the kept upload, change nothing."""
+    query = update.callback_query
+    if await _refuse(update, context):
+        return
+    pending = context.bot_data["replacements"].pop(CB_KEEP_OLD.match(query.data).group(1), None)
+    if pending is None:
+        await query.answer(STALE)
+        return
+    pending[0].unlink(missing_ok=True)
+    await query.answer()
+    await edit_html(query, f"Đã giữ bản cũ; tệp <b>{cards.esc(pending[1])}</b> không được nạp.")
 
 
 async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,6 +5,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import shutil
 import urllib.parse
 from typing import TYPE_CHECKING, Iterable
 
@@ -129,6 +130,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     install_redaction(settings.telegram_token, settings.admin_ids)
+    # Downloads a killed bot left behind (and replacements never confirmed) go at start.
+    shutil.rmtree(settings.uploads_dir, ignore_errors=True)
     builder = (
         Application.builder()
         .token(settings.telegram_token)
@@ -151,6 +154,7 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
         limiter=QuestionLimiter(settings.questions_per_minute),
         answers=handlers.AnswerCache(),
         removals={},
+        replacements={},
         ingest_lock=asyncio.Lock(),
     )
 
@@ -181,6 +185,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CallbackQueryHandler(browse.agency_list, pattern=cards.CB_AGENCIES),
             CallbackQueryHandler(admin.confirm_removal, pattern=cards.CB_REMOVE),
             CallbackQueryHandler(admin.cancel_removal, pattern=cards.CB_KEEP),
+            CallbackQueryHandler(admin.confirm_replace, pattern=admin.CB_REPLACE, block=False),
+            CallbackQueryHandler(admin.keep_old, pattern=admin.CB_KEEP_OLD),
             CallbackQueryHandler(handlers.stale_button),
         ]
     )

@@ -51,6 +51,8 @@ MESSAGES_VI = {
     "no_unicode_map": "dùng phông chữ không có bảng mã Unicode; cần nhận dạng chữ (OCR) trước",
     "encrypted": "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu",
     "no_text": "không tìm thấy nội dung nào để lập chỉ mục",
+    "new_version": "là bản mới của kế hoạch {number} ({issuer}, {date}; đang có bản từ tệp {old_name}, "
+                   "{old_clauses} điều khoản; tệp này: {new_clauses} điều khoản); chưa thay đổi gì",
     "too_many_pages": "tệp quá lớn: {pages} trang, vượt giới hạn {limit} trang",
     "too_many_chars": "tệp quá lớn: {chars} ký tự, vượt giới hạn {limit} ký tự",
     "too_many_page_chars": "tệp quá phức tạp: trang {page} có {chars} ký tự, vượt giới hạn {limit}",

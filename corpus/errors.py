@@ -73,6 +73,9 @@ MESSAGES_EN = {
     "no_unicode_map": "has text in fonts without a Unicode map; it needs OCR first",
     "encrypted": "is password-protected; send an unencrypted copy",
     "no_text": "no text to index was found in it",
+    "new_version": "is a new version of {number} ({issuer}, {date}; indexed from {old_name}, "
+                   "{old_clauses} clauses; this file: {new_clauses} clauses); "
+                   "nothing changed: run again with --replace to replace it",
     # The isolated reader's limits (planbot/ingest_worker.py): too large, too complex, unreadable.
     "too_many_pages": "is too large: {pages} pages; the limit is {limit} pages",
     "too_many_chars": "is too large: {chars} characters of text; the limit is {limit}",

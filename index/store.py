@@ -77,10 +77,37 @@ def _m003_bot_tables(db: sqlite_utils.Database) -> None:
     db["subscriptions"].create({"chat_id": int, "agency": str}, pk=("chat_id", "agency"))
 
 
+def plan_identity(number: str, issuer: str, date: str | None) -> str:
+    """What makes two uploads the same plan: its number, issuer and date, spelled loosely.
+
+    By number alone, a Cà Mau plan numbered 629/KH-UBND replaced Bình Dương's (issue 10).
+    """
+    from nlp.fold import fold
+
+    def loose(text: str) -> str:
+        return "".join(fold(text or "").lower().split())
+
+    return f"{loose(number)}|{loose(issuer)}|{date or ''}"
+
+
+def _m004_plan_identity(db: sqlite_utils.Database) -> None:
+    # Plans are one per identity, no longer one per number.
+    db["plans"].add_column("identity", str)
+    for row in list(db.query("select id, number, issuer, date from plans")):
+        db.execute("update plans set identity = ? where id = ?",
+                   [plan_identity(row["number"], row["issuer"], row["date"]), row["id"]])
+    for index in db["plans"].indexes:
+        if index.unique and index.columns == ["number"]:
+            db.execute(f"drop index [{index.name}]")
+    db["plans"].create_index(["number"], index_name="idx_plans_number_any")
+    db["plans"].create_index(["identity"], unique=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
     ("003_bot_tables", _m003_bot_tables),
+    ("004_plan_identity", _m004_plan_identity),
 ]
 
 

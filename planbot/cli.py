@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from corpus.model import DocumentError
@@ -42,7 +43,7 @@ def ingest(args, settings: Settings) -> int:
         for raw in args.paths:
             path = Path(raw)
             try:
-                report = library.ingest(path, _progress_bar(path.name))
+                report = library.ingest(path, _progress_bar(path.name), replace=args.replace)
             except DocumentError as error:
                 failed += 1
                 if sys.stderr.isatty():
@@ -51,13 +52,23 @@ def ingest(args, settings: Settings) -> int:
                 continue
             if sys.stderr.isatty():
                 sys.stderr.write("\n")
-            status = "indexed" if report.changed else "unchanged"
+            status = "replaced" if report.replaced else "indexed" if report.changed else "unchanged"
             print(f"{path.name}: {status} {report.number} — {report.title[:70]} | "
                   f"{report.clauses} clauses, {report.agencies} agencies, "
-                  f"{report.deadlines} deadlines, {report.seconds:.1f} s")
+                  f"{report.deadlines} deadlines, {report.seconds:.1f} s{_replaced(report)}")
     finally:
         library.close()
     return EXIT_BAD_INPUT if failed else 0
+
+
+def _replaced(report) -> str:
+    """What a replacing ingest replaced, in the same line: old and new side by side."""
+    old = report.replaced
+    if not old:
+        return ""
+    when = time.strftime("%Y-%m-%d", time.localtime(old["ingested_at"] or 0))
+    return (f" | old: {old['source_name']}, {old['clauses']} clauses, indexed {when}; "
+            f"new: {report.source_name}, {report.clauses} clauses")
 
 
 def plans(args, settings: Settings) -> int:
@@ -91,8 +102,13 @@ def clauses(args, settings: Settings) -> int:
 def remove(args, settings: Settings) -> int:
     """Remove a plan by number."""
     library = _open(settings, bundled=False)
-    removed = library.remove(args.number)
-    library.close()
+    try:
+        removed = library.remove(args.number, args.id)
+    except ValueError as error:  # the number names several plans (other issuers)
+        print(f"planbot: {error}; add --id N", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        library.close()
     if not removed:
         print(f"planbot: no plan numbered {args.number!r}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -184,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("ingest", help="add plans (TXT, DOCX, PDF)")
     p.add_argument("paths", nargs="+")
+    p.add_argument("--replace", action="store_true",
+                   help="replace an indexed plan with the same number, issuer and date")
     p.set_defaults(func=ingest)
     commands.add_parser("plans", help="list indexed plans").set_defaults(func=plans)
     p = commands.add_parser("clauses", help="list clauses")
@@ -192,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=clauses)
     p = commands.add_parser("remove", help="remove a plan by number")
     p.add_argument("number")
+    p.add_argument("--id", type=int, help="which plan, when several share the number (see `planbot plans`)")
     p.set_defaults(func=remove)
     commands.add_parser("reindex", help="rebuild from stored documents").set_defaults(func=reindex)
     p = commands.add_parser("ask", help="answer a question")

@@ -49,6 +49,7 @@ class IngestReport:
     seconds: float
     changed: bool
     source_name: str = ""
+    replaced: dict | None = None  # the version this one replaced (number, issuer, date, clauses, ...)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class _Parsed:
     texts: list[str]  # what the encoder reads, one per clause
     source: Path
     kind: str
+    replaces: int | None = None  # the id of the plan row this one takes the place of
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -121,28 +123,42 @@ class Planbot:
         return reports
 
     def ingest(self, path: Path | str, progress: Progress | None = None,
-               original_name: str | None = None) -> IngestReport:
-        """Load, parse, extract, embed and index one file; raises DocumentError."""
+               original_name: str | None = None, replace: bool = False) -> IngestReport:
+        """Load, parse, extract, embed and index one file; raises DocumentError.
+
+        A plan is its number, issuer and date: another issuer's plan of the same number is
+        kept beside it; a new version of an indexed plan raises DocumentError("new_version")
+        unless `replace` says to (the CLI's --replace, the bot's confirmation button).
+        """
         progress = progress or _noop
         started = time.perf_counter()
         name = original_name or Path(path).name
         progress(Stage.LOAD, 0.0)
         parsed = self._parse(Path(path), name, skip_if_known=True, progress=progress)
-        if isinstance(parsed, str):  # this very file is indexed already
+        if isinstance(parsed, int):  # this very file is indexed already
             return self._report(parsed, time.perf_counter() - started, False, name)
+        old = queries.same_plan(self.store.db, parsed.plan)
+        if old and not replace:
+            raise DocumentError("new_version", name, number=old["number"], issuer=old["issuer"],
+                                date=old["date"] or "-", old_name=old["source_name"],
+                                old_clauses=old["clauses"], new_clauses=len(parsed.plan.clauses))
+        parsed.replaces = old["id"] if old else None
         self._embed(parsed.texts, lambda f: progress(Stage.EMBED, 0.2 + 0.7 * f))
         progress(Stage.INDEX, 0.9)
         with self._changing() as (db, released):
             released.append(self._write_plan(db, parsed))
+            plan_id = queries.plan_with_sha(db, parsed.plan.sha256)
         progress(Stage.DONE, 1.0)
-        return self._report(parsed.plan.number, time.perf_counter() - started, True, name)
+        report = self._report(plan_id, time.perf_counter() - started, True, name)
+        report.replaced = old
+        return report
 
     def _parse(self, path: Path, name: str, skip_if_known: bool = False,
-               progress: Progress | None = None) -> _Parsed | str:
-        """Read and parse one file; with skip_if_known, the number of the plan it already is."""
-        if skip_if_known and (number := queries.plan_with_sha(
+               progress: Progress | None = None) -> _Parsed | int:
+        """Read and parse one file; with skip_if_known, the id of the plan it already is."""
+        if skip_if_known and (known := queries.plan_with_sha(
                 self.store.db, file_sha256(path, self.settings.max_upload_bytes))):
-            return number
+            return known
         document = self.reader.read(path, name, progress)  # load, parse, extract: isolated
         plan = document.plan
         if plan.number == path.stem:  # no number in the text: name it after the file as sent,
@@ -164,7 +180,7 @@ class Planbot:
         # Copied under the write lock, so a starting process's cleanup of
         # half-copied files never races this copy.
         stored = self._store_document(parsed.source, parsed.plan.sha256, parsed.kind)
-        replaced = queries.delete_plan(db, parsed.plan.number)
+        replaced = queries.delete_plan(db, parsed.replaces) if parsed.replaces else None
         queries.insert_plan(db, parsed.plan, parsed.texts, stored, parsed.kind)
         return replaced
 
@@ -184,9 +200,9 @@ class Planbot:
         for stored in released:
             self._forget_document(stored)
 
-    def _report(self, number: str, seconds: float, changed: bool, name: str) -> IngestReport:
-        counts = queries.plan_counts(self.store.db, number)
-        return IngestReport(number, counts["title"], counts["clauses"], counts["agencies"],
+    def _report(self, plan_id: int, seconds: float, changed: bool, name: str) -> IngestReport:
+        counts = queries.plan_counts(self.store.db, plan_id)
+        return IngestReport(counts["number"], counts["title"], counts["clauses"], counts["agencies"],
                             counts["deadlines"], round(seconds, 2), changed, name)
 
     def _store_document(self, path: Path, sha256: str, kind: str) -> Path:
@@ -244,7 +260,9 @@ class Planbot:
             # dir may have been moved or restored from a copy since.
             path = self.settings.documents_dir / Path(row["stored_path"] or "").name
             if path.is_file():
-                parsed.append(self._parse(path, row["source_name"]))
+                one = self._parse(path, row["source_name"])
+                one.replaces = row["id"]  # its own row, even if the parser now reads it otherwise
+                parsed.append(one)
         self._embed([t for p in parsed for t in p.texts], lambda f: None)
         with self._changing() as (db, released):
             for one in parsed:
@@ -252,15 +270,23 @@ class Planbot:
         progress(Stage.DONE, 1.0)
         return len(self.clauses())
 
-    def remove(self, number: str) -> bool:
-        """Remove a plan by its number (as written, or case/accent-insensitively)."""
+    def remove(self, number: str, plan_id: int | None = None) -> bool:
+        """Remove a plan by its number (as written, or case/accent-insensitively).
+
+        Several plans may share a number (other issuers): `plan_id` picks one; without it
+        the number must be unambiguous (ValueError names the candidates).
+        """
         wanted = fold(number).replace(" ", "")
-        for info in self.plans():
-            if fold(info.number).replace(" ", "") == wanted:
-                with self._changing() as (db, released):
-                    released.append(queries.delete_plan(db, info.number))
-                return True
-        return False
+        matches = [info for info in self.plans() if fold(info.number).replace(" ", "") == wanted
+                   and plan_id in (None, info.id)]
+        if len(matches) > 1:
+            listed = "; ".join(f"id {i.id}: {i.issuer or '-'}, {i.date or '-'}" for i in matches)
+            raise ValueError(f"several plans are numbered {number}: {listed}")
+        if not matches:
+            return False
+        with self._changing() as (db, released):
+            released.append(queries.delete_plan(db, matches[0].id))
+        return True
 
     # -- questions -------------------------------------------------------------
     def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:

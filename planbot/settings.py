@@ -81,6 +81,10 @@ class Settings:
         return self.data_dir / "documents"
 
     @property
+    def uploads_dir(self) -> Path:  # the bot's downloads, emptied at each start
+        return self.data_dir / "uploads"
+
+    @property
     def vectors_dir(self) -> Path:
         return self.data_dir / "vectors"
 

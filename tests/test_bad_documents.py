@@ -519,7 +519,8 @@ def _sample_details(code: str) -> dict:
                "count": 20000, "pages": 900, "page": 3, "chars": 3_000_000, "limit": 500, "seconds": 60,
                "suffix": ".odt", "encoding": "UTF-16", "guess": "Shift-JIS",
                "content_type": "application/vnd.ms-word.document.macroEnabled.main+xml",
-               "cause": "unexpected end of data"}
+               "cause": "unexpected end of data", "number": "629/KH-UBND", "issuer": "UBND tỉnh Cà Mau",
+               "date": "2019-02-14", "old_name": "629.docx", "old_clauses": 50, "new_clauses": 51}
     fields = [f for _, f, _, _ in string.Formatter().parse(MESSAGES_EN[code]) if f and f != "hint"]
     return {f: samples[f] for f in fields}
 

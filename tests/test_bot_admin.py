@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import threading
 
 import pytest
@@ -173,7 +174,9 @@ async def test_upload_path_is_sanitised_and_others_keep_getting_answers(api, tmp
     finally:
         library.ingest_gate.set()
     path, original = library.ingest_calls[0]
-    assert path.name == "upload.txt" and original == name
+    # a random name under the data dir's uploads folder (emptied at start), never the user's
+    assert re.fullmatch(r"[0-9a-f]{16}\.txt", path.name) and path.parent.name == "uploads" and original == name
+    assert not path.exists()
 
 
 @async_test
