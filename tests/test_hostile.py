@@ -21,6 +21,7 @@ from corpus.errors import DocumentError
 from planbot.library import Planbot
 from tests import hostile_files as h
 from tests.conftest import make_settings
+from tests.fake_bot_api import async_test
 from tests.fakes import HashingEmbedder
 from tests.test_library import _state
 
@@ -124,3 +125,118 @@ def test_reader_runs_under_a_memory_limit(seeded):
         assert int(line.split()[3]) == library.reader.limits.memory_mb * 1024 * 1024
     finally:
         library.close()
+
+
+# ---- plan identity: number + issuer + date ---------------------------------------------------
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "plans" / "629-KH-UBND-2019-binh-duong.txt"
+
+
+def _other_issuer(folder: Path) -> Path:
+    """The bundled plan's number, issued by another province."""
+    text = SEED.read_text(encoding="utf-8").replace("BÌNH DƯƠNG", "CÀ MAU").replace("Bình Dương", "Cà Mau")
+    path = folder / "629-ca-mau.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _new_version(folder: Path) -> Path:
+    path = folder / "629-ban-sua.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("dưới 63 ngày làm việc", "dưới 45 ngày làm việc"),
+                    encoding="utf-8")
+    return path
+
+
+def test_same_number_from_another_issuer_is_kept_apart(seeded, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded, data_dir)
+    library = Planbot.open(make_settings(data_dir), embedder=HashingEmbedder())
+    try:
+        report = library.ingest(_other_issuer(tmp_path))
+        assert report.changed and report.replaced is None and report.number == "629/KH-UBND"
+        plans = library.plans()
+        assert sorted(p.issuer for p in plans) == ["Ủy ban nhân dân tỉnh Bình Dương", "Ủy ban nhân dân tỉnh Cà Mau"]
+        documents = list(library.settings.documents_dir.iterdir())
+        assert len(documents) == 2  # the bundled plan's document is still there
+        with pytest.raises(ValueError, match="several plans are numbered 629/KH-UBND"):
+            library.remove("629/KH-UBND")
+        ca_mau = next(p for p in plans if "Cà Mau" in p.issuer)
+        assert library.remove("629/KH-UBND", ca_mau.id)
+        assert [p.issuer for p in library.plans()] == ["Ủy ban nhân dân tỉnh Bình Dương"]
+    finally:
+        library.close()
+
+
+def _cli(data_dir: Path, *args):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import MODEL_CACHE, REPO
+
+    env = {**os.environ, "PLANBOT_DATA_DIR": str(data_dir), "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
+           "PYTHONIOENCODING": "utf-8"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run([sys.executable, "-m", "planbot.cli", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=600)
+
+
+def test_cli_replaces_a_new_version_only_with_replace_and_says_old_and_new(library, tmp_path):
+    from tests.conftest import copy_data_dir
+
+    data_dir = tmp_path / "data"
+    copy_data_dir(library.settings.data_dir, data_dir)
+    path = _new_version(tmp_path)
+    before = _state(data_dir)
+    asked = _cli(data_dir, "ingest", path)
+    assert asked.returncode == 1 and asked.stdout == "", asked
+    assert asked.stderr.startswith(f"planbot: {path.name}: is a new version of 629/KH-UBND (")
+    assert "run again with --replace" in asked.stderr and len(asked.stderr.splitlines()) == 1
+    assert _state(data_dir) == before
+    done = _cli(data_dir, "ingest", "--replace", path)
+    assert done.returncode == 0, done
+    line = done.stdout.strip()
+    assert line.startswith(f"{path.name}: replaced 629/KH-UBND — "), line
+    assert f"old: {SEED.name}, " in line and f"new: {path.name}, " in line
+    listed = _cli(data_dir, "plans")
+    assert len(listed.stdout.splitlines()) == 1
+
+
+async def _upload_new_version(api, data_dir: Path, path: Path, choice: str):
+    from tests.fake_bot_api import ADMIN, buttons, start_bot
+
+    library = Planbot.open(make_settings(data_dir), embedder=HashingEmbedder())
+    try:
+        async with start_bot(api, library, data_dir):
+            since = api.mark()
+            api.send_document(path.name, path.read_bytes(), ADMIN, mime_type="text/plain")
+            asked = await api.wait_for("editMessageText", lambda p: p["text"].startswith("❓"), since, timeout=90)
+            message = api.sent_message(asked)
+            keys = buttons(message)
+            assert set(keys) == {"♻️ Thay bằng bản mới (53 điều khoản)", "Giữ bản cũ (53 điều khoản)"}, keys
+            assert f"Bản cũ: tệp {SEED.name}" in message["text"] and f"bản mới: tệp {path.name}" in message["text"]
+            assert [p.source_name for p in library.plans()] == [SEED.name]  # nothing replaced yet
+            since = api.mark()
+            api.press(message, keys[next(k for k in keys if k.startswith(choice))], ADMIN)
+            verdict = await api.wait_for("editMessageText", lambda p: not p["text"].startswith("⏳"), since,
+                                         timeout=90)
+            await api.settle()
+            return verdict.params["text"], [p.source_name for p in library.plans()], \
+                list((data_dir / "uploads").iterdir())
+    finally:
+        library.close()
+
+
+@pytest.mark.parametrize("choice", ["♻️", "Giữ"])
+@async_test
+async def test_bot_replaces_a_plan_only_after_the_admin_confirms(choice, seeded, tmp_path, api):
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded, data_dir)
+    path = _new_version(tmp_path)
+    text, sources, left = await _upload_new_version(api, data_dir, path, choice)
+    assert left == []  # the kept upload is gone either way
+    if choice == "Giữ":
+        assert text.startswith("Đã giữ bản cũ") and sources == [SEED.name]
+    else:
+        assert text.startswith("♻️ Đã thay thế kế hoạch 629/KH-UBND"), text
+        assert f"Bản cũ: tệp {SEED.name}, 53 điều khoản" in text and sources == [path.name]
