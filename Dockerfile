@@ -10,6 +10,11 @@ ENV PIP_EXTRA_INDEX_URL=${PIP_EXTRA_INDEX_URL} \
     PLANBOT_DATA_DIR=/data \
     HF_HUB_OFFLINE=1
 
+# OCR of scanned plans: Tesseract and its Vietnamese model.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY planbot planbot

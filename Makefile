@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all bench clean
+.PHONY: run test test-all bench clean ocr-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,18 +12,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 
-run: $(STAMP)
+# OCR of scanned plans: Tesseract with its Vietnamese model. Installed when missing and
+# we are root (apt-get); otherwise one line says how. Never fails the build: without
+# it only scanned PDFs are refused, with the same install line.
+ocr-deps:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-vie >/dev/null) \
+		|| echo "planbot: could not install OCR; scanned PDFs need: apt-get install tesseract-ocr tesseract-ocr-vie"; \
+	else echo "planbot: scanned PDFs need OCR: sudo apt-get install tesseract-ocr tesseract-ocr-vie"; fi
+
+run: $(STAMP) ocr-deps
 	$(BIN)/planbot run
 
-test: $(STAMP)
+test: $(STAMP) ocr-deps
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-all: $(STAMP)
+test-all: $(STAMP) ocr-deps
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) ocr-deps
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/ocr.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

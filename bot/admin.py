@@ -18,16 +18,26 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.handlers import STALE, command_text, edit_html, is_admin, library, refuse, reply_html, run, send_html, settings
+from bot.handlers import (
+    STALE,
+    command_text,
+    edit_html,
+    library,
+    reply_html,
+    requires,
+    run,
+    send_html,
+    settings,
+)
 from bot.refusals import vietnamese_reason
 from corpus.errors import MB, DocumentError, Stage
+from corpus.ocr import CONFIDENCE_FLOOR as OCR_FLOOR
 
 if TYPE_CHECKING:
     from planbot.library import IngestReport
 
 logger = logging.getLogger(__name__)
 
-ADMINS_ONLY = "⛔ Xin lỗi, việc này chỉ dành cho quản trị viên."
 UPLOAD_KINDS = {".pdf", ".docx", ".txt"}
 REMOVAL_TTL = 600  # seconds a "Xóa" or "Thay thế" button stays valid
 CB_REPLACE = re.compile(r"^r:([A-Za-z0-9_-]{6,16})$")  # pending replacement token
@@ -43,20 +53,27 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
     old = report.replaced
     replaced = [f"Bản cũ: tệp <b>{cards.esc(old['source_name'])}</b>, {old['clauses']} điều khoản · "
                 f"bản mới: {report.clauses} điều khoản"] if old else []
-    return "\n".join(
-        [
-            f"{done} kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
-            *replaced,
-            cards.esc(cards.shorten(report.title, 300)),
-            f"Điều khoản: {report.clauses} · Cơ quan: {report.agencies} · Hạn chót: {report.deadlines}",
-            f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
-        ]
-    )
+    lines = [
+        f"{done} kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
+        *replaced,
+        cards.esc(cards.shorten(report.title, 300)),
+        f"Điều khoản: {report.clauses} · Cơ quan: {report.agencies} · Hạn chót: {report.deadlines}",
+        f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
+    ]
+    if report.ocr_pages:
+        lines.append(f"📷 Bản quét, đọc bằng nhận dạng chữ (OCR): {report.ocr_pages} trang, "
+                     f"độ tin cậy trung bình {report.ocr_confidence:.0f}%, "
+                     f"đã sửa {report.ocr_corrections} từ nhận dạng sai")
+    if report.unreadable_pages:
+        pages = ", ".join(map(str, report.unreadable_pages))
+        lines.append(f"⚠️ Không đọc được trang {pages} (độ tin cậy dưới {OCR_FLOOR:.0f}%), "
+                     "đã bỏ qua; hãy gửi bản quét rõ hơn nếu cần các trang này.")
+    return "\n".join(lines)
 
 
 STAGES = {
     Stage.LOAD: "Đang đọc tệp",
-    Stage.OCR: "Đang nhận dạng chữ",
+    Stage.OCR: "Đang nhận dạng chữ (OCR) trang",
     Stage.PARSE: "Đang tách điều khoản",
     Stage.EMBED: "Đang lập chỉ mục",
     Stage.INDEX: "Đang lưu chỉ mục",
@@ -147,18 +164,9 @@ class ProgressMessage:
         await self._edit(html, markup)
 
 
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True (after saying so) when this user may not do this."""
-    if is_admin(update, context):
-        return False
-    await refuse(update, ADMINS_ONLY)
-    return True
-
-
+@requires("admin")
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document from an admin: download it, ingest it, report what was loaded."""
-    if await _refuse(update, context):
-        return
     message = update.effective_message
     document = message.document
     name = document.file_name or "tệp"
@@ -229,11 +237,10 @@ async def _ask_to_replace(context, progress: "ProgressMessage", exc: DocumentErr
         f"bản mới: tệp <b>{cards.esc(name)}</b>, {d['new_clauses']} điều khoản.\nThay thế bản cũ?", markup)
 
 
+@requires("admin")
 async def confirm_replace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Thay bằng bản mới" button: ingest the kept upload over the indexed version."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     pending = context.bot_data["replacements"].pop(CB_REPLACE.match(query.data).group(1), None)
     if pending is None or time.monotonic() - pending[2] > REMOVAL_TTL or not pending[0].exists():
         await query.answer(STALE)
@@ -256,11 +263,10 @@ async def confirm_replace(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await progress.finish(ingest_summary(report, name))
 
 
+@requires("admin")
 async def keep_old(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Giữ bản cũ" button: forget the kept upload, change nothing."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     pending = context.bot_data["replacements"].pop(CB_KEEP_OLD.match(query.data).group(1), None)
     if pending is None:
         await query.answer(STALE)
@@ -270,10 +276,9 @@ async def keep_old(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await edit_html(query, f"Đã giữ bản cũ; tệp <b>{cards.esc(pending[1])}</b> không được nạp.")
 
 
+@requires("admin")
 async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/xoa <số hiệu>: ask for confirmation before removing a plan."""
-    if await _refuse(update, context):
-        return
     wanted = command_text(update.effective_message)
     if not wanted:
         await reply_html(update, "Cách dùng: <code>/xoa 629/KH-UBND</code> (xem số hiệu bằng /kehoach).")
@@ -301,11 +306,10 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
+@requires("admin")
 async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Xóa" button: remove the plan named when /xoa was typed."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     pending = context.bot_data["removals"].pop(cards.CB_REMOVE.match(query.data).group(1), None)
     if pending is None or time.monotonic() - pending[1] > REMOVAL_TTL:
         await query.answer(STALE)
@@ -317,11 +321,10 @@ async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await edit_html(query, text)
 
 
+@requires("admin")
 async def cancel_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Hủy" button: forget the pending removal."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     if context.bot_data["removals"].pop(cards.CB_KEEP.match(query.data).group(1), None) is None:
         await query.answer(STALE)
         return
@@ -329,10 +332,9 @@ async def cancel_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await edit_html(query, "Đã hủy, không xóa gì.")
 
 
+@requires("admin")
 async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reindex: embed every clause again (after a model change)."""
-    if await _refuse(update, context):
-        return
     status = await reply_html(update, "⏳ Đang lập chỉ mục lại…")
     started = time.monotonic()
     async with context.bot_data["ingest_lock"]:  # not while a file is being ingested
@@ -349,9 +351,8 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await progress.finish(f"✅ Đã lập chỉ mục lại {count} điều khoản trong {seconds} giây.")
 
 
+@requires("admin")
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/thongke: questions per day, recent declined questions, feedback counts."""
-    if await _refuse(update, context):
-        return
     stats = await run(library(context).stats, 7)
     await send_html(context.bot, update.effective_chat.id, stats_text(stats, 7))

@@ -9,7 +9,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.handlers import NOT_ALLOWED, STALE, command_text, edit_html, is_allowed, library, refuse, reply_html, run, send_html
+from bot.handlers import STALE, command_text, edit_html, library, reply_html, requires, run, send_html
 
 logger = logging.getLogger(__name__)
 
@@ -24,18 +24,9 @@ def today_in_vietnam() -> dt.date:
     return dt.datetime.now(VIETNAM).date()
 
 
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True (after saying so) when this user may not do this."""
-    if is_allowed(update, context):
-        return False
-    await refuse(update, NOT_ALLOWED)
-    return True
-
-
+@requires("allowed")
 async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/coquan [tên cơ quan]: an agency's tasks, or the agencies as buttons."""
-    if await _refuse(update, context):
-        return
     name = command_text(update.effective_message)
     lib = library(context)
     if not name:
@@ -54,11 +45,10 @@ async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await reply_html(update, html, cards.agency_tasks_keyboard(canonical, shown, 0, pages))
 
 
+@requires("allowed")
 async def agency_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A page of an agency's tasks (button from /coquan)."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     match = cards.CB_AGENCY.match(query.data)
     lib = library(context)
     names = [name for name, _ in await run(lib.agencies) if cards.agency_key(name) == match.group(1)]
@@ -75,11 +65,10 @@ async def agency_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await edit_html(query, html, cards.agency_tasks_keyboard(canonical, shown, min(page, pages - 1), pages))
 
 
+@requires("allowed")
 async def agency_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A page of the agency buttons."""
     query = update.callback_query
-    if await _refuse(update, context):
-        return
     agencies = await run(library(context).agencies)
     if not agencies:
         await query.answer(STALE)
@@ -89,10 +78,9 @@ async def agency_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await edit_html(query, f"🏛 Chọn cơ quan ({len(agencies)}):", markup)
 
 
+@requires("allowed")
 async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hanchot [N] [cơ quan]: deadlines in the next N days (default 30) and overdue ones."""
-    if await _refuse(update, context):
-        return
     words = command_text(update.effective_message).split()
     days = 30
     if words and words[0].isdigit():
@@ -109,17 +97,15 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply_html(update, cards.deadlines_text(overdue, upcoming, days, agency))
 
 
+@requires("allowed")
 async def plans_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/kehoach: the plans loaded, with number, date and title."""
-    if await _refuse(update, context):
-        return
     await reply_html(update, cards.plans_text(await run(library(context).plans)))
 
 
+@requires("allowed")
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/theodoi <cơ quan>: a daily reminder of that agency's deadlines in this chat."""
-    if await _refuse(update, context):
-        return
     name = command_text(update.effective_message)
     chat_id = update.effective_chat.id
     lib = library(context)
@@ -139,10 +125,9 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     )
 
 
+@requires("allowed")
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/huytheodoi [cơ quan]: stop one reminder, or all of this chat's."""
-    if await _refuse(update, context):
-        return
     name = command_text(update.effective_message) or None
     removed = await run(library(context).unsubscribe, update.effective_chat.id, name)
     if not removed:

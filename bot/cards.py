@@ -104,7 +104,7 @@ LABELS = {
         "cut": "Câu hỏi dài quá {n} ký tự nên chỉ xét {n} ký tự đầu.",
         "footnotes": "Chú thích",
         # the library's notes, by their first words
-        "notes": {"question cut": "Câu hỏi quá dài nên chỉ xét phần đầu.", "empty question": "Câu hỏi không có từ nào để tra cứu."},
+        "notes": {"empty question": "Câu hỏi không có từ nào để tra cứu."},
     },
     "en": {
         "lead": "Lead agency",
@@ -209,10 +209,11 @@ def declined_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int
 
 
 def _notes(answer: "Answer", lang: str, cut_to: int | None) -> list[str]:
+    cut_to = cut_to or answer.cut_to  # the bot's own limit, or the library's
     if cut_to:
         return ["", f"ℹ️ <i>{esc(LABELS[lang]['cut'].format(n=cut_to))}</i>"]
     if answer.note:
-        note = LABELS[lang]["notes"].get(answer.note.split(" to ")[0], answer.note)
+        note = LABELS[lang]["notes"].get(answer.note, answer.note)
         return ["", f"ℹ️ <i>{esc(note)}</i>"]
     return []
 

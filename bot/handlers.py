@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ Gửi tệp PDF, DOCX hoặc TXT (tối đa {max_mb} MB) để nạp kế hoạc
 /xoa &lt;số hiệu&gt; — xóa một kế hoạch · /reindex — lập chỉ mục lại · /thongke — thống kê câu hỏi"""
 
 NOT_ALLOWED = "🔒 Xin lỗi, bạn chưa được cấp quyền sử dụng bot này. Vui lòng liên hệ quản trị viên."
+ADMINS_ONLY = "⛔ Xin lỗi, việc này chỉ dành cho quản trị viên."
 STALE = "Nút này đã cũ hoặc không hợp lệ. Bạn hãy hỏi lại nhé."
 SOMETHING_WRONG = "⚠️ Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu. Bạn vui lòng thử lại sau."
 
@@ -68,6 +70,27 @@ def is_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     allowed = settings(context).allowed_users
     user = update.effective_user
     return not allowed or (user is not None and (user.id in allowed or is_admin(update, context)))
+
+
+def requires(role: str):
+    """Decorate a handler so it runs only for users with `role` ("allowed" or "admin").
+
+    Anyone else gets one polite refusal (an alert under a pressed button, otherwise a
+    reply) and the handler body never runs, so nothing is searched, downloaded or changed.
+    """
+    check, refusal = {"allowed": (is_allowed, NOT_ALLOWED), "admin": (is_admin, ADMINS_ONLY)}[role]
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE, *args, **kwargs):
+            if not check(update, context):
+                await refuse(update, refusal)
+                return None
+            return await handler(update, context, *args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
 async def run(fn, *args, **kwargs) -> Any:
@@ -213,12 +236,10 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await answer_question(update, context, " ".join(text.split()))
 
 
+@requires("allowed")
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Check access and rate, ask the library, log the question, send the card."""
+    """Check the rate, ask the library, log the question, send the card."""
     user, chat = update.effective_user, update.effective_chat
-    if not is_allowed(update, context):
-        await reply_html(update, NOT_ALLOWED)
-        return
     text = text.strip()
     if not text:
         await reply_html(update, "Bạn muốn hỏi gì? Ví dụ: <i>Sở Xây dựng phải làm gì, hạn khi nào?</i>")
@@ -258,12 +279,10 @@ async def _asked(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id
     return asked
 
 
+@requires("allowed")
 async def show_clause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Toàn văn" button: send the whole clause with its footnotes."""
     query = update.callback_query
-    if not is_allowed(update, context):
-        await query.answer(NOT_ALLOWED, show_alert=True)
-        return
     clause_id = int(cards.CB_FULL.match(query.data).group(1))
     clause = await run(library(context).clause, clause_id)
     if clause is None:
@@ -274,12 +293,10 @@ async def show_clause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send_html(context.bot, update.effective_chat.id, cards.full_clause(clause), reply_to=reply_to)
 
 
+@requires("allowed")
 async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Kết quả khác" button: page through the other hits in place."""
     query = update.callback_query
-    if not is_allowed(update, context):
-        await query.answer(NOT_ALLOWED, show_alert=True)
-        return
     match = cards.CB_MORE.match(query.data)
     asked = await _asked(update, context, int(match.group(1)))
     if asked is None:
@@ -295,12 +312,10 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await edit_html(query, html, cards.answer_keyboard(question_id, asked.answer, index, asked.lang))
 
 
+@requires("allowed")
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The 👍 / 👎 buttons: store the vote with the question."""
     query = update.callback_query
-    if not is_allowed(update, context):
-        await query.answer(NOT_ALLOWED, show_alert=True)
-        return
     match = cards.CB_FEEDBACK.match(query.data)
     question_id = int(match.group(1))
     asked = await _asked(update, context, question_id)

@@ -51,6 +51,11 @@ MESSAGES_VI = {
     "no_unicode_map": "dùng phông chữ không có bảng mã Unicode; cần nhận dạng chữ (OCR) trước",
     "encrypted": "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu",
     "no_text": "không tìm thấy nội dung nào để lập chỉ mục",
+    "blank_pages": "không có chữ (các trang đều trống)",
+    "ocr_unavailable": "{scan}, cần nhận dạng chữ (OCR) nhưng {why}; cài bằng lệnh: {command}",
+    "scan_no_text": "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn",
+    "scan_low_confidence": "là bản quét không đọc được (độ tin cậy nhận dạng chữ {confidence}%, dưới mức {floor}%); "
+                           "hãy gửi bản quét rõ hơn",
     "new_version": "là bản mới của kế hoạch {number} ({issuer}, {date}; đang có bản từ tệp {old_name}, "
                    "{old_clauses} điều khoản; tệp này: {new_clauses} điều khoản); chưa thay đổi gì",
     "too_many_pages": "tệp quá lớn: {pages} trang, vượt giới hạn {limit} trang",
@@ -80,6 +85,12 @@ def vietnamese_reason(error: DocumentError) -> str:
         details["why"] = NOT_TEXT_VI.get(details["why"], details["why"])
     if error.code == "not_vietnamese":
         details["guess"] = GUESS_VI.get(details["guess"], f"có vẻ là bảng mã {details['guess']}")
+    if error.code == "ocr_unavailable":
+        pages = details["scanned_pages"]
+        details["scan"] = "là bản quét" if pages == "all" else f"có {pages} trang quét"
+        details["why"] = {"tesseract": "máy chủ chưa cài Tesseract",
+                          "model": "Tesseract chưa có mô hình tiếng Việt"}.get(
+            details["missing"], "Tesseract không chạy được")
     for key in ("size_mb", "limit_mb"):
         if key in details:
             details[key] = _mb(details[key])

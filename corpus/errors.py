@@ -73,6 +73,11 @@ MESSAGES_EN = {
     "no_unicode_map": "has text in fonts without a Unicode map; it needs OCR first",
     "encrypted": "is password-protected; send an unencrypted copy",
     "no_text": "no text to index was found in it",
+    "blank_pages": "has no text (its pages are blank)",
+    "ocr_unavailable": "{scan} and needs OCR, but {why}: {command}",
+    "scan_no_text": "is a scan in which no text could be read; send a clearer scan",
+    "scan_low_confidence": "is a scan that could not be read (OCR confidence {confidence}%, below {floor}%); "
+                           "send a clearer scan",
     "new_version": "is a new version of {number} ({issuer}, {date}; indexed from {old_name}, "
                    "{old_clauses} clauses; this file: {new_clauses} clauses); "
                    "nothing changed: run again with --replace to replace it",
@@ -99,6 +104,12 @@ def _english_details(code: str, details: dict) -> dict:
         out["why"] = NOT_TEXT_EN.get(details["why"], details["why"])
     if code == "not_vietnamese":
         out["guess"] = GUESS_EN.get(details["guess"], f"it reads as {details['guess']}")
+    if code == "ocr_unavailable":
+        pages = details["scanned_pages"]
+        out["scan"] = "is a scan" if pages == "all" else f"has {pages} scanned page(s)"
+        out["why"] = {"tesseract": "Tesseract is not installed; install it with",
+                      "model": "Tesseract has no Vietnamese model; install it with"}.get(
+            details["missing"], f"Tesseract does not run ({details.get('cause', '')}); reinstall")
     for key in ("size_mb", "limit_mb"):
         if key in out:
             out[key] = mb_text(out[key])

@@ -18,7 +18,11 @@ from pathlib import Path
 
 from corpus.errors import MB, UPLOAD_LIMIT, DocumentError
 from corpus.model import Block, Document
+from corpus.ocr import DPI as OCR_DPI
+from corpus.ocr import OcrSummary
 from corpus.repair import plausible_language, repair, vietnamese_share
+
+Progress = Callable[[str, float], None]
 
 _KINDS = {".txt": "txt", ".docx": "docx", ".pdf": "pdf"}
 _ZIP_TOTAL_LIMIT = 200 * MB
@@ -55,20 +59,23 @@ _PACKAGES = (
 )
 
 
-def load(path: Path, max_bytes: int = UPLOAD_LIMIT, max_pages: int = 500,
-         on_pages: Callable[[int], None] | None = None, max_blocks: int = 200_000) -> Document:
+def load(path: Path, max_bytes: int = UPLOAD_LIMIT, progress: Progress | None = None,
+         ocr_dpi: int = OCR_DPI, max_pages: int = 500, on_pages: Callable[[int], None] | None = None,
+         max_blocks: int = 200_000) -> Document:
     """The file at `path` as a Document; DocumentError (a code, see corpus/errors.py) if unusable.
 
-    `on_pages` hears a PDF's page count before its pages are read (the isolated reader
-    gives more time to more pages).
+    PDF pages without a usable text layer are read by OCR at `ocr_dpi`;
+    `progress("ocr 3/20", 0.15)` follows it page by page. `on_pages` hears a PDF's page
+    count before its pages are read (the isolated reader gives more time to more pages).
     """
     path = Path(path)
     kind = _kind(path)
     data = _read(path, max_bytes)
+    ocr = None
     try:
         _check_content(path, kind, data)
         if kind == "pdf":
-            blocks = _load_pdf(path, data, max_pages, on_pages or (lambda pages: None))
+            blocks, ocr = _load_pdf(path, data, progress, ocr_dpi, max_pages, on_pages or (lambda pages: None))
         else:
             blocks = {"txt": _load_txt, "docx": _load_docx}[kind](path, data, max_blocks)
     except DocumentError:
@@ -83,7 +90,8 @@ def load(path: Path, max_bytes: int = UPLOAD_LIMIT, max_pages: int = 500,
         raise DocumentError("too_many_blocks", path, count=len(blocks), limit=max_blocks)
     if not plausible_language(_sample(blocks)):
         raise DocumentError("not_vietnamese", path, guess=_guess_encoding(data) if kind == "txt" else "other")
-    return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind)
+    return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind,
+                    ocr=ocr)
 
 
 def _sample(blocks: list[Block], limit: int = 200_000) -> str:
@@ -496,7 +504,9 @@ _PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/1
     r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*")
 
 
-def _load_pdf(path: Path, data: bytes, max_pages: int, on_pages: Callable[[int], None]) -> list[Block]:
+def _load_pdf(path: Path, data: bytes, progress: Progress | None = None, ocr_dpi: int = OCR_DPI,
+              max_pages: int = 500, on_pages: Callable[[int], None] = lambda pages: None,
+              ) -> tuple[list[Block], OcrSummary | None]:
     if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-1024:]:
         raise DocumentError("pdf_no_eof", path)
     import pdfplumber  # imported late: only PDF uploads pay for it
@@ -508,26 +518,35 @@ def _load_pdf(path: Path, data: bytes, max_pages: int, on_pages: Callable[[int],
             if len(pdf.pages) > max_pages:
                 raise DocumentError("too_many_pages", path, pages=len(pdf.pages), limit=max_pages)
             on_pages(len(pdf.pages))
-            items = []
+            pages = []  # None for a page that needs OCR
             for page in pdf.pages:
                 # Checked before dedupe_chars and table finding, which are super-linear in it.
                 if len(page.chars) > _PAGE_CHAR_LIMIT:
                     raise DocumentError("too_many_page_chars", path, page=page.page_number,
                                         chars=len(page.chars), limit=_PAGE_CHAR_LIMIT)
-                items.extend(_pdf_page_items(page))
+                pages.append(_pdf_page_items(page))
     except DocumentError:
         raise
     except Exception as error:
         if "allocate" in str(error):  # zlib out of memory on a Flate bomb
             raise MemoryError(str(error)) from None
         raise _pdf_open_error(path, data, error) from None
+    scanned = [number for number, items in enumerate(pages, 1) if items is None]
+    summary = None
+    if scanned:
+        from corpus.load_ocr import ocr_items  # imported late: only scans pay for it
+
+        texts = [c if isinstance(c, str) else " ".join(map(" ".join, c))
+                 for items in pages if items for c, _ in items]
+        read, summary = ocr_items(path, data, scanned, texts, progress, ocr_dpi)
+        pages = [read.get(number, []) if items is None else items
+                 for number, items in enumerate(pages, 1)]
+    items = [item for page_items in pages for item in page_items]
     text = "".join(content if isinstance(content, str) else "".join(map("".join, content))
                    for content, _ in items)
     if not text.strip():
-        raise DocumentError("no_text_layer", path)
-    if text.count("(cid:") * 7 > 0.5 * len(text):  # glyph ids without a Unicode map
-        raise DocumentError("no_unicode_map", path)
-    return _repaired_blocks(items)
+        raise DocumentError("blank_pages", path)
+    return _repaired_blocks(items), summary
 
 
 def _pdf_open_error(path: Path, data: bytes, error: Exception) -> DocumentError:
@@ -538,9 +557,13 @@ def _pdf_open_error(path: Path, data: bytes, error: Exception) -> DocumentError:
     return DocumentError("damaged_pdf", path, cause=_brief(cause))
 
 
-def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]]:
-    """One page's lines and tables in reading order (top to bottom)."""
+def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]] | None:
+    """One page's lines and tables in reading order (top to bottom); None when the page
+    must be read by OCR: nothing but drawings and images, glyphs without a Unicode map
+    ("(cid:12)"), or a page-size image under a few characters (a portal's stamp on a scan)."""
     page = page.dedupe_chars()  # fake bold is the same glyph drawn twice
+    if _needs_ocr(page):
+        return None
     tables = []
     for table in page.find_tables():
         rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
@@ -552,11 +575,30 @@ def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]]:
                             or not _inside(obj, boxes))
     lines = [line for line in text_page.extract_text_lines(return_chars=False)
              if line["text"].strip()]
+    return page_items(lines, tables, page.page_number)
+
+
+def page_items(lines: list[dict], tables: list, number: int) -> list[tuple[str | list[list[str]], int]]:
+    """Text lines ({"top", "bottom", "text"}) and (bbox, rows) tables of a page as items in
+    reading order, without its page number, with "" at paragraph gaps."""
     lines = _drop_page_numbers(lines)
     entries = sorted([(line["top"], line["bottom"], line["text"].strip()) for line in lines]
                      + [(bbox[1], bbox[3], rows) for bbox, rows in tables],
                      key=lambda entry: entry[0])
-    return [(content, page.page_number) for content in _with_paragraph_gaps(entries)]
+    return [(content, number) for content in _with_paragraph_gaps(entries)]
+
+
+def _needs_ocr(page) -> bool:
+    chars = [char for char in page.chars if not char["text"].isspace()]
+    unmapped = sum(char["text"].startswith("(cid:") for char in chars)
+    if chars and unmapped > 0.5 * len(chars):
+        return True
+    area = float(page.width * page.height) or 1.0
+    covered = sum(abs((image["x1"] - image["x0"]) * (image["bottom"] - image["top"]))
+                  for image in page.images)
+    if len(chars) < 40 and covered > 0.5 * area:
+        return True
+    return not chars and bool(page.images or page.rects or page.curves or page.lines)
 
 
 def _inside(char: dict, boxes: list) -> bool:

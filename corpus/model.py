@@ -30,6 +30,7 @@ class Document:
     blocks: list[Block]
     sha256: str
     kind: str  # "txt" | "docx" | "pdf"
+    ocr: object | None = None  # corpus.ocr.OcrSummary when some pages were read by OCR
 
 
 @dataclass

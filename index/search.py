@@ -62,6 +62,7 @@ class Answer:
     answered: bool
     hits: list[Hit]
     note: str | None = None
+    cut_to: int | None = None  # the question was cut to this many characters
 
     def as_json(self) -> dict:
         return {
@@ -103,7 +104,7 @@ class Question:
     agencies: list[str]
     asks_time: bool
     foreign: bool  # mostly words the plans never use (e.g. English)
-    note: str | None = None
+    cut_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,10 @@ def corpus_stats(rows: list[dict]) -> CorpusStats:
 
 def normalize_question(raw: str, stats: CorpusStats) -> Question:
     text = " ".join(unicodedata.normalize("NFC", raw).split())
-    note = None
+    cut_to = None
     if len(text) > MAX_QUESTION_CHARS:
         text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
-        note = f"question cut to {MAX_QUESTION_CHARS} characters"
+        cut_to = MAX_QUESTION_CHARS
     folded = fold(text)
     syllables = _TOKEN.findall(folded)
     known = stats.vocabulary.known_share(syllables)
@@ -176,7 +177,7 @@ def normalize_question(raw: str, stats: CorpusStats) -> Question:
         agencies=find_agencies(text),
         asks_time=any(f" {w} " in padded for w in TIME_WORDS),
         foreign=foreign,
-        note=note,
+        cut_to=cut_to,
     )
 
 
@@ -264,7 +265,7 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
     dense_scores = dict(dense) if signals != "lexical" else {}
     candidates = set(lexical) | set(dense_scores)
     if not candidates:
-        return Answer(question.text, False, [], question.note)
+        return Answer(question.text, False, [], cut_to=question.cut_to)
     lexical_n = {i: s / max(lexical.values()) for i, s in lexical.items()} if lexical else {}
     dense_n = _minmax(dense_scores)
     asked = {fold(a) for a in question.agencies}
@@ -285,7 +286,7 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
             score += weights.deadline
         scored.append((score, cov, dense_scores.get(clause_id, 0.0), clause_id))
     if not scored:
-        return Answer(question.text, False, [], question.note)
+        return Answer(question.text, False, [], cut_to=question.cut_to)
     scored.sort(key=lambda item: (-item[0], item[3]))
     top_score, top_cov, top_dense, _ = scored[0]
     top = [clause_id for *_, clause_id in scored[:k]]
@@ -300,7 +301,7 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
         answered = top_cov >= weights.min_coverage or top_dense >= weights.min_dense
     hits = [Hit(records[i], quote_for(question, records[i], stats), score)
             for score, _, _, i in scored[:k] if i in records]
-    return Answer(question.text, answered, hits, question.note)
+    return Answer(question.text, answered, hits, cut_to=question.cut_to)
 
 
 def dense_candidates(index, embedder, question: Question, limit: int) -> list[tuple[int, float]]:

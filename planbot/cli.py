@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from corpus.model import DocumentError
+from corpus.ocr import CONFIDENCE_FLOOR as OCR_FLOOR
 from planbot.settings import Settings
 
 EXIT_BAD_INPUT = 1
@@ -53,9 +54,16 @@ def ingest(args, settings: Settings) -> int:
             if sys.stderr.isatty():
                 sys.stderr.write("\n")
             status = "replaced" if report.replaced else "indexed" if report.changed else "unchanged"
+            scanned = (f" | read by OCR: {report.ocr_pages} pages, mean confidence "
+                       f"{report.ocr_confidence:.0f}%, {report.ocr_corrections} words corrected"
+                       if report.ocr_pages else "")
             print(f"{path.name}: {status} {report.number} — {report.title[:70]} | "
                   f"{report.clauses} clauses, {report.agencies} agencies, "
-                  f"{report.deadlines} deadlines, {report.seconds:.1f} s{_replaced(report)}")
+                  f"{report.deadlines} deadlines, {report.seconds:.1f} s{scanned}{_replaced(report)}")
+            if report.unreadable_pages:
+                pages = ", ".join(map(str, report.unreadable_pages))
+                print(f"planbot: warning: {path.name}: page(s) {pages} could not be read by OCR "
+                      f"(confidence below {OCR_FLOOR:.0f}%) and were left out", file=sys.stderr)
     finally:
         library.close()
     return EXIT_BAD_INPUT if failed else 0

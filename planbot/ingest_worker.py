@@ -42,7 +42,9 @@ class ReadLimits:
 
     max_bytes: int = UPLOAD_LIMIT
     seconds: float = 40.0  # for any file, startup of the child not counted
-    seconds_per_page: float = 1.0  # more for each PDF page (OCR may add its own allowance)
+    seconds_per_page: float = 1.0  # more for each PDF page
+    seconds_per_ocr_page: float = 60.0  # more again for each page read by OCR (Tesseract at 300 dpi)
+    ocr_dpi: int = 300
     memory_mb: int = 1536  # the child's address space; < 2 GB with the parent's share
     max_pages: int = 500
     max_chars: int = 3_000_000  # ~1000 pages of dense text
@@ -56,7 +58,7 @@ def limits_from(settings) -> ReadLimits:
     return ReadLimits(max_bytes=settings.max_upload_bytes, seconds=settings.ingest_seconds,
                       seconds_per_page=settings.ingest_seconds_per_page,
                       memory_mb=settings.ingest_memory_mb, max_pages=settings.max_pages,
-                      max_chars=settings.max_chars)
+                      max_chars=settings.max_chars, ocr_dpi=settings.ocr_dpi)
 
 
 @dataclass
@@ -64,6 +66,7 @@ class ReadResult:
     plan: Plan
     kind: str  # "txt" | "docx" | "pdf"
     sha256: str
+    ocr: object | None = None  # corpus.ocr.OcrSummary when pages were read by OCR
 
 
 def file_sha256(path: Path, max_bytes: int) -> str:
@@ -85,8 +88,8 @@ def read_plan(path: Path, limits: ReadLimits, progress: Progress | None = None,
 
     progress = progress or (lambda stage, fraction: None)
     progress(Stage.LOAD, 0.0)
-    document = load(path, limits.max_bytes, max_pages=limits.max_pages, on_pages=on_pages,
-                    max_blocks=limits.max_blocks)
+    document = load(path, limits.max_bytes, progress, limits.ocr_dpi, max_pages=limits.max_pages,
+                    on_pages=on_pages, max_blocks=limits.max_blocks)
     chars = sum(len(b.text) + sum(len(c) for row in b.rows or () for c in row) for b in document.blocks)
     if chars > limits.max_chars:
         raise DocumentError("too_many_chars", path, chars=chars, limit=limits.max_chars)
@@ -96,7 +99,7 @@ def read_plan(path: Path, limits: ReadLimits, progress: Progress | None = None,
     plan = build_plan(document)
     if len(plan.clauses) > limits.max_clauses:
         raise DocumentError("too_many_clauses", path, count=len(plan.clauses), limit=limits.max_clauses)
-    return ReadResult(plan, document.kind, document.sha256)
+    return ReadResult(plan, document.kind, document.sha256, document.ocr)
 
 
 # ---- the child -------------------------------------------------------------------
@@ -298,7 +301,10 @@ class IsolatedReader:
                 raise self._died(path) from None
             kind = message[0]
             if kind == "progress":
-                progress(message[1], message[2])
+                stage = message[1]
+                if stage.startswith(f"{Stage.OCR} 0/"):  # "ocr 0/12": twelve pages to read by OCR
+                    allowed += limits.seconds_per_ocr_page * int(stage.rpartition("/")[2] or 0)
+                progress(stage, message[2])
             elif kind == "pages":
                 allowed += limits.seconds_per_page * message[1]
             elif kind == "pause":

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
@@ -50,6 +50,10 @@ class IngestReport:
     changed: bool
     source_name: str = ""
     replaced: dict | None = None  # the version this one replaced (number, issuer, date, clauses, ...)
+    ocr_pages: int = 0  # pages read by OCR (0: the file had text throughout)
+    ocr_confidence: float | None = None  # their mean word confidence, 0-100
+    unreadable_pages: list[int] = field(default_factory=list)  # scanned pages left out as garbage
+    ocr_corrections: int = 0  # misread words corrected (corpus.ocr_repair)
 
 
 @dataclass
@@ -61,10 +65,30 @@ class _Parsed:
     source: Path
     kind: str
     replaces: int | None = None  # the id of the plan row this one takes the place of
+    ocr: object | None = None  # corpus.ocr.OcrSummary when pages were read by OCR
 
 
 def _noop(stage: str, fraction: float) -> None:
     return None
+
+
+OCR_SHARE = 0.8  # of an ingest's progress bar, when pages are read by OCR: it is most of the time
+
+
+def _scaled_after_ocr(progress: Progress) -> Progress:
+    """The ingest's progress, with OCR pages ("ocr 3/20") given the first OCR_SHARE of
+    the bar and the later stages squeezed into the rest."""
+    seen_ocr = []
+
+    def report(stage: str, fraction: float) -> None:
+        if stage.startswith("ocr"):
+            seen_ocr.append(True)
+            progress(stage, OCR_SHARE * fraction)
+        elif seen_ocr:
+            progress(stage, OCR_SHARE + (1 - OCR_SHARE) * fraction)
+        else:
+            progress(stage, fraction)
+    return report
 
 
 class Planbot:
@@ -130,7 +154,7 @@ class Planbot:
         kept beside it; a new version of an indexed plan raises DocumentError("new_version")
         unless `replace` says to (the CLI's --replace, the bot's confirmation button).
         """
-        progress = progress or _noop
+        progress = _scaled_after_ocr(progress or _noop)
         started = time.perf_counter()
         name = original_name or Path(path).name
         progress(Stage.LOAD, 0.0)
@@ -151,11 +175,17 @@ class Planbot:
         progress(Stage.DONE, 1.0)
         report = self._report(plan_id, time.perf_counter() - started, True, name)
         report.replaced = old
+        if parsed.ocr:
+            report.ocr_pages = len(parsed.ocr.pages)
+            report.ocr_confidence = parsed.ocr.confidence
+            report.unreadable_pages = list(parsed.ocr.unreadable)
+            report.ocr_corrections = len(parsed.ocr.corrections)
         return report
 
     def _parse(self, path: Path, name: str, skip_if_known: bool = False,
                progress: Progress | None = None) -> _Parsed | int:
         """Read and parse one file; with skip_if_known, the id of the plan it already is."""
+        # Known by its bytes before reading: a scan sent again is not read by OCR again.
         if skip_if_known and (known := queries.plan_with_sha(
                 self.store.db, file_sha256(path, self.settings.max_upload_bytes))):
             return known
@@ -167,7 +197,7 @@ class Planbot:
             raise DocumentError("no_text", name)
         plan.source_name = name
         plan.sha256 = document.sha256
-        return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind)
+        return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind, ocr=document.ocr)
 
     def _embed(self, texts: list[str], progress: Callable[[float], None]) -> int:
         return self.embeddings.embed_missing(self.embedder, texts, self.settings.embed_batch, progress)

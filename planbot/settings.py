@@ -43,6 +43,7 @@ class Settings:
     ingest_memory_mb: int = 1536
     max_pages: int = 500
     max_chars: int = 3_000_000
+    ocr_dpi: int = 300  # scanned pages are rendered at this resolution for OCR
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -63,6 +64,7 @@ class Settings:
             ingest_memory_mb=int(env.get("PLANBOT_INGEST_MEMORY_MB") or 1536),
             max_pages=int(env.get("PLANBOT_MAX_PAGES") or 500),
             max_chars=int(env.get("PLANBOT_MAX_CHARS") or 3_000_000),
+            ocr_dpi=int(env.get("PLANBOT_OCR_DPI") or 300),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -273,8 +273,8 @@ CASES = [
          "bị hỏng hoặc bị cắt cụt (thiếu dấu kết thúc tệp)"),
     Case("encrypted PDF", encrypted_pdf, "is password-protected; send an unencrypted copy",
          "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu"),
-    Case("image-only PDF", image_only_pdf, "has no text layer (scanned?); it needs OCR first",
-         "không có lớp chữ (bản quét?); cần nhận dạng chữ (OCR) trước"),
+    Case("garbage scan", image_only_pdf, "is a scan in which no text could be read; send a clearer scan",
+         "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn"),
     Case("executable renamed .docx", executable_docx, "looks like a Windows executable, not a Word document (DOCX)",
          "có vẻ là tệp chạy Windows (.exe), không phải văn bản Word (DOCX)"),
     Case("ZIP that is not a DOCX", zip_not_docx, "is a ZIP archive, not a Word document (DOCX)",
@@ -520,7 +520,11 @@ def _sample_details(code: str) -> dict:
                "suffix": ".odt", "encoding": "UTF-16", "guess": "Shift-JIS",
                "content_type": "application/vnd.ms-word.document.macroEnabled.main+xml",
                "cause": "unexpected end of data", "number": "629/KH-UBND", "issuer": "UBND tỉnh Cà Mau",
-               "date": "2019-02-14", "old_name": "629.docx", "old_clauses": 50, "new_clauses": 51}
+               "date": "2019-02-14", "old_name": "629.docx", "old_clauses": 50, "new_clauses": 51,
+               "scanned_pages": 2, "missing": "model", "command": "apt-get install tesseract-ocr-vie",
+               "confidence": "31", "floor": "60"}
+    if code == "ocr_unavailable":  # its {scan} and {why} are said from these
+        return {f: samples[f] for f in ("scanned_pages", "missing", "command")}
     fields = [f for _, f, _, _ in string.Formatter().parse(MESSAGES_EN[code]) if f and f != "hint"]
     return {f: samples[f] for f in fields}
 

@@ -317,7 +317,8 @@ def test_image_only_pdf(tmp_path):
     pdf.rect(20, 20, 100, 50, style="F")
     pdf.image(Image.new("RGB", (64, 64), "gray"), x=20, y=90, w=60)
     pdf.output(str(tmp_path / "scan.pdf"))
-    assert refused(tmp_path / "scan.pdf") == "has no text layer (scanned?); it needs OCR first"
+    # Read by OCR now (issue 12): a black box and a grey square hold no text.
+    assert refused(tmp_path / "scan.pdf") == "is a scan in which no text could be read; send a clearer scan"
 
 
 def test_executable_renamed_docx(tmp_path):
