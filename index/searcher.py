@@ -54,7 +54,9 @@ class Searcher:
         """Ranked clauses with quotes, or a decline with suggestions."""
         if self._stats is None and self._prepare is not None:
             self._prepare()
-        for _ in range(3):
+        for attempt in range(4):
+            if attempt == 3 and self._prepare is not None:
+                self._prepare()  # the current vector file is gone (issue 10): rebuild it, then answer
             # The pointer, its index and statistics, and the ranked rows are read in one
             # snapshot. Read apart, an ingest committing in between gave answers that mixed
             # the old vectors with the new clauses (tests/test_crash_safety.py's reader).

@@ -111,6 +111,57 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 ]
 
 
+class DatabaseDamaged(Exception):
+    """planbot.db cannot be trusted (empty, not SQLite, corrupt): refuse to start on it.
+
+    Starting anyway once made an empty database silently re-ingest the bundled plan and
+    lose every upload (issue 10); the stored documents can rebuild it (`planbot reindex`).
+    """
+
+    def __init__(self, path: Path, why: str):
+        self.path, self.why = Path(path), why
+        documents = self.path.parent / "documents"
+        super().__init__(
+            f"the database {self.path} is damaged ({why}); planbot will not start on it. "
+            f"To recover, run `planbot reindex`: it moves the damaged file aside and rebuilds "
+            f"every plan from the stored documents in {documents}")
+
+
+def check_database(path: Path) -> None:
+    """Raise DatabaseDamaged unless `path` is absent (a new data dir) or a sound SQLite file."""
+    path = Path(path)
+    if not path.exists():
+        return
+    if path.stat().st_size == 0:
+        raise DatabaseDamaged(path, "empty file")
+    with open(path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise DatabaseDamaged(path, "not a SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if not conn.execute("select 1 from sqlite_master where name = '_migrations'").fetchone():
+                verdict = "no planbot tables"
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseDamaged(path, str(error)) from None
+    if verdict != "ok":
+        raise DatabaseDamaged(path, verdict)
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """"disk_full" or "read_only" when a write failed for want of space or permission, else None."""
+    text = str(error).lower()
+    number = getattr(error, "errno", None)
+    if "disk is full" in text or "no space" in text or number == 28:  # ENOSPC
+        return "disk_full"
+    if "readonly" in text or "read-only" in text or number in (13, 30):  # EACCES, EROFS
+        return "read_only"
+    return None
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None,
                            check_same_thread=False)
@@ -131,6 +182,7 @@ class Store:
         self._write_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        check_database(self.path)
         self.migrate()
 
     @property

@@ -5,16 +5,23 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 from corpus.model import DocumentError
 from corpus.ocr import CONFIDENCE_FLOOR as OCR_FLOOR
+from index.store import DatabaseDamaged, storage_problem
 from planbot.settings import Settings
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+EXIT_DAMAGED = 3  # the data dir cannot be used as it is (damaged database, disk full, read-only)
+STORAGE_WORDS = {
+    "disk_full": "the disk holding {data_dir} is full; free some space and try again (nothing was changed)",
+    "read_only": "{data_dir} cannot be written (read-only or no permission); nothing was changed",
+}
 
 
 def _open(settings: Settings, bundled: bool = True):
@@ -125,7 +132,26 @@ def remove(args, settings: Settings) -> int:
 
 
 def reindex(args, settings: Settings) -> int:
-    """Rebuild every plan from its stored document."""
+    """Rebuild every plan from its stored document; on a damaged database, from the documents folder."""
+    from index.store import DatabaseDamaged, check_database
+
+    try:
+        check_database(settings.db_path)
+    except DatabaseDamaged as error:
+        aside = settings.db_path.with_name(f"planbot.db.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            part = settings.db_path.with_name(settings.db_path.name + suffix)
+            if part.exists():
+                part.rename(aside.with_name(aside.name + suffix))
+        print(f"planbot: {settings.db_path} was damaged ({error.why}); moved to {aside.name}, "
+              f"rebuilding from {settings.documents_dir}", file=sys.stderr)
+        library = _open(settings, bundled=False)
+        try:
+            rebuilt = library.rebuild_from_documents()
+        finally:
+            library.close()
+        print(f"reindexed: {rebuilt} plans from the stored documents")
+        return 0
     library = _open(settings, bundled=False)
     try:
         count = library.reindex(_progress_bar("reindex"))
@@ -245,10 +271,22 @@ def main(argv: list[str] | None = None) -> int:
     except DocumentError as error:
         print(f"planbot: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except DatabaseDamaged as error:
+        print(f"planbot: {error}", file=sys.stderr)
+        return EXIT_DAMAGED
+    except (sqlite3.OperationalError, OSError) as error:
+        problem = storage_problem(error)
+        if problem is None or os.environ.get("PLANBOT_DEBUG"):
+            raise
+        print(f"planbot: {STORAGE_WORDS[problem].format(data_dir=settings.data_dir)}", file=sys.stderr)
+        return EXIT_DAMAGED
     except Exception as error:  # the user gets one line; PLANBOT_DEBUG=1 shows the traceback
         if os.environ.get("PLANBOT_DEBUG"):
             raise
-        print(f"planbot: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        said = f"{type(error).__name__}: {error}"
+        if settings.telegram_token:  # a rejected token or a wrong base URL puts it in the message
+            said = said.replace(settings.telegram_token, "<token>")
+        print(f"planbot: unexpected error: {said}", file=sys.stderr)
         return 3
 
 

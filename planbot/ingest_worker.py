@@ -87,7 +87,6 @@ def read_plan(path: Path, limits: ReadLimits, progress: Progress | None = None,
     from corpus.load import load
 
     progress = progress or (lambda stage, fraction: None)
-    progress(Stage.LOAD, 0.0)
     document = load(path, limits.max_bytes, progress, limits.ocr_dpi, max_pages=limits.max_pages,
                     on_pages=on_pages, max_blocks=limits.max_blocks)
     chars = sum(len(b.text) + sum(len(c) for row in b.rows or () for c in row) for b in document.blocks)

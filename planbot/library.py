@@ -300,6 +300,18 @@ class Planbot:
         progress(Stage.DONE, 1.0)
         return len(self.clauses())
 
+    def rebuild_from_documents(self) -> int:
+        """Ingest every document under documents/ (recovery after a damaged database); the count."""
+        rebuilt = 0
+        for path in sorted(self.settings.documents_dir.glob("*.*")):
+            if path.suffix in (".txt", ".docx", ".pdf") and not path.name.startswith("."):
+                try:
+                    self.ingest(path, replace=True)
+                    rebuilt += 1
+                except DocumentError:  # one unreadable copy does not stop the others
+                    continue
+        return rebuilt
+
     def remove(self, number: str, plan_id: int | None = None) -> bool:
         """Remove a plan by its number (as written, or case/accent-insensitively).
 

@@ -221,7 +221,7 @@ async def _upload_new_version(api, data_dir: Path, path: Path, choice: str):
             verdict = await api.wait_for("editMessageText", lambda p: not p["text"].startswith("⏳"), since,
                                          timeout=90)
             await api.settle()
-            return verdict.params["text"], [p.source_name for p in library.plans()], \
+            return api.sent_message(verdict)["text"], [p.source_name for p in library.plans()], \
                 list((data_dir / "uploads").iterdir())
     finally:
         library.close()
@@ -240,3 +240,62 @@ async def test_bot_replaces_a_plan_only_after_the_admin_confirms(choice, seeded,
     else:
         assert text.startswith("♻️ Đã thay thế kế hoạch 629/KH-UBND"), text
         assert f"Bản cũ: tệp {SEED.name}, 53 điều khoản" in text and sources == [path.name]
+
+
+@pytest.mark.parametrize("command", ["/start", "/help"])
+@async_test
+async def test_start_and_help_answer_users_not_allowed_with_the_not_allowed_text(command, api, tmp_path):
+    from bot.handlers import NOT_ALLOWED
+    from tests.fake_bot_api import ALICE, BOB, FakeLibrary, ask, start_bot
+
+    async with start_bot(api, FakeLibrary(), tmp_path, allowed_users=frozenset({ALICE["id"]})):
+        _, refused = await ask(api, command, BOB)
+        assert refused["text"] == NOT_ALLOWED
+        _, welcomed = await ask(api, command, ALICE)
+        assert welcomed["text"] != NOT_ALLOWED and "/hoi" in welcomed["text"]
+
+
+@pytest.mark.slow
+@async_test
+async def test_bot_keeps_answering_ten_users_while_the_worst_files_are_read(seeded, tmp_path, api):
+    """The worst cases go to the bot one after another while 10 users ask: none fails, p95 ≤ 3 s."""
+    import asyncio
+    import statistics
+
+    from tests.fake_bot_api import ADMIN, FakeBotApi, ask, start_bot
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded, data_dir)
+    worst = [h.flate_bomb_pdf(tmp_path), h.list_items_txt(tmp_path), h.million_chars_page_pdf(tmp_path)]
+    library = Planbot.open(make_settings(data_dir, ingest_seconds=READ_SECONDS), embedder=HashingEmbedder())
+    users = [FakeBotApi.user(5000 + i, f"Người {i}") for i in range(10)]
+    latencies, failures = [], []
+    try:
+        async with start_bot(api, library, data_dir, questions_per_minute=1000):
+            async def keep_asking(user, stop):
+                while not stop.is_set():
+                    started = time.monotonic()
+                    try:
+                        _, reply = await ask(api, "Sở Xây dựng có nhiệm vụ gì?", user)
+                        latencies.append(time.monotonic() - started)
+                        if "II.2.a" not in reply["text"] and "Sở Xây dựng" not in reply["text"]:
+                            failures.append(reply["text"][:200])
+                    except Exception as error:  # a missing reply is a failed answer
+                        failures.append(repr(error))
+                    await asyncio.sleep(0.5)
+
+            stop = asyncio.Event()
+            askers = [asyncio.create_task(keep_asking(user, stop)) for user in users]
+            for path in worst:
+                since = api.mark()
+                api.send_document(path.name, path.read_bytes(), ADMIN, mime_type="application/octet-stream")
+                await api.wait_for("editMessageText", lambda p: p["text"].startswith(("❌", "✅")), since,
+                                   timeout=CASE_SECONDS + 30)
+            stop.set()
+            await asyncio.gather(*askers)
+    finally:
+        library.close()
+    assert not failures, failures[:5]
+    assert len(latencies) >= 30
+    p95 = statistics.quantiles(latencies, n=20)[18]
+    assert p95 <= 3.0, (p95, max(latencies))
