@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.report import write_section  # noqa: E402
 from index.evaluate import evaluate  # noqa: E402
-from index.search import Weights, dense_candidates, normalize_question, rank  # noqa: E402
+from index.search import Weights, dense_candidates, question_stats, rank  # noqa: E402
 
 QUESTIONS = REPO.parent / "shared" / "eval" / "dev_questions.jsonl"
 GRID = {
@@ -39,16 +39,18 @@ def main() -> None:
     settings = Settings.from_env().with_(data_dir=Path(tempfile.mkdtemp(prefix="planbot-fusion-")))
     library = Planbot.open(settings)
     library.ensure_bundled()
-    with library.store.read():
-        index, stats = library.searcher.snapshot()
+    library.ask("khởi động")  # vectors current for this model
     prepared = []
-    for q in questions:
-        normalized = normalize_question(q["q"], stats)
-        prepared.append((normalized, dense_candidates(index, library.embedder, normalized, 100)))
+    with library.store.read() as db:
+        index = library.searcher.vector_index()
+        for q in questions:
+            normalized, stats = question_stats(db, q["q"])
+            prepared.append((normalized, stats,
+                             dense_candidates(index, library.embedder, normalized, 100)))
 
     def metrics(weights: Weights) -> dict:
         with library.store.read() as db:
-            answers = [rank(db, n, d, stats, weights, 10).as_json() for n, d in prepared]
+            answers = [rank(db, n, d, s, weights, 10).as_json() for n, s, d in prepared]
         return evaluate(questions, answers)
 
     lines = ["| weight | value | R@1 | R@3 | MRR@10 | negatives declined | wrongly declined |",

@@ -19,12 +19,43 @@ class Embedder(Protocol):
     def embed_batch(self, texts: list[str], kind: str) -> np.ndarray: ...
 
 
+def _import_sentence_transformer():
+    """`SentenceTransformer`, without importing scikit-learn on the way.
+
+    sentence_transformers.util imports `sklearn.metrics.pairwise_distances` at import time
+    (for one sparse Manhattan similarity planbot never calls): scikit-learn and scipy were
+    ~2.7 of a 9.2 s cold start. While sentence_transformers loads, `sklearn.metrics` is a
+    stand-in whose `pairwise_distances` imports the real one when first called; the
+    stand-in leaves sys.modules right after, so anything else importing sklearn gets it whole.
+    """
+    import sys
+    import types
+
+    if "sentence_transformers" in sys.modules or "sklearn.metrics" in sys.modules:
+        from sentence_transformers import SentenceTransformer
+        return SentenceTransformer
+
+    def pairwise_distances(*args, **kwargs):
+        from sklearn.metrics import pairwise_distances as real
+        return real(*args, **kwargs)
+
+    stand_in = types.ModuleType("sklearn.metrics")
+    stand_in.pairwise_distances = pairwise_distances
+    sys.modules["sklearn.metrics"] = stand_in
+    try:
+        from sentence_transformers import SentenceTransformer
+    finally:
+        if sys.modules.get("sklearn.metrics") is stand_in:
+            del sys.modules["sklearn.metrics"]
+    return SentenceTransformer
+
+
 class SentenceTransformerEmbedder:
     """Embeds queries and documents with a sentence-transformers model, on CPU."""
 
     def __init__(self, model_name_or_path: str | Path, batch_size: int):
         """Load the model from a local folder (never touching the network) or a name chosen by the deployment."""
-        from sentence_transformers import SentenceTransformer
+        SentenceTransformer = _import_sentence_transformer()  # noqa: N806 - a class
         from transformers.utils import logging as transformers_logging
 
         # A progress bar for reading local weights is noise on a user's terminal

@@ -28,6 +28,7 @@ class Vocabulary:
     unigrams: Counter = field(default_factory=Counter)
     bigrams: Counter = field(default_factory=Counter)
     by_fold: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    total: int | None = None  # every syllable's count, when this is a part of a larger vocabulary
 
     @classmethod
     def from_texts(cls, texts) -> "Vocabulary":
@@ -58,7 +59,7 @@ def restore(text: str, vocab: Vocabulary) -> str:
     if not tokens:
         return text
     # Viterbi over candidates; an unknown syllable keeps its typed form.
-    total = sum(vocab.unigrams.values()) or 1
+    total = vocab.total or sum(vocab.unigrams.values()) or 1
     columns = [vocab.by_fold.get(fold(t)) or [t] for t in tokens]
 
     def unigram(s: str) -> float:

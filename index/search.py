@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from index.records import ClauseRecord, clause_records
 from index.restore import Vocabulary, is_unaccented, restore
+from index.statistics import TOKEN as _TOKEN
+from index.statistics import clause_count, document_frequencies, keyword_tokens, vocabulary_for
 from nlp.agencies import find_agencies
 from nlp.fold import fold
 from nlp.glossary import glossary
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 # Function words and question words: they carry no topic, and in a lexical
 # OR-query they only add noise. Written with their marks, because folded forms
@@ -47,6 +45,8 @@ TIME_WORDS = ("khi nao", "han", "thoi han", "han chot", "bao lau", "truoc ngay",
 MAX_QUESTION_CHARS = 1000
 # A heading names what its paragraphs are about in the fewest words.
 HEADING_WEIGHT = 3.0
+# Rows FTS5 may score for one question (see _within_budget): ~3-5 ms on one core.
+LEXICAL_BUDGET = 4000
 
 
 @dataclass
@@ -109,7 +109,7 @@ class Question:
 
 @dataclass(frozen=True)
 class ClauseFeatures:
-    """What ranking needs of a clause beyond its scores, kept in memory per version."""
+    """What ranking needs of a candidate clause beyond its scores."""
 
     tokens: frozenset[str]  # folded and accented keyword tokens
     lead: frozenset[str]  # folded agency names
@@ -119,29 +119,47 @@ class ClauseFeatures:
 
 @dataclass
 class CorpusStats:
-    """Per-version statistics for restoration, coverage and the agency/time signals."""
+    """What one question needs of the corpus (index/statistics.py keeps the counts).
+
+    The clause count, the document frequencies of the question's terms and compounds, and
+    the part of the vocabulary its syllables can stand for (for restoring marks).
+    """
 
     vocabulary: Vocabulary
-    document_frequency: Counter
+    document_frequency: dict[str, int]
     clauses: int
-    features: dict[int, ClauseFeatures]
 
     def idf(self, term: str) -> float:
         return math.log((self.clauses + 1) / (self.document_frequency.get(term, 0) + 0.5))
 
 
-def corpus_stats(rows: list[dict]) -> CorpusStats:
-    """From rows of (id, text, keywords, lead, partners, has_deadline) of every clause."""
-    df: Counter = Counter()
+def question_stats(db, raw: str) -> tuple[Question, CorpusStats]:
+    """The normalized question and the statistics it needs, read inside one snapshot."""
+    stats = CorpusStats(vocabulary_for(db, raw[:2 * MAX_QUESTION_CHARS]), {}, clause_count(db))
+    question = normalize_question(raw, stats)
+    folded, accented = _gram_lists(question)
+    stats.document_frequency = document_frequencies(db, [*folded, *accented])
+    return question, stats
+
+
+def load_features(db, clause_ids) -> dict[int, ClauseFeatures]:
+    """The candidates' features, read from their rows (a few hundred per question)."""
+    ids = list(clause_ids)
     features = {}
-    for row in rows:
-        tokens = frozenset(_TOKEN.findall(row["keywords"]))
-        df.update(tokens)
-        features[row["id"]] = ClauseFeatures(
-            tokens, frozenset(fold(a) for a in json.loads(row["lead"] or "[]")),
-            frozenset(fold(a) for a in json.loads(row["partners"] or "[]")),
-            bool(row["has_deadline"]))
-    return CorpusStats(Vocabulary.from_texts(r["text"] for r in rows), df, len(rows), features)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
+                "select c.id, c.lead, c.partners, c.search_text, c.accented_text, c.heading_text, "
+                "exists(select 1 from deadlines d where d.clause_id = c.id) as has_deadline "
+                f"from clauses c where c.id in ({marks})", chunk):
+            features[row["id"]] = ClauseFeatures(
+                keyword_tokens(row["search_text"] or "", row["accented_text"] or "",
+                               row["heading_text"] or ""),
+                frozenset(fold(a) for a in json.loads(row["lead"] or "[]")),
+                frozenset(fold(a) for a in json.loads(row["partners"] or "[]")),
+                bool(row["has_deadline"]))
+    return features
 
 
 def normalize_question(raw: str, stats: CorpusStats) -> Question:
@@ -181,28 +199,62 @@ def normalize_question(raw: str, stats: CorpusStats) -> Question:
     )
 
 
-def _grams(terms: list[str]) -> str:
-    """The terms and their adjacent pairs and triples as compounds, quoted, OR-ed.
+def _grams(terms: list[str]) -> list[str]:
+    """The terms and their adjacent pairs and triples as compounds.
 
     Pairs and triples match the index's word-segmented compounds ("cap_phep"), which
-    are rarer than their syllables and so weigh more in BM25. Every token is
-    quoted and purely alphanumeric: the user's text never reaches FTS5 syntax.
+    are rarer than their syllables and so weigh more in BM25. Every gram is purely
+    alphanumeric (and "_"): the user's text never reaches FTS5 syntax.
     """
     tokens = [t for t in terms if t.isalnum()]
     grams = list(tokens)
     grams += ["_".join(p) for p in zip(tokens, tokens[1:])]
     grams += ["_".join(p) for p in zip(tokens, tokens[1:], tokens[2:])]
-    return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
+    return list(dict.fromkeys(grams))
 
 
-def fts_query(question: Question) -> str:
+def _gram_lists(question: Question) -> tuple[list[str], list[str]]:
+    return _grams(question.terms), _grams(question.accented_terms)
+
+
+def _within_budget(sides: list[list[str]], df: dict[str, int] | None) -> list[list[str]]:
+    """The grams to match, so that FTS5 scores at most LEXICAL_BUDGET rows.
+
+    FTS5 computes BM25 for every row an OR-query matches before it sorts: a question of
+    ordinary words matched nearly every clause of a large corpus (93k of 100k, 374 ms).
+    When the grams' document frequencies add up to more than the budget, the rarest are
+    kept (compounds and topic words; "xây dựng" or "sở" in every other clause are not),
+    so the cost stops growing with the corpus. Dropped grams still count in coverage.
+    Below the budget (any corpus of a few thousand clauses) every gram is matched.
+    """
+    if df is None:
+        return sides
+    pairs = [(df.get(g, 0), side, g) for side, grams in enumerate(sides) for g in grams]
+    if sum(n for n, _, _ in pairs) <= LEXICAL_BUDGET:
+        return sides
+    kept: set[tuple[int, str]] = set()
+    used = 0
+    for n, side, gram in sorted(pairs):
+        if used + n > LEXICAL_BUDGET:
+            break
+        kept.add((side, gram))
+        used += n
+    return [[g for g in grams if (side, g) in kept] for side, grams in enumerate(sides)]
+
+
+def fts_query(question: Question, df: dict[str, int] | None = None) -> str:
     """Folded terms against the folded column; with marks, also against the accented one."""
+    folded, accented = _within_budget(list(_gram_lists(question)), df)
     parts = []
-    if folded := _grams(question.terms):
-        parts.append(f"{{search_text heading_text}} : ({folded})")
-    if accented := _grams(question.accented_terms):
-        parts.append(f"{{accented_text heading_text}} : ({accented})")
+    if folded:
+        parts.append(f"{{search_text heading_text}} : ({_quoted_or(folded)})")
+    if accented:
+        parts.append(f"{{accented_text heading_text}} : ({_quoted_or(accented)})")
     return " OR ".join(parts)
+
+
+def _quoted_or(grams: list[str]) -> str:
+    return " OR ".join(f'"{g}"' for g in grams)
 
 
 def _match_terms(question: Question) -> list[str]:
@@ -210,8 +262,9 @@ def _match_terms(question: Question) -> list[str]:
     return question.accented_terms or question.terms
 
 
-def lexical_scores(db, question: Question, limit: int) -> dict[int, float]:
-    query = fts_query(question)
+def lexical_scores(db, question: Question, limit: int,
+                   df: dict[str, int] | None = None) -> dict[int, float]:
+    query = fts_query(question, df)
     if not query:
         return {}
     rows = db.query(
@@ -261,7 +314,7 @@ def _minmax(values: dict[int, float]) -> dict[int, float]:
 def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusStats,
          weights: Weights, k: int, signals: str = "hybrid") -> Answer:
     """Fuse the signals over the union of lexical and dense candidates."""
-    lexical = lexical_scores(db, question, 100) if signals != "dense" else {}
+    lexical = lexical_scores(db, question, 100, stats.document_frequency) if signals != "dense" else {}
     dense_scores = dict(dense) if signals != "lexical" else {}
     candidates = set(lexical) | set(dense_scores)
     if not candidates:
@@ -269,9 +322,10 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
     lexical_n = {i: s / max(lexical.values()) for i, s in lexical.items()} if lexical else {}
     dense_n = _minmax(dense_scores)
     asked = {fold(a) for a in question.agencies}
+    known = load_features(db, candidates)
     scored = []
     for clause_id in candidates:
-        features = stats.features.get(clause_id)
+        features = known.get(clause_id)
         if features is None:  # removed since this version's statistics were taken
             continue
         cov = coverage(question, features.tokens, stats)

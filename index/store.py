@@ -77,6 +77,20 @@ def _m003_bot_tables(db: sqlite_utils.Database) -> None:
     db["subscriptions"].create({"chat_id": int, "agency": str}, pk=("chat_id", "agency"))
 
 
+def _m004_corpus_statistics(db: sqlite_utils.Database) -> None:
+    # Document frequencies and the restorer's syllable counts, kept at ingest (see
+    # index/statistics.py) so that no question or startup reads every clause.
+    from index.statistics import count_everything
+
+    db.execute("create table term_stats (term text primary key, df integer not null) without rowid")
+    db.execute("create table syllable_stats (syllable text not null unique, folded text not null, "
+               "n integer not null)")
+    db.execute("create index syllable_stats_folded on syllable_stats(folded)")
+    db.execute("create table pair_stats (first text not null, second text not null, n integer not null, "
+               "primary key (first, second)) without rowid")
+    count_everything(db)
+
+
 def plan_identity(number: str, issuer: str, date: str | None) -> str:
     """What makes two uploads the same plan: its number, issuer and date, spelled loosely.
 
@@ -90,7 +104,7 @@ def plan_identity(number: str, issuer: str, date: str | None) -> str:
     return f"{loose(number)}|{loose(issuer)}|{date or ''}"
 
 
-def _m004_plan_identity(db: sqlite_utils.Database) -> None:
+def _m005_plan_identity(db: sqlite_utils.Database) -> None:
     # Plans are one per identity, no longer one per number.
     db["plans"].add_column("identity", str)
     for row in list(db.query("select id, number, issuer, date from plans")):
@@ -107,7 +121,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
     ("003_bot_tables", _m003_bot_tables),
-    ("004_plan_identity", _m004_plan_identity),
+    ("004_corpus_statistics", _m004_corpus_statistics),
+    ("005_plan_identity", _m005_plan_identity),
 ]
 
 

@@ -16,12 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import faiss
-
 from corpus.errors import DocumentError, Stage
 from corpus.model import Plan
 from index import queries
 from index.activity import Activity
+from index.batching import use_threads
 from index.embeddings import EmbeddingCache, content_hash, passage_text  # noqa: F401 - re-exported
 from index.records import ClauseRecord, PlanInfo, clause_records
 from index.search import Answer, Weights
@@ -96,9 +95,6 @@ class Planbot:
 
     def __init__(self, settings: Settings, embedder=None, weights: Weights | None = None):
         self.settings = settings
-        # One question is one small search: a second OpenMP thread only waits for
-        # a core (bench/scale.py measured 4-7x slower searches with 2 on 2 cores).
-        faiss.omp_set_num_threads(1)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(settings.db_path)
         self.vectors = VectorVersions(self.store, settings.vectors_dir)
@@ -108,8 +104,11 @@ class Planbot:
         self.reader = shared_reader(limits_from(settings))
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
+        self._retrainer: threading.Thread | None = None
+        self._retrain_guard = threading.Lock()
         self.searcher = Searcher(self.store, self.vectors, lambda: self.embedder, weights,
-                                 prepare=self._ensure_vectors_current)
+                                 prepare=self._ensure_vectors_current,
+                                 threads=settings.encode_threads)
         with self.store.write():  # under the write lock: no build is under way
             self.vectors.files.clean(keep=self.vectors.current())
             for leftover in settings.documents_dir.glob(".*.tmp"):
@@ -120,6 +119,8 @@ class Planbot:
         return cls(settings, embedder)
 
     def close(self) -> None:
+        if self._retrainer is not None:
+            self._retrainer.join()
         self.store.close()
 
     @property
@@ -200,6 +201,7 @@ class Planbot:
         return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind, ocr=document.ocr)
 
     def _embed(self, texts: list[str], progress: Callable[[float], None]) -> int:
+        use_threads(self.settings.encode_threads)
         return self.embeddings.embed_missing(self.embedder, texts, self.settings.embed_batch, progress)
 
     def _write_plan(self, db, parsed: _Parsed) -> Path | None:
@@ -229,6 +231,16 @@ class Planbot:
         self._clean_vectors()
         for stored in released:
             self._forget_document(stored)
+        if self.vectors.retrain_due():
+            self._retrain_in_background()
+
+    def _retrain_in_background(self) -> None:
+        """Re-train the vector index for the grown corpus without holding the write lock
+        (answers and ingests go on meanwhile); `close` waits for it."""
+        with self._retrain_guard:
+            if self._retrainer is None or not self._retrainer.is_alive():
+                self._retrainer = threading.Thread(target=self.vectors.retrain, name="vector-retrain")
+                self._retrainer.start()
 
     def _report(self, plan_id: int, seconds: float, changed: bool, name: str) -> IngestReport:
         counts = queries.plan_counts(self.store.db, plan_id)
@@ -331,6 +343,13 @@ class Planbot:
         return True
 
     # -- questions -------------------------------------------------------------
+    def warm_up(self) -> float:
+        """Load the encoder, make the vectors current and answer one question, so that the
+        first user's question costs what any other does; returns the seconds it took."""
+        started = time.perf_counter()
+        self.ask("khởi động")
+        return time.perf_counter() - started
+
     def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
         """Answer a question: ranked clauses with quotes, or a decline with suggestions."""
         return self.searcher.search(question, k, signals)

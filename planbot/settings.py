@@ -32,6 +32,10 @@ class Settings:
     telegram_base_file_url: str | None = None
     embed_model: str = DEFAULT_MODEL
     embed_batch: int = 16  # texts per encoder call (and per committed batch of an ingest)
+    # Torch and FAISS threads of every thread that encodes or searches. One question is a
+    # small job: a second thread mostly waits for a core (bench/scale.py: FAISS 4-7x slower
+    # with 2 on 2 cores; torch +39 % CPU per answer under load, issue 11).
+    encode_threads: int = 1
     questions_per_minute: int = 10
     max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000

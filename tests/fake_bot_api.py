@@ -179,6 +179,9 @@ class FakeLibrary:
         self.plan_list = [p for p in self.plan_list if p[0] != number]
         return len(self.plan_list) < before
 
+    def warm_up(self) -> float:
+        return 0.0
+
     def reindex(self, progress=None):
         if progress:
             progress("reindex 629/KH-UBND", 0.0)

@@ -67,3 +67,53 @@ def test_clean_keeps_current_and_drops_leftovers(tmp_path):
     assert files.versions() == [2]
     assert {p.name for p in removed} == {"v1.faiss", "v3.faiss", "v4.faiss.123.tmp"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v2.faiss"]
+
+
+def _held(library) -> set[int]:
+    index = library.vectors.load(library.vectors.current()).index  # alive while its ids are read
+    return set(faiss.vector_to_array(index.id_map).tolist())
+
+
+def test_an_ingest_adds_its_vectors_and_a_grown_corpus_is_retrained_outside_the_write_lock(
+        fake_library, tmp_path, monkeypatch):
+    from tests.test_library import OTHER_PLAN
+
+    fake_library.ensure_bundled()
+    bundled = {c.id for c in fake_library.clauses()}
+    assert _held(fake_library) == bundled
+    trained = fake_library.vectors.trained_on()
+    assert trained == len(bundled)
+    # the next plan is added to the trained index: nothing is re-read or re-trained
+    reads = []
+    monkeypatch.setattr(vectors, "make_index", lambda *a: reads.append(a) or make_index(*a))
+    other = tmp_path / "45.txt"
+    other.write_text(OTHER_PLAN, encoding="utf-8")
+    fake_library.ingest(other)
+    assert not reads and fake_library.vectors.trained_on() == trained
+    assert _held(fake_library) == {c.id for c in fake_library.clauses()}
+    assert fake_library.remove("45/KH-UBND") and _held(fake_library) == bundled and not reads
+
+    # past the exact-search size the next ingest leaves a retrain to a thread; the write
+    # lock is free while it trains
+    monkeypatch.setattr(vectors, "APPROXIMATE_ABOVE", len(bundled) + 1)
+    trained_while = []
+    real_make = make_index
+
+    def make_while_watching(*args):
+        acquired = fake_library.store._write_lock.acquire(blocking=False)
+        trained_while.append(acquired)
+        if acquired:
+            fake_library.store._write_lock.release()
+        return real_make(*args)
+
+    monkeypatch.setattr(vectors, "make_index", make_while_watching)
+    fake_library.ingest(other)
+    fake_library._retrainer.join()
+    assert trained_while == [True]  # trained without holding the write lock
+    index = fake_library.vectors.load(fake_library.vectors.current()).index
+    assert faiss.try_extract_index_ivf(index) is not None
+    assert _held(fake_library) == {c.id for c in fake_library.clauses()}
+    assert fake_library.vectors.trained_on() == len(fake_library.clauses())
+    assert sorted(p.name for p in fake_library.settings.vectors_dir.iterdir()) == [
+        f"v{fake_library.vectors.current()}.faiss"]
+    assert fake_library.ask("homestay cộng đồng").hits[0].clause.plan == "45/KH-UBND"
