@@ -288,13 +288,24 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not plans:
         await reply_html(update, f"Không có kế hoạch số hiệu <b>{cards.esc(wanted)}</b>. Xem /kehoach.")
         return
-    plan = plans[0]
-    token = secrets.token_urlsafe(8)
     pending = context.bot_data["removals"]
     now = time.monotonic()
-    for old in [t for t, (_, at) in pending.items() if now - at > REMOVAL_TTL]:
+    for old in [t for t, entry in pending.items() if now - entry[1] > REMOVAL_TTL]:
         del pending[old]
-    pending[token] = (plan.number, now)
+    if len(plans) > 1:  # other issuers' plans share the number (issue 10): one button each
+        rows = []
+        for plan in plans:
+            token = secrets.token_urlsafe(8)
+            pending[token] = (plan.number, now, plan.id)
+            label = f"🗑 {cards.shorten(plan.issuer or plan.title, 40)} ({plan.date or '-'})"
+            rows.append([InlineKeyboardButton(label, callback_data=cards.callback(f"d:{token}"))])
+        rows.append([InlineKeyboardButton("Hủy", callback_data=cards.callback(f"dx:{token}"))])
+        await reply_html(update, f"Có {len(plans)} kế hoạch số hiệu <b>{cards.esc(wanted)}</b>; xóa kế hoạch nào? "
+                         "Không thể hoàn tác.", InlineKeyboardMarkup(rows))
+        return
+    plan = plans[0]
+    token = secrets.token_urlsafe(8)
+    pending[token] = (plan.number, now, None)
     markup = InlineKeyboardMarkup(
         [[InlineKeyboardButton("🗑 Xóa", callback_data=cards.callback(f"d:{token}")), InlineKeyboardButton("Hủy", callback_data=cards.callback(f"dx:{token}"))]]
     )
@@ -314,8 +325,11 @@ async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if pending is None or time.monotonic() - pending[1] > REMOVAL_TTL:
         await query.answer(STALE)
         return
-    number = pending[0]
-    removed = await run(library(context).remove, number)
+    number, _, plan_id = pending
+    if plan_id is None:
+        removed = await run(library(context).remove, number)
+    else:
+        removed = await run(library(context).remove, number, plan_id)
     await query.answer()
     text = f"🗑 Đã xóa kế hoạch <b>{cards.esc(number)}</b>." if removed else f"Kế hoạch <b>{cards.esc(number)}</b> không còn trong kho."
     await edit_html(query, text)
