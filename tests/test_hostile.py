@@ -8,7 +8,6 @@ The cases that only end by the reader's deadline or memory limit are `slow`.
 """
 from __future__ import annotations
 
-import resource
 import shutil
 import time
 from dataclasses import dataclass
@@ -84,12 +83,19 @@ def seeded(tmp_path_factory) -> Path:
     return data_dir
 
 
+def _rss() -> int:
+    """This process's resident memory now, in bytes (the child's is capped by RLIMIT_AS)."""
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS"))
+    return int(line.split()[1]) * 1024
+
+
 @cases()
 def test_hostile_document(case, seeded, tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(seeded, data_dir)
     path = case.build(tmp_path)
     before = _state(data_dir)
+    rss_before = _rss()
     library = Planbot.open(make_settings(data_dir, ingest_seconds=READ_SECONDS), embedder=HashingEmbedder())
     try:
         started = time.monotonic()
@@ -110,7 +116,7 @@ def test_hostile_document(case, seeded, tmp_path):
         assert answer.answered and answer.hits[0].clause.plan == "629/KH-UBND"
     finally:
         library.close()
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 < MEMORY_BYTES
+    assert _rss() - rss_before < MEMORY_BYTES // 2  # the serving process itself barely grows
 
 
 def test_reader_runs_under_a_memory_limit(seeded):
