@@ -1,6 +1,7 @@
-"""Answer quality on the dev questions: hybrid vs FTS5-only vs dense-only, through `planbot ask`.
+"""Answer quality on the dev questions: hybrid vs FTS5-only vs dense-only, through `planbot ask`;
+and extraction per plan against the clause golds.
 
-    .venv/bin/python bench/quality.py [--write]
+    .venv/bin/python bench/quality.py [--write] [--extraction]
 """
 from __future__ import annotations
 
@@ -51,10 +52,60 @@ def table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+# ---- extraction: structure, agencies and deadlines against the clause golds -------------
+
+def extraction_sets() -> list[tuple[str, Path, list[dict]]]:
+    """(name, file, golds) for each plan with clause golds in shared/eval: the bundled plan
+    (dev_extraction.jsonl) and every real plan file (real/extraction.jsonl, by "plan" key)."""
+    from index.evaluate_extraction import eval_dir
+
+    root = eval_dir(REPO)
+    if root is None:
+        return []
+    read = lambda path: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()  # noqa: E731
+                         if line.strip()]
+    sets = [("629/KH-UBND (bundled)", REPO / "corpus" / "plans" / "629-KH-UBND-2019-binh-duong.txt",
+             read(root / "dev_extraction.jsonl"))]
+    real = read(root / "real" / "extraction.jsonl")
+    files = {"3210/QĐ-UBND": ["hcm_3210_nhaonguoicocong.txt"],
+             "KH-UBND-LaoCai-duthao": ["laocai_duthao_khoangsan.docx", "laocai_duthao_khoangsan.txt"],
+             "09/KH-BTNMT": ["botnmt_09_tinchicacbon.txt", "botnmt_09_tinchicacbon.docx"]}
+    for key, names in files.items():
+        golds = [entry for entry in real if entry["plan"] == key]
+        sets += [(name, root / "real" / "plans" / name, golds) for name in names if golds]
+    return sets
+
+
+def extraction_table() -> str:
+    """Per plan: gold clauses found, section, lead, partners, deadline, longest clause."""
+    from corpus.build_plan import build_plan
+    from corpus.load import load
+    from index.evaluate_extraction import clause_dicts, evaluate_extraction
+    from nlp.agencies import canonical_agency
+
+    metrics = ["found", "section", "lead", "partners", "deadline"]
+    lines = ["| plan | golds | " + " | ".join(metrics) + " | longest clause |",
+             "|---|---|" + "---|" * len(metrics) + "---|"]
+    for name, path, golds in extraction_sets():
+        scores = evaluate_extraction(golds, clause_dicts(build_plan(load(path))), canonical_agency)
+        lines.append(f"| {name} | {scores['clauses']} | " + " | ".join(f"{scores[m]:.0%}" for m in metrics)
+                     + f" | {scores['longest clause']} |")
+    return ("Command: `.venv/bin/python bench/quality.py --extraction --write` — clause golds of "
+            "`shared/eval/dev_extraction.jsonl` and `shared/eval/real/extraction.jsonl`, scored by "
+            "`index/evaluate_extraction.py` (the test suite's scorer).\n\n" + "\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
+    parser.add_argument("--extraction", action="store_true", help="only the extraction scores (no model)")
     args = parser.parse_args()
+    extraction = extraction_table()
+    print(extraction + "\n")
+    if args.write:
+        write_section("Extraction (clause golds, per plan)", extraction)
+    if args.extraction:
+        return
     from planbot.library import Planbot
     from planbot.settings import Settings
     questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line]

@@ -68,6 +68,9 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
         pages = ", ".join(map(str, report.unreadable_pages))
         lines.append(f"⚠️ Không đọc được trang {pages} (độ tin cậy dưới {OCR_FLOOR:.0f}%), "
                      "đã bỏ qua; hãy gửi bản quét rõ hơn nếu cần các trang này.")
+    if report.citation:
+        lines.insert(2, f"Trích dẫn: {cards.esc(report.citation)}")
+    lines += [f"⚠️ {cards.esc(warning.text('vi'))}" for warning in report.warnings]
     return "\n".join(lines)
 
 

@@ -30,11 +30,14 @@ class Paragraph:
 # Item markers at the start of a line, in the order they are tried (the first match wins).
 MARKERS = (
     (re.compile(r"Điều\s+(?P<label>\d{1,3})\s*[.:]\s+"), "article"),  # e.g. "Điều 1. Ban hành kèm theo …"
-    (re.compile(r"(?:PHẦN|Phần)\s+(?P<label>[IVX]+|\d{1,2})\s*[.:)–-]?\s+"), "roman"),  # e.g. "PHẦN I. MỤC ĐÍCH"
-    (re.compile(r"(?P<label>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.:)–-]\s*(?=\w)"), "roman"),  # e.g. "II. Mục tiêu"
+    # e.g. "PHẦN I. MỤC ĐÍCH"
+    (re.compile(r"(?:PHẦN|Phần)\s+(?P<label>[IVX]+|\d{1,2})\s*[.:)–-]?\s+"), "roman"),
+    # e.g. "II. Mục tiêu"
+    (re.compile(r"(?P<label>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.:)–-]\s*(?=\w)"), "roman"),
     # Parts A, B, C … above the roman sections; I, V and X read as roman numerals.
     (re.compile(r"(?P<label>[A-H])\s*[.)]\s+(?=\w)"), "part"),  # e.g. "A. MỤC TIÊU CHUNG"
-    (re.compile(r"(?P<label>[1-9]\d?(?:\.[1-9]\d?)+(?:\.[a-zđ])?)[.)]?\s+"), "number"),  # e.g. "2.1. Nhiệm vụ", "2.1.a."
+    # e.g. "2.1. Nhiệm vụ", "2.1.a."
+    (re.compile(r"(?P<label>[1-9]\d?(?:\.[1-9]\d?)+(?:\.[a-zđ])?)[.)]?\s+"), "number"),
     (re.compile(r"(?P<label>[1-9]\d?)\s*[.)]\s+"), "number"),  # e.g. "1. Mục tiêu", "3) Sở Y tế"
     (re.compile(r"(?P<label>[a-zđ])\s*[.)]\s+"), "letter"),  # e.g. "a. Tiếp tục …", "đ) …"
     (re.compile(r"[-–—•·*]\s*(?=\S)"), "dash"),  # e.g. "- Sở Xây dựng …", "* Rà soát …"
@@ -47,9 +50,12 @@ _SHORT_HEADING = 8
 # line belongs to it ("trong quý" / "I. …") rather than starting an item.
 _TAKES_NUMERAL = re.compile(
     r"(?:quý|số|khoản|điều|mục|phần|chương|giai đoạn|phụ lục|tháng|năm|ngày|lần|loại|nhóm|"
-    r"cấp|độ|hạng|lớp|bước|điểm|tiết)$", re.IGNORECASE)
-_PAGE_NUMBER = re.compile(r"(?i)\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*")
-_RULE_LINE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")
+    r"cấp|độ|hạng|lớp|bước|điểm|tiết)$", re.IGNORECASE)  # e.g. "… hoàn thành trong quý" / "II/2019"
+# Page debris, blanked before joining: a page number, a rule line.
+_PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "3/10"
+    r"(?i)\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*")
+_RULE_LINE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")  # e.g. "-----------"
+# e.g. "1 ICD (Inland Container Depot): cảng cạn"
 _FOOTNOTE = re.compile(r"\s*(?P<n>\d{1,2})\s+(?P<text>\S.*)")
 _TERMINAL = ".;:!?…"
 _CLOSERS = "\"'”’»)]"
@@ -120,8 +126,8 @@ def _continues(current: Paragraph, text: str, blank_seen: bool, kind: str) -> bo
         return False
     if _starts_lower(text):
         return True
-    if blank_seen and _all_caps(text) and len(text.split()) <= _SHORT_HEADING:
-        return False  # "QUYẾT ĐỊNH:" after a blank line heads what follows, whatever precedes it
+    if _all_caps(text) and len(text.split()) <= _SHORT_HEADING and (blank_seen or text.endswith(":")):
+        return False  # "QUYẾT ĐỊNH:" heads what follows, whatever precedes it
     if kind == "docx" or ended:
         return False
     if current.text.rstrip().endswith(","):

@@ -570,6 +570,9 @@ def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]] | None:
         rows = [row for row in rows if any(row)]
         if len(rows) >= 2 and max(map(len, rows)) >= 2:  # a framed paragraph is not a table
             tables.append((table.bbox, rows))
+    if not tables:  # no ruled table: a task table may still be laid out in columns
+        from corpus.pdf_columns import column_tables
+        tables = column_tables(page)
     boxes = [bbox for bbox, _ in tables]
     text_page = page.filter(lambda obj: obj.get("object_type") != "char"
                             or not _inside(obj, boxes))

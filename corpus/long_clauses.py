@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from corpus.model import Clause
+from corpus.model import Clause, ParseWarning
 
 CLAUSE_LIMIT = 2500
 # Where a long text may be cut, best first: a sentence end before a capital, then after ";".
@@ -24,7 +24,8 @@ _CUTS = (
 )
 
 
-def split_long_clauses(clauses: list[Clause], warnings: list[str], limit: int = CLAUSE_LIMIT) -> list[Clause]:
+def split_long_clauses(clauses: list[Clause], warnings: list[ParseWarning],
+                       limit: int = CLAUSE_LIMIT) -> list[Clause]:
     """`clauses` with each one over `limit` characters cut into pieces; a warning per cut clause."""
     out = []
     for clause in clauses:
@@ -32,9 +33,7 @@ def split_long_clauses(clauses: list[Clause], warnings: list[str], limit: int = 
             out.append(clause)
             continue
         pieces = _pieces(clause.text, limit)
-        where = clause.section or clause.kind
-        warnings.append(f"clause over {limit} characters ({len(clause.text)}) in {where}: "
-                        f"split into {len(pieces)} parts, check the structure there")
+        warnings.append(ParseWarning("long_clause", clause.section, len(clause.text), len(pieces)))
         for number, piece in enumerate(pieces):
             out.append(replace(clause, text=piece, footnotes=list(clause.footnotes) if number == 0 else [],
                                kind=clause.kind if number == 0 or clause.kind in ("header", "signature")

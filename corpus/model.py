@@ -48,6 +48,42 @@ class Clause:
     footnotes: list[str] = field(default_factory=list)
     kind: str = "paragraph"  # paragraph | item | continuation | table_row | header | signature
     section_title: str = ""
+    # A table row's cells by column role ("lead", "partners", "deadline"), as written: the
+    # parse only places them; build_plan reads agencies and deadlines out of them.
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+# What a parse warning says, per language; {section}, {size}, {parts} come from the warning.
+WARNING_TEXT = {
+    "en": {
+        "long_clause": "a clause of {size} characters in {section} was split into {parts} parts: "
+                       "its structure was not recognised there",
+        "table_columns": "a table in {section} has columns that were not recognised "
+                         "(no task, lead or deadline column): its rows were kept as plain text",
+        "no_agency": "no responsible agency was found in any clause",
+    },
+    "vi": {
+        "long_clause": "một điều khoản dài {size} ký tự ở mục {section} đã được tách thành {parts} phần: "
+                       "cấu trúc văn bản ở đó chưa được nhận ra",
+        "table_columns": "một bảng ở mục {section} có các cột chưa nhận ra được (nhiệm vụ, chủ trì, "
+                         "thời hạn): các dòng được giữ nguyên dạng văn bản",
+        "no_agency": "không tìm thấy cơ quan chủ trì trong điều khoản nào",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """A part of a plan the parser could not read as it should: shown to the uploader."""
+
+    code: str  # long_clause | table_columns | no_agency
+    section: str = ""
+    size: int = 0
+    parts: int = 0
+
+    def text(self, lang: str = "en") -> str:
+        section = self.section or ("phần mở đầu" if lang == "vi" else "the preamble")
+        return WARNING_TEXT[lang][self.code].format(section=section, size=self.size, parts=self.parts)
 
 
 @dataclass
@@ -65,4 +101,4 @@ class Plan:
     sha256: str = ""
     kind: str = "plan"  # plan | decision_plan (carried by a Quyết định) | decision
     citation: str = ""  # e.g. "Kế hoạch 629/KH-UBND", "Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"
-    warnings: list[str] = field(default_factory=list)  # parse problems to show the uploader
+    warnings: list[ParseWarning] = field(default_factory=list)  # parse problems to show the uploader

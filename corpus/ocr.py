@@ -25,12 +25,16 @@ LANGUAGE = "vie"
 # Below this mean word confidence a page is garbage: clean scans read 90-96, a photo of
 # a stamp or a blank grey page 20-40.
 CONFIDENCE_FLOOR = 60.0
-# Tesseract's limit on one page; an ingest's wall-clock budget grants this per scanned page.
-SECONDS_PER_PAGE = 90
+# Tesseract's limit on one page (a normal page takes 2-10 s): a page that hangs is left out
+# as unreadable, within the isolated reader's allowance per OCR page (planbot/ingest_worker.py).
+SECONDS_PER_PAGE = 45
 BLANK_INK = 0.003  # below this share of dark pixels a page is blank paper (specks, a fold)
 MAX_SKEW = 6.0  # degrees searched either way; a worse page is a photo, not a scan
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie"
 WORKERS = 2  # Tesseract processes at once: one per core of a small server
+# An A4 page at 300 DPI is 8.7 million pixels; a page declared a metre wide must not
+# become a gigabyte image, so larger pages are rendered at a lower resolution.
+MAX_PIXELS = 40_000_000
 
 
 class OcrUnavailable(Exception):
@@ -111,8 +115,10 @@ def ocr(data: bytes, pages: list[int], dpi: int = DPI,
 
 
 def _render(page, dpi: int) -> np.ndarray:
-    """The page as an 8-bit grayscale array, white paper, at `dpi`."""
-    bitmap = page.render(scale=dpi / 72, grayscale=True, fill_color=(255, 255, 255, 255))
+    """The page as an 8-bit grayscale array, white paper, at `dpi` (less for a huge page)."""
+    width, height = page.get_size()  # points
+    scale = min(dpi / 72, 0.995 * (MAX_PIXELS / max(1.0, width * height)) ** 0.5)  # pdfium rounds up
+    bitmap = page.render(scale=scale, grayscale=True, fill_color=(255, 255, 255, 255))
     image = bitmap.to_pil().convert("L")
     return np.asarray(image)
 

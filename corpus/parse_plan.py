@@ -4,8 +4,9 @@ The document is read in four zones: the header (issuer, "Số: …", place and d
 document type "KẾ HOẠCH" and the title), the body, the closing (signature block and
 "Nơi nhận"), and appendices ("PHỤ LỤC …", task tables) that may follow the signature.
 Body lines are joined into paragraphs (corpus/lines.py); markers build the section path
-("II.2.a"); tables become clauses (corpus/tables.py). Agencies, deadlines and word
-segmentation are filled in later by corpus/build_plan.py.
+("II.2.a"); tables become clauses (corpus/tables.py), their cells kept by role. The parse
+builds structure only: agencies, deadlines and word segmentation are filled in by
+corpus/build_plan.py, for body clauses and table rows alike.
 """
 from __future__ import annotations
 
@@ -20,12 +21,18 @@ from corpus.lines import (
     join_lines,
 )
 from corpus.long_clauses import split_long_clauses
-from corpus.model import Block, Clause, Document, Plan
-from corpus.tables import pipe_tables, table_clauses
-from nlp.agencies import canonical_agency
-from nlp.agency_table import PROVINCES
+from corpus.model import Block, Clause, Document, ParseWarning, Plan
+from corpus.tables import (
+    cell_line_tables,
+    join_split_tables,
+    pipe_tables,
+    table_clauses,
+)
+from nlp.dates import parse_date
 from nlp.fold import fold
+from nlp.issuer import issuer
 
+# ---- rule table: the header, top to bottom, then the closing ----
 # The document-type line that ends the header; the title follows it.
 _DOC_TYPE = re.compile(
     r"\s*(?P<type>KẾ HOẠCH(?: HÀNH ĐỘNG)?|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|QUYẾT ĐỊNH|CHỈ THỊ|"
@@ -34,32 +41,33 @@ _DOC_TYPE = re.compile(
 _NUMBER = re.compile(
     r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.]+(?:\s*[-–]\s*[\w.]+)*)+)")  # e.g. "Số: 629/KH-UBND"
 _BLANK_NUMBER = re.compile(r"Số\s*:?\s*/\s*(?P<symbol>[\w.]+(?:\s*[-–]\s*[\w.]+)*)")  # e.g. "Số:    /KH-UBND"
-_DATE = (
-    re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày 14 tháng 02 năm 2019"
-    re.compile(r"ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})", re.I),  # e.g. "ngày 14/02/2019"
-    # A draft leaves the day and month blank: the line is still the place-and-date line.
-    re.compile(r"ngày\s+(?:(?P<d>\d{1,2})\s+)?tháng\s+(?:(?P<m>\d{1,2})\s+)?năm\s+(?P<y>\d{4})", re.I),  # e.g. "ngày  tháng  năm 2026"
-)
-# Bounded: unbounded, a long line without ", ngày" was scanned from every letter (quadratic).
-_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]{0,80}?)\s*,\s*ngày\b", re.I)  # e.g. "Bình Dương, ngày 14 …"
-_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
-                    re.I)
+# e.g. "Bình Dương, ngày 14 …"; bounded: unbounded, a long line without ", ngày" was quadratic
+_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]{0,80}?)\s*,\s*ngày\b", re.IGNORECASE)
+# The national motto beside the issuer in the header table, dropped from the issuer's name.
+_MOTTO = re.compile(  # e.g. "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
+    r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"
+    r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
+    re.IGNORECASE)
 # The authority issuing a decision, on its own line under the title: the title ends before it.
 _AUTHORITY = re.compile(
     r"(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG BAN|GIÁM ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|"
     r"ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\b")  # e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
 # A note under a title saying which document carries it, in the title line or on its own.
-_ATTACHED_NOTE = re.compile(r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")  # e.g. "(Ban hành kèm theo Quyết định số 3210/QĐ-UBND …)"
-_RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")
-_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .{0,40}thang")  # e.g. "ngay 14 thang 02"
+_ATTACHED_NOTE = re.compile(  # e.g. "(Ban hành kèm theo Quyết định số 3210/QĐ-UBND …)"
+    r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")
+_RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")  # e.g. "-------" under the issuer
+# A DOCX table whose cells say these (accent-folded) is the header table, read cell by cell.
+_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .{0,40}thang")  # e.g. "Số: 12/KH-UBND"
 # Lines that open the body, so they cannot continue a title in a TXT/PDF file.
-_BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")
-_ISSUER_HEADS = re.compile(r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b")
-_ADMIN_UNITS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+_BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")  # e.g. "Căn cứ Luật Tổ chức …"
 # The closing: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", or a bare title line.
-_CLOSING_PREFIX = re.compile(r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*")
-_CLOSING_TITLE = re.compile(r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)")
-_APPENDIX = re.compile(r"(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<label>[IVX]+|\d{1,2}))?\b[\s.:–-]*(?P<title>.*)")
+_CLOSING_PREFIX = re.compile(  # e.g. "Nơi nhận:", "KT. CHỦ TỊCH"
+    r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*")
+_CLOSING_TITLE = re.compile(  # e.g. "PHÓ CHỦ TỊCH"
+    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)")
+_APPENDIX = re.compile(  # e.g. "PHỤ LỤC I", "Phụ lục 2: DANH MỤC NHIỆM VỤ"
+    r"(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<label>[IVX]+|\d{1,2}))?\b[\s.:–-]*(?P<title>.*)")
+# e.g. "(Đã ký) Trần Văn A"
 _SIGNED = re.compile(r"(?:Đã ký|đã ký|Ký bởi)\s*[:)]?\s*(?P<name>[^\W\d_][^\d:;()]*)$")
 _SURNAMES = frozenset(
     "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đoàn mai trương "
@@ -137,8 +145,9 @@ def parse_plan(document: Document) -> Plan:
     number is left blank (a draft) is keyed by a short title; one without any header by
     its file name without extension (e.g. "ke-hoach-chuyen-doi-so"), so every plan has a key.
     """
-    blocks = pipe_tables(document.blocks)
+    blocks = join_split_tables(cell_line_tables(pipe_tables(document.blocks)))
     kind = document.kind
+    warnings: list[ParseWarning] = []
     header = _header(blocks, kind)
     clauses = []
     if header.text:
@@ -147,10 +156,8 @@ def parse_plan(document: Document) -> Plan:
     start, signer = header.body_start, ""
     while True:
         closing_start, closing_end = _closing(blocks, start)
-        clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), header.date)
-        closing = [" ".join(b.text.split()) for b in blocks[closing_start:closing_end] if b.text.strip()]
-        closing += [" ".join(cell.split()) for b in blocks[closing_start:closing_end] if b.rows
-                    for row in b.rows for cell in row if cell.strip()]
+        clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), warnings)
+        closing = _closing_lines(blocks[closing_start:closing_end])
         if closing:
             clauses.append(Clause(section="", text=" ".join(closing), kind="signature",
                                   page=blocks[closing_start].page))
@@ -162,9 +169,8 @@ def parse_plan(document: Document) -> Plan:
         title, plan_kind, start = attached.title, "decision_plan", attached.body_start
     if plan_kind == "plan" and header.doc_type == "QUYẾT ĐỊNH":
         plan_kind = "decision"
-    clauses += _walk(join_lines(blocks[closing_end:], kind), _Path(appendix="PHỤ LỤC"), header.date)
+    clauses += _walk(join_lines(blocks[closing_end:], kind), _Path(appendix="PHỤ LỤC"), warnings)
     clauses = [clause for clause in clauses if not _is_note(clause)]
-    warnings = []
     clauses = split_long_clauses(clauses, warnings)
     number, citation = _number_and_citation(header, title, plan_kind, document.path.stem)
     return Plan(number=number, title=title, issuer=header.issuer, date=header.date, place=header.place,
@@ -182,7 +188,8 @@ def _number_and_citation(header: _Header, title: str, plan_kind: str, stem: str)
         return header.number, f"{doc_type} {header.number}"
     if title:
         short = _short_title(title)
-        return short, f"{doc_type} {short[:1].lower()}{short[1:]}" + (" (chưa có số)" if header.symbol else "")
+        draft = " (chưa có số)" if header.symbol else ""
+        return short, f"{doc_type} {short[:1].lower()}{short[1:]}{draft}"
     return stem, f"{doc_type} {stem}"
 
 
@@ -229,7 +236,7 @@ def _header(blocks: list[Block], kind: str) -> _Header:
         if number_line is None:
             return _Header()
         end = number_line + 1
-        if end < len(lines) and any(p.search(lines[end][0]) for p in _DATE):
+        if end < len(lines) and parse_date(lines[end][0]):
             end += 1
         header = _metadata([text for text, _ in lines[:end]])
         header.body_start = lines[end - 1][1] + 1
@@ -242,7 +249,7 @@ def _header(blocks: list[Block], kind: str) -> _Header:
     header.title = title
     header.body_start = lines[end - 1][1] + 1 if end > doc_type else lines[doc_type][1] + 1
     dated = [" ".join(t.split()) for t, _ in lines[:doc_type]
-             if _NUMBER.search(t) or any(p.search(t) for p in _DATE)]
+             if _NUMBER.search(t) or parse_date(t)]
     doc_type_name = _DOC_TYPE.fullmatch(lines[doc_type][0])["type"]
     header.text = " ".join(part for part in (*dated, doc_type_name, title, *notes) if part)
     header.page = blocks[0].page
@@ -325,7 +332,7 @@ def _metadata(lines: list[str]) -> _Header:
     for line in lines:
         text = " ".join(_MOTTO.sub(" ", line).split())
         number = _NUMBER.search(text) or _BLANK_NUMBER.search(text)
-        date = next((m for m in (p.search(text) for p in _DATE) if m), None)
+        date = parse_date(text[:number.start()] + text[number.end():] if number else text)
         if number and not numbered:
             numbered = True
             if "n" in number.groupdict():
@@ -335,37 +342,24 @@ def _metadata(lines: list[str]) -> _Header:
             text = text[:number.start()] + text[number.end():]
         if date and not dated:
             dated = True
-            if date["d"] and date["m"]:  # a draft leaves them blank: no date, the place still
-                header.date = f"{int(date['y']):04d}-{int(date['m']):02d}-{int(date['d']):02d}"
+            header.date = date.iso  # None in a draft, whose day and month are blank; the place stays
             place = _PLACE.search(text)
             header.place = " ".join(place["place"].split()) if place else ""
         if not number and not date and text and not _RULE.fullmatch(text) and not numbered:
             issuer_parts.append(text)
-    header.issuer = _issuer(" ".join(issuer_parts))
+    if not dated:  # "Hà Nội, ngày 18" / "tháng 02 năm 2014": a date wrapped over two lines
+        joined = _BLANK_NUMBER.sub(" ", _NUMBER.sub(" ", " ".join(" ".join(line.split()) for line in lines)))
+        date = parse_date(joined)
+        if date:
+            header.date = date.iso
+            words = joined[:date.start].rstrip(" ,").split()  # "… PHỦ ---- Hà Nội, ngày 18 …"
+            place = []
+            while words and not _all_caps(words[-1]) and not _RULE.fullmatch(words[-1]):
+                place.insert(0, words.pop())
+            header.place = " ".join(place)
+    # The motto may be wrapped too ("CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"): drop it once joined.
+    header.issuer = issuer(" ".join(_MOTTO.sub(" ", " ".join(issuer_parts)).split()))
     return header
-
-
-def _issuer(text: str) -> str:
-    """The issuing body as a name: the last body named ("UBND TỈNH X" / "SỞ Y" → Sở Y)."""
-    text = re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", " ".join(text.split()))
-    heads = [m.start() for m in _ISSUER_HEADS.finditer(text) if m.start() > 0]
-    if heads and _all_caps(text):
-        text = text[heads[-1]:]
-    if not text or not _all_caps(text):
-        return text
-    canonical = canonical_agency(text)
-    if canonical and not _all_caps(canonical):  # a known body: its canonical spelling
-        province = next(((name, kind) for name, kind in PROVINCES if fold(name) in fold(text)), None)
-        if province is None or fold(province[0]) in fold(canonical):
-            return canonical
-        name, kind = province
-        return f"{canonical.removesuffix(' tỉnh').removesuffix(' thành phố')} {kind} {name}"
-    words, out, in_place = text.lower().split(), [], False
-    for position, word in enumerate(words):
-        pair = " ".join(words[position - 1:position + 1]) if position else word
-        out.append(word.capitalize() if position == 0 or in_place else word)
-        in_place = in_place or word in _ADMIN_UNITS or pair in _ADMIN_UNITS
-    return " ".join(out)
 
 
 def _all_caps(text: str) -> bool:
@@ -409,6 +403,15 @@ def _starts_appendix(text: str) -> bool:
     return bool(match) and (text.strip().startswith("PHỤ LỤC") or not match["title"].strip())
 
 
+def _closing_lines(blocks: list[Block]) -> list[str]:
+    """The closing's lines: a two-column TXT line ("- Lưu: VT.      Nguyễn Văn A") split at its
+    gap, a signature table read cell by cell, line by line."""
+    texts = [cell for b in blocks for cell in ([b.text] if b.rows is None else
+                                                [c for row in b.rows for c in row])]
+    return [" ".join(part.split()) for text in texts for line in text.split("\n")
+            for part in re.split(r"\s{4,}", line) if part.strip()]
+
+
 def _signer(lines: list[str]) -> str:
     """The signer's name: after "Đã ký", else the last line that reads as a person's name."""
     for line in reversed(lines):
@@ -433,11 +436,11 @@ def _rank(marker: str | None, label: str) -> int:
     return _RANK.get(marker, 30)
 
 
-def _walk(paragraphs: list[Paragraph], path: _Path, plan_date: str | None) -> list[Clause]:
+def _walk(paragraphs: list[Paragraph], path: _Path, warnings: list[ParseWarning]) -> list[Clause]:
     clauses, last_kind = [], None
     for index, paragraph in enumerate(paragraphs):
         if paragraph.rows is not None:
-            clauses += table_clauses(paragraph.rows, path.section(), path.title(), paragraph.page, plan_date)
+            clauses += table_clauses(paragraph.rows, path.section(), path.title(), paragraph.page, warnings)
             last_kind = None
             continue
         appendix = _APPENDIX.fullmatch(paragraph.text) if paragraph.marker is None else None

@@ -6,8 +6,10 @@ corpus's own vocabulary, because the model reads accented Vietnamese far better.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -16,7 +18,7 @@ import numpy as np
 from index.records import ClauseRecord, clause_records
 from index.restore import Vocabulary, is_unaccented, restore
 from index.statistics import TOKEN as _TOKEN
-from index.statistics import clause_count, document_frequencies, keyword_tokens, vocabulary_for
+from index.statistics import clause_count, document_frequencies, vocabulary_for
 from nlp.agencies import find_agencies
 from nlp.fold import fold
 from nlp.glossary import glossary
@@ -111,7 +113,7 @@ class Question:
 class ClauseFeatures:
     """What ranking needs of a candidate clause beyond its scores."""
 
-    tokens: frozenset[str]  # folded and accented keyword tokens
+    tokens: frozenset[str]  # the question's terms among its keyword tokens
     lead: frozenset[str]  # folded agency names
     partners: frozenset[str]
     has_deadline: bool
@@ -132,6 +134,9 @@ class CorpusStats:
     def idf(self, term: str) -> float:
         return math.log((self.clauses + 1) / (self.document_frequency.get(term, 0) + 0.5))
 
+    def idfs(self, terms: list[str]) -> dict[str, float]:
+        return {t: self.idf(t) for t in terms}
+
 
 def question_stats(db, raw: str) -> tuple[Question, CorpusStats]:
     """The normalized question and the statistics it needs, read inside one snapshot."""
@@ -142,23 +147,42 @@ def question_stats(db, raw: str) -> tuple[Question, CorpusStats]:
     return question, stats
 
 
-def load_features(db, clause_ids) -> dict[int, ClauseFeatures]:
-    """The candidates' features, read from their rows (a few hundred per question)."""
+@functools.lru_cache(maxsize=4096)
+def _folded_agencies(names_json: str | None) -> frozenset[str]:
+    """A clause's lead or partners column, folded (the same few hundred values recur)."""
+    return frozenset(fold(a) for a in json.loads(names_json or "[]"))
+
+
+def _terms_pattern(terms: list[str]) -> re.Pattern | None:
+    """Finds exactly the keyword tokens (\\w+ runs) equal to one of `terms`."""
+    words = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")  # terms are \w+ runs
+
+
+def load_features(db, clause_ids, terms: list[str] = ()) -> dict[int, ClauseFeatures]:
+    """The candidates' features, read from their rows (a few hundred per question).
+
+    `tokens` holds the `terms` the clause has (all coverage asks of it): found by one
+    pattern, rather than every token of the clause split out and hashed (~0.3 s a question
+    at 10k clauses of long text on a busy machine).
+    """
     ids = list(clause_ids)
+    pattern = _terms_pattern(list(terms))
     features = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in db.query(
-                "select c.id, c.lead, c.partners, c.search_text, c.accented_text, c.heading_text, "
-                "exists(select 1 from deadlines d where d.clause_id = c.id) as has_deadline "
-                f"from clauses c where c.id in ({marks})", chunk):
-            features[row["id"]] = ClauseFeatures(
-                keyword_tokens(row["search_text"] or "", row["accented_text"] or "",
-                               row["heading_text"] or ""),
-                frozenset(fold(a) for a in json.loads(row["lead"] or "[]")),
-                frozenset(fold(a) for a in json.loads(row["partners"] or "[]")),
-                bool(row["has_deadline"]))
+        rows = db.conn.execute(
+            "select c.id, c.lead, c.partners, "
+            "c.search_text || ' ' || c.accented_text || ' ' || c.heading_text, "
+            "exists(select 1 from deadlines d where d.clause_id = c.id) "
+            f"from clauses c where c.id in ({marks})", chunk)
+        for clause_id, lead, partners, keywords, has_deadline in rows:
+            found = frozenset(pattern.findall(keywords or "")) if pattern else frozenset()
+            features[clause_id] = ClauseFeatures(
+                found, _folded_agencies(lead), _folded_agencies(partners), bool(has_deadline))
     return features
 
 
@@ -273,13 +297,17 @@ def lexical_scores(db, question: Question, limit: int,
     return {row["rowid"]: row["score"] for row in rows}
 
 
-def coverage(question: Question, clause_terms: set[str], stats: CorpusStats) -> float:
-    """IDF-weighted share of the question's informative words found in the clause."""
+def coverage(question: Question, clause_terms: set[str], stats: CorpusStats,
+             weights: dict[str, float] | None = None) -> float:
+    """IDF-weighted share of the question's informative words found in the clause.
+
+    `weights`: the terms' IDFs, when the caller computed them once for many clauses."""
     terms = _match_terms(question)
     if not terms:
         return 0.0
-    total = sum(stats.idf(t) for t in terms)
-    found = sum(stats.idf(t) for t in terms if t in clause_terms)
+    weights = weights or stats.idfs(terms)
+    total = sum(weights[t] for t in terms)
+    found = sum(weights[t] for t in terms if t in clause_terms)
     return found / total if total else 0.0
 
 
@@ -322,13 +350,14 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
     lexical_n = {i: s / max(lexical.values()) for i, s in lexical.items()} if lexical else {}
     dense_n = _minmax(dense_scores)
     asked = {fold(a) for a in question.agencies}
-    known = load_features(db, candidates)
+    known = load_features(db, candidates, _match_terms(question))
+    idfs = stats.idfs(_match_terms(question))
     scored = []
     for clause_id in candidates:
         features = known.get(clause_id)
         if features is None:  # removed since this version's statistics were taken
             continue
-        cov = coverage(question, features.tokens, stats)
+        cov = coverage(question, features.tokens, stats, idfs)
         score = (weights.lexical * lexical_n.get(clause_id, 0.0)
                  + weights.dense * dense_n.get(clause_id, 0.0)
                  + weights.coverage * cov)

@@ -6,10 +6,12 @@ is "recurring", "duration", "frequency" or "ongoing".
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from nlp.dates import iso_date as _iso
+from nlp.dates import month_end as _month_end
 
 
 @dataclass(frozen=True)
@@ -44,19 +46,6 @@ _CITED = re.compile(
     r"(?:\s*[/.-]\s*|\s+năm\s+)\d{4})?", re.IGNORECASE)
 # A year after these words is a horizon or the start of a period, not a deadline.
 _NOT_AFTER = re.compile(r"(?<!\w)(?:định hướng|tầm nhìn|giai đoạn|từ)\s*(?:đến\s*)?$", re.IGNORECASE)
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def _month_end(year: int, month: int) -> str | None:
-    if not 1 <= month <= 12:
-        return None
-    return _iso(year, month, calendar.monthrange(year, month)[1])
 
 
 def _year(match: re.Match, plan_year: int | None) -> int | None:

@@ -71,6 +71,10 @@ def ingest(args, settings: Settings) -> int:
                 pages = ", ".join(map(str, report.unreadable_pages))
                 print(f"planbot: warning: {path.name}: page(s) {pages} could not be read by OCR "
                       f"(confidence below {OCR_FLOOR:.0f}%) and were left out", file=sys.stderr)
+            if report.citation:
+                print(f"  cited as: {report.citation}")
+            for warning in report.warnings:
+                print(f"  warning: {warning.text('en')}")
     finally:
         library.close()
     return EXIT_BAD_INPUT if failed else 0

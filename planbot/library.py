@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import DocumentError, Stage
-from corpus.model import Plan
+from corpus.model import ParseWarning, Plan
 from index import queries
 from index.activity import Activity
 from index.batching import use_threads
@@ -53,6 +53,10 @@ class IngestReport:
     ocr_confidence: float | None = None  # their mean word confidence, 0-100
     unreadable_pages: list[int] = field(default_factory=list)  # scanned pages left out as garbage
     ocr_corrections: int = 0  # misread words corrected (corpus.ocr_repair)
+    warnings: list[ParseWarning] = field(default_factory=list)  # of this parse; none when unchanged
+    # How the plan is cited, when that says more than its number: a decision's plan
+    # ("Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"), a draft known by its title.
+    citation: str = ""
 
 
 @dataclass
@@ -181,6 +185,10 @@ class Planbot:
             report.ocr_confidence = parsed.ocr.confidence
             report.unreadable_pages = list(parsed.ocr.unreadable)
             report.ocr_corrections = len(parsed.ocr.corrections)
+        plan = parsed.plan
+        report.warnings = list(plan.warnings)
+        if plan.kind == "decision_plan" or plan.number not in plan.citation:
+            report.citation = plan.citation  # says more than its number: worth showing
         return report
 
     def _parse(self, path: Path, name: str, skip_if_known: bool = False,

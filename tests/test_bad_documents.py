@@ -417,7 +417,9 @@ def test_cli_ingests_the_valid_files(cli):
     run = cli.valid
     assert run.code == 0, run
     assert "Traceback" not in run.stderr and "planbot:" not in run.stderr, run.stderr
-    assert len(run.stdout.splitlines()) == len(VALID), run.stdout
+    # One line per file; what follows it indented (citation, parse warnings: issue 8) is about it.
+    files = [line for line in run.stdout.splitlines() if not line.startswith("  ")]
+    assert len(files) == len(VALID), run.stdout
 
 
 @cases()

@@ -136,6 +136,25 @@ def test_mixed_pdf_reads_text_pages_as_text_and_scanned_pages_by_ocr(text_pdf, s
     assert any(c.kind == "table_row" and c.page == 2 for c in plan.clauses)
 
 
+def test_scan_with_a_portal_stamp_in_its_text_layer_is_still_read_by_ocr(text_pdf, font, tmp_path):
+    """Portals stamp "Ký bởi …" as text on a scan: a few characters on a page-size image."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("Body", "", str(font))
+    pdf.set_font("Body", size=8)
+    for index, image in enumerate(scans.page_images(text_pdf.read_bytes(), DPI)):
+        pdf.add_page()
+        pdf.image(scans.photocopy(image, 0.8, seed=index), x=0, y=0, w=210, h=297)
+        pdf.set_xy(150, 5)
+        pdf.cell(50, 4, "Ký bởi: Văn phòng UBND")
+    path = tmp_path / "ban-quet-co-chu-ky.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    document = load(path, ocr_dpi=DPI)
+    assert document.ocr.pages == [1, 2]
+    assert build_plan(document).number == scans.NUMBER
+
+
 # ---- the pieces ----------------------------------------------------------------------
 
 
@@ -162,6 +181,23 @@ def test_ruled_table_grid_with_a_merged_cell(text_pdf):
     assert len(boxes) == 5 * len(scans.TABLE) - 1  # the lead of rows 1 and 2 is one cell
     x0, y0, x1, y1 = (int(v) for v in grid.bbox)
     assert (clean[y0:y1 + 1, x0:x1 + 1] < 128).mean() < (gray[y0:y1 + 1, x0:x1 + 1] < 128).mean()
+
+
+def test_a_huge_page_is_rendered_within_the_pixel_budget(tmp_path):
+    import pypdfium2
+    from fpdf import FPDF
+
+    from corpus.ocr import MAX_PIXELS, _render
+
+    pdf = FPDF(unit="pt", format=(4000, 6000))  # 1.4 x 2.1 m: 1.4 billion pixels at 300 DPI
+    pdf.add_page()
+    pdf.rect(100, 100, 500, 500, style="F")
+    document = pypdfium2.PdfDocument(bytes(pdf.output()))
+    try:
+        gray = _render(document[0], 300)
+    finally:
+        document.close()
+    assert gray.size <= MAX_PIXELS and gray.shape[0] > gray.shape[1] > 1000
 
 
 def _page(lines: list[list[tuple[str, float]]], number: int = 1) -> OcrPage:

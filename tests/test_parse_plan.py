@@ -322,6 +322,13 @@ def test_appendix_after_signature():
     assert last.deadline.due == "2023-09-30" and last.section_title == "DANH MỤC NHIỆM VỤ"
 
 
+def test_parse_places_table_cells_and_extracts_nothing():
+    rows = (("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"), ("1", "Rà soát quy hoạch", "Sở XD", "30/9/2023"))
+    (row,) = parse_plan(_document("", "t.txt", blocks=[Block("I. Nhiệm vụ"), Block("", rows=rows)])).clauses
+    assert (row.section, row.text, row.cells) == ("I.1", "Rà soát quy hoạch", {"lead": "Sở XD", "deadline": "30/9/2023"})
+    assert not row.lead and row.deadline is None  # build_plan reads them, with everything else
+
+
 def test_table_that_is_not_a_task_table():
     rows = (("Chỉ tiêu", "Năm 2020", "Năm 2021"), ("Số doanh nghiệp", "1.200", "1.500"))
     plan = parse_plan(_document("", "t.txt", blocks=[Block("I. Số liệu"), Block(""), Block("", rows=rows)]))
@@ -336,7 +343,7 @@ def test_table_that_is_not_a_task_table():
 def test_two_row_table_header(second):
     rows = (("STT", "Nhiệm vụ", "Đơn vị thực hiện", "", "Tiến độ"), second,
             ("1", "Số hóa hồ sơ đất đai", "Sở TN&MT", "Văn phòng đăng ký đất đai tỉnh", "2022"))
-    plan = parse_plan(_document("", "t.txt", blocks=[Block("II. Nhiệm vụ"), Block("", rows=rows)]))
+    plan = build_plan(_document("", "t.txt", blocks=[Block("II. Nhiệm vụ"), Block("", rows=rows)]))
     assert [(c.section, c.text, c.lead, c.partners, c.deadline.due) for c in plan.clauses] == [
         ("II.1", "Số hóa hồ sơ đất đai", ["Sở Tài nguyên và Môi trường"], ["Văn phòng đăng ký đất đai tỉnh"],
          "2022-12-31")]
