@@ -105,7 +105,29 @@ def stats_text(stats: dict, days: int = 7) -> str:
     declined = stats.get("declined") or []
     lines += ["", f"<b>Câu hỏi chưa trả lời được</b> ({len(declined)} gần nhất):"]
     lines += [f"• {cards.esc(str(ts)[:16])}: {cards.esc(cards.shorten(q, 200))}" for ts, q in declined] or ["• (không có)"]
+    disliked = stats.get("disliked") or []
+    lines += ["", f"<b>Câu trả lời bị 👎</b> ({len(disliked)} gần nhất):"]
+    lines += [disliked_line(item) for item in disliked] or ["• (không có)"]
+    lines += ["", "<i>Giờ Việt Nam (UTC+7).</i>"]
     return "\n".join(lines)
+
+
+def disliked_line(item: dict) -> str:
+    """• when: the question → the answer it got (plan, section, text) · why, if said."""
+    clause = item.get("answer")
+    if not item.get("answered"):
+        got = "(bot đã từ chối trả lời)"
+    elif clause is None:
+        got = "(điều khoản đã bị gỡ)"
+    else:
+        got = f"{cards.esc(clause.plan)}, mục {cards.esc(clause.section or '—')}: {cards.esc(cards.shorten(clause.text, 120))}"
+    reason = cards.REASON_LABELS["vi"].get(item.get("reason") or "", "")
+    why = f" · <b>{cards.esc(reason.lower())}</b>" if reason else ""
+    return f"• {cards.esc(str(item['ts'])[:16])}: “{cards.esc(cards.shorten(item['question'], 160))}”\n   → {got}{why}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
 class ProgressMessage:

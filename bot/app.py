@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, browse, cards, handlers
+from bot import admin, browse, cards, handlers, replies, schedule
 from bot.limits import QuestionLimiter
 
 if TYPE_CHECKING:
@@ -37,9 +37,11 @@ COMMANDS = [
     ("hoi", "Đặt câu hỏi (cách hỏi trong nhóm)"),
     ("coquan", "Mọi nhiệm vụ của một cơ quan"),
     ("hanchot", "Hạn chót sắp tới và đã quá hạn"),
+    ("lich", "Tệp lịch (.ics) hạn chót của một cơ quan"),
     ("kehoach", "Các kế hoạch đã nạp"),
     ("theodoi", "Nhắc hạn chót của một cơ quan mỗi sáng"),
     ("huytheodoi", "Hủy nhắc hạn chót"),
+    ("toi", "Mã người dùng của bạn (để cấp quyền)"),
 ]
 ADMIN_COMMANDS = [
     ("xoa", "Xóa một kế hoạch (quản trị)"),
@@ -121,6 +123,21 @@ async def post_init(application: Application) -> None:
             )
         except TelegramError:  # an admin who never opened a chat with the bot
             logger.warning("could not set the admin command menu for one admin chat")
+    await announce_ready(application)
+
+
+def readiness_line(username: str, plans: list, mode: str) -> str:
+    """"planbot ready: @bot · 1 plan: 629/KH-UBND (14/02/2019, 95 clauses) · long polling"."""
+    listed = ", ".join(f"{p.number} ({cards.format_date(p.date) or 'no date'}, {p.clauses} clauses)" for p in plans)
+    count = f"{len(plans)} plan{'s' if len(plans) != 1 else ''}"
+    return f"planbot ready: @{username} · {count}: {listed or 'none yet (send one as an admin)'} · {mode}"
+
+
+async def announce_ready(application: Application) -> None:
+    """Say on stdout which bot is up, on which plans, and how it gets updates: the operator's cue."""
+    plans = await asyncio.to_thread(application.bot_data["library"].plans)
+    mode = application.bot_data.get("mode") or "long polling"
+    print(readiness_line(application.bot.username, plans, mode), flush=True)
 
 
 async def post_shutdown(application: Application) -> None:
@@ -156,6 +173,7 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
         settings=settings,
         limiter=QuestionLimiter(settings.questions_per_minute),
         answers=handlers.AnswerCache(),
+        subjects=handlers.Subjects(),
         removals={},
         replacements={},
         ingest_lock=asyncio.Lock(),
@@ -170,6 +188,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CommandHandler("hoi", handlers.ask_command),
             CommandHandler("coquan", browse.agency_command),
             CommandHandler("hanchot", browse.deadlines_command),
+            CommandHandler("lich", schedule.calendar_command),
+            CommandHandler(["toi", "id"], schedule.whoami_command),
             CommandHandler("kehoach", browse.plans_command),
             CommandHandler("theodoi", browse.subscribe_command),
             CommandHandler("huytheodoi", browse.unsubscribe_command),
@@ -184,8 +204,13 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CallbackQueryHandler(handlers.show_clause, pattern=cards.CB_FULL),
             CallbackQueryHandler(handlers.more_results, pattern=cards.CB_MORE),
             CallbackQueryHandler(handlers.feedback, pattern=cards.CB_FEEDBACK),
+            CallbackQueryHandler(handlers.task_page, pattern=replies.CB_TASKS),
+            CallbackQueryHandler(handlers.plan_overview, pattern=replies.CB_OVERVIEW),
+            CallbackQueryHandler(handlers.feedback_reason, pattern=cards.CB_REASON),
             CallbackQueryHandler(browse.agency_page, pattern=cards.CB_AGENCY),
             CallbackQueryHandler(browse.agency_list, pattern=cards.CB_AGENCIES),
+            CallbackQueryHandler(schedule.timeline_button, pattern=schedule.CB_TIMELINE),
+            CallbackQueryHandler(schedule.calendar_button, pattern=schedule.CB_CALENDAR),
             CallbackQueryHandler(admin.confirm_removal, pattern=cards.CB_REMOVE),
             CallbackQueryHandler(admin.cancel_removal, pattern=cards.CB_KEEP),
             CallbackQueryHandler(admin.confirm_replace, pattern=admin.CB_REPLACE, block=False),
@@ -211,6 +236,7 @@ def run_bot(settings: "Settings", library: "Planbot", webhook_url: str | None = 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     library.ensure_bundled()
     application = build_application(settings, library)
+    application.bot_data["mode"] = f"webhook {webhook_url} (port {port})" if webhook_url else "long polling"
     if webhook_url:
         application.run_webhook(
             listen="0.0.0.0",

@@ -8,8 +8,9 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import cards
+from bot import cards, schedule
 from bot.handlers import STALE, command_text, edit_html, library, reply_html, requires, run, send_html
+from planbot.agenda import agenda
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +94,7 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         if agency is None:
             await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(' '.join(words))}”. Gõ /coquan để xem danh sách.")
             return
-    overdue, upcoming = await run(lib.deadlines, days, agency, today_in_vietnam())
-    await reply_html(update, cards.deadlines_text(overdue, upcoming, days, agency))
+    await schedule.deadlines_reply(update, context, days, agency)
 
 
 @requires("allowed")
@@ -118,11 +118,11 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if canonical is None:
         await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(name)}”. Gõ /coquan để xem danh sách.")
         return
-    await reply_html(
-        update,
-        f"🔔 Đã theo dõi <b>{cards.esc(canonical)}</b>. Mỗi sáng lúc 7:00 tôi sẽ báo các nhiệm vụ của cơ quan này "
-        f"đến hạn trong {DIGEST_DAYS} ngày tới. Hủy bằng /huytheodoi.",
-    )
+    found = await run(lib.schedule, canonical)
+    names = await run(lib.agency_and_groups, canonical)
+    text = schedule.subscribed_text(canonical, names[1:] if canonical in names else names, found,
+                                    today_in_vietnam(), DIGEST_DAYS)
+    await reply_html(update, text)
 
 
 @requires("allowed")
@@ -146,11 +146,12 @@ async def send_deadline_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
     for chat_id, agency in await run(lib.subscriptions):
         if chat_id in dropped:
             continue
-        _, upcoming = await run(lib.deadlines, DIGEST_DAYS, agency, today)
+        # its own tasks, its groups' and the recurring ones, as /hanchot shows them
+        upcoming = agenda(await run(lib.schedule, agency), today, DIGEST_DAYS).upcoming
         if not upcoming:
             continue
         try:
-            await send_html(context.bot, chat_id, cards.digest_text(agency, upcoming))
+            await send_html(context.bot, chat_id, schedule.digest_text(agency, upcoming, today, DIGEST_DAYS))
         except Forbidden:  # blocked or removed from the group: stop writing there
             logger.info("chat %s no longer reachable; dropping its subscriptions", chat_id)
             dropped.add(chat_id)

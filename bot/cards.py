@@ -32,6 +32,7 @@ AGENCIES_PER_PAGE = 8
 CB_FULL = re.compile(r"^c:(\d{1,12})$")  # whole clause
 CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,2})$")  # question id, hit index
 CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):([ud])$")  # question id, up/down
+CB_REASON = re.compile(r"^fr:(\d{1,12}):([ahk])$")  # question id, why the 👎
 CB_AGENCY = re.compile(r"^a:([0-9a-f]{8}):(\d{1,4})$")  # agency key, page
 CB_AGENCIES = re.compile(r"^al:(\d{1,4})$")  # page of the agency list
 CB_REMOVE = re.compile(r"^d:([A-Za-z0-9_-]{6,16})$")  # pending removal token
@@ -246,6 +247,23 @@ def feedback_done_keyboard(question_id: int, answer: "Answer", index: int, value
     return InlineKeyboardMarkup(rows)
 
 
+# Why an answer was wrong: button code → stored reason, and the words on the button.
+REASONS = {"a": "wrong_agency", "h": "wrong_deadline", "k": "irrelevant"}
+REASON_LABELS = {
+    "vi": {"wrong_agency": "Sai cơ quan", "wrong_deadline": "Sai hạn", "irrelevant": "Không liên quan"},
+    "en": {"wrong_agency": "Wrong agency", "wrong_deadline": "Wrong deadline", "irrelevant": "Not relevant"},
+}
+
+
+def reason_keyboard(question_id: int, answer: "Answer", index: int, lang: str = "vi") -> InlineKeyboardMarkup:
+    """After a 👎: the answer keyboard, the vote noted, and one row asking why."""
+    rows = list(feedback_done_keyboard(question_id, answer, index, -1, lang).inline_keyboard)
+    labels = REASON_LABELS[lang]
+    rows.append(tuple(InlineKeyboardButton(labels[reason], callback_data=callback(f"fr:{question_id}:{code}"))
+                      for code, reason in REASONS.items()))
+    return InlineKeyboardMarkup(rows)
+
+
 def clause_button_label(clause: "ClauseRecord") -> str:
     who = clause.lead[0] if clause.lead else shorten(clause.text, 40)
     return shorten(f"{clause.section or clause.plan} · {who}", 60)
@@ -312,7 +330,10 @@ def agency_tasks_keyboard(name: str, shown: list["ClauseRecord"], page: int, pag
     rows = [numbers] if numbers else []
     if nav := _page_buttons(page, pages, lambda p: f"a:{key}:{p}"):
         rows.append(nav)
-    rows.append([InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0"))])
+    rows.append([InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0")),
+                 # handled by bot/schedule.py: the agency's timeline picture and calendar file
+                 InlineKeyboardButton("📈 Dòng thời gian", callback_data=callback(f"tl:{key}")),
+                 InlineKeyboardButton("📅 Lịch", callback_data=callback(f"ic:{key}"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -324,36 +345,6 @@ def agencies_keyboard(agencies: Sequence[tuple[str, int]], page: int) -> tuple[I
     if nav := _page_buttons(page, pages, lambda p: f"al:{p}"):
         rows.append(nav)
     return InlineKeyboardMarkup(rows), pages
-
-
-def deadline_line(clause: "ClauseRecord") -> str:
-    due = format_date(clause.deadline.due) if clause.deadline and clause.deadline.due else "?"
-    who = esc(shorten(", ".join(clause.lead), 90)) or "không nêu cơ quan"
-    text = esc(clause.deadline.text) if clause.deadline else ""
-    return (
-        f"• <b>{esc(due)}</b> — {who}: {esc(shorten(clause.text, 160))}\n"
-        f"   ⏰ {text} · 📄 {esc(clause.plan)}, mục {esc(clause.section or '—')}"
-    )
-
-
-def deadlines_text(overdue: list["ClauseRecord"], upcoming: list["ClauseRecord"], days: int, agency: str | None = None) -> str:
-    """Upcoming deadlines first (what can still be done), then overdue ones, by date."""
-    scope = f" của <b>{esc(agency)}</b>" if agency else ""
-    if upcoming:
-        blocks = [f"📅 <b>Đến hạn trong {days} ngày tới</b>{scope} ({len(upcoming)}):"]
-        blocks += [deadline_line(c) for c in upcoming]
-    else:
-        blocks = [f"📅 Không có nhiệm vụ nào{scope} đến hạn trong {days} ngày tới."]
-    if overdue:
-        blocks.append(f"⚠️ <b>Đã quá hạn</b>{scope} ({len(overdue)}):")
-        blocks += [deadline_line(c) for c in overdue]
-    # blank lines between items let the splitter cut between tasks, never inside one
-    return "\n\n".join(blocks)
-
-
-def digest_text(agency: str, upcoming: list["ClauseRecord"]) -> str:
-    head = f"🔔 <b>{esc(agency)}</b>: {len(upcoming)} nhiệm vụ đến hạn trong 7 ngày tới"
-    return "\n\n".join([head] + [deadline_line(c) for c in upcoming])
 
 
 def plans_text(plans: Iterable["PlanInfo"]) -> str:

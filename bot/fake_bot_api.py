@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import itertools
 import json
 import threading
@@ -35,6 +36,9 @@ ALLOWED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API refuses getFile above this
+MAX_CAPTION = 1024
+MAX_PHOTO = 10 * 1024 * 1024
+MAX_UPLOAD = 50 * 1024 * 1024
 
 _JSON_PARAMS = frozenset(
     {"reply_markup", "reply_parameters", "commands", "scope", "allowed_updates", "link_preview_options", "entities"}
@@ -404,6 +408,64 @@ class FakeBotApi:
         p["_message_id"] = message["message_id"]
         return message
 
+    def _upload(self, p: dict, field: str, limit: int) -> Upload:
+        if not isinstance(p.get("chat_id"), int):
+            raise ApiError("Bad Request: chat not found")
+        upload = p.get(field)
+        if isinstance(upload, str) and upload.startswith("attach://"):
+            upload = p.get(upload[len("attach://") :])
+        if not isinstance(upload, Upload) or not upload.content:
+            raise ApiError(f"Bad Request: there is no {field} in the request")
+        if len(upload.content) > limit:
+            raise ApiError("Request Entity Too Large", 413)
+        return upload
+
+    def _caption(self, p: dict) -> str:
+        if p.get("caption") is None:
+            return ""
+        if utf16_len(p["caption"]) > MAX_CAPTION:
+            raise ApiError("Bad Request: message caption is too long")
+        return check_text(p["caption"], p.get("parse_mode"))
+
+    def _store_file_message(self, p: dict, field: str, value: Any, caption: str) -> dict:
+        message = self._store_bot_message(p, "")
+        message.pop("text")
+        message[field] = value
+        if caption:
+            message["caption"] = caption
+        with self._cond:
+            stored = self._messages[(p["chat_id"], message["message_id"])]
+            stored.pop("text")
+            stored.update({field: value, "caption": caption, "html": p.get("caption")})
+        return message
+
+    def _api_sendphoto(self, p):
+        upload = self._upload(p, "photo", MAX_PHOTO)
+        from PIL import Image  # Telegram refuses what is not a picture
+
+        try:
+            with Image.open(io.BytesIO(upload.content)) as image:
+                width, height = image.size
+        except Exception as exc:
+            raise ApiError(f"Bad Request: IMAGE_PROCESS_FAILED ({exc})") from exc
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise ApiError("Bad Request: PHOTO_INVALID_DIMENSIONS")
+        caption = self._caption(p)
+        check_markup(p.get("reply_markup"))
+        file_id = f"photo{next(self._message_ids)}"
+        sizes = [{"file_id": file_id, "file_unique_id": f"U{file_id}", "width": width, "height": height,
+                  "file_size": len(upload.content)}]
+        return self._store_file_message(p, "photo", sizes, caption)
+
+    def _api_senddocument(self, p):
+        upload = self._upload(p, "document", MAX_UPLOAD)
+        caption = self._caption(p)
+        check_markup(p.get("reply_markup"))
+        file_id = f"doc{next(self._message_ids)}"
+        document = {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_name": upload.filename,
+                    "mime_type": upload.content_type, "file_size": len(upload.content)}
+        return self._store_file_message(p, "document", document, caption)
+
     def _api_sendmessage(self, p):
         if not isinstance(p.get("chat_id"), int):
             raise ApiError("Bad Request: chat not found")
@@ -526,6 +588,35 @@ def _decode(raw: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+@dataclass
+class Upload:
+    """A file the bot sent (sendPhoto, sendDocument), as it came over the wire."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
+    def __repr__(self) -> str:
+        return f"<Upload {self.filename!r} {len(self.content)} bytes>"
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """multipart/form-data as python-telegram-bot sends uploads: fields as text, files as Upload."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    raw: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            raw[name] = Upload(part.get_filename(), payload, part.get_content_type())
+        else:
+            raw[name] = payload.decode("utf-8")
+    return raw
+
+
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeBotApi
     protocol_version = "HTTP/1.1"
@@ -566,8 +657,7 @@ class _Handler(BaseHTTPRequestHandler):
         if content_type.startswith("application/json"):
             raw = json.loads(body or b"{}")
         elif content_type.startswith("multipart/"):
-            self._json(400, {"ok": False, "error_code": 400, "description": "Bad Request: the fake does not take uploads"})
-            return
+            raw = _multipart(content_type, body)
         else:
             raw = dict(urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         self._api(raw)

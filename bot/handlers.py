@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import cards
+from bot import cards, replies
 
 if TYPE_CHECKING:
     from index.search import Answer
@@ -34,9 +35,30 @@ Ví dụ: <i>Sở Xây dựng phải làm gì, hạn khi nào?</i>
 
 /coquan &lt;tên cơ quan&gt; — mọi nhiệm vụ của một cơ quan
 /hanchot [số ngày] — hạn chót sắp tới và đã quá hạn
+/lich &lt;tên cơ quan&gt; — tệp lịch (.ics) các hạn chót của cơ quan
 /kehoach — các kế hoạch đã nạp
 /theodoi &lt;tên cơ quan&gt; — nhắc hạn chót mỗi sáng; /huytheodoi để hủy
+/toi — mã người dùng của bạn (để quản trị viên cấp quyền)
 Trong nhóm: nhắc tên tôi (@{username}), trả lời tin nhắn của tôi, hoặc dùng /hoi &lt;câu hỏi&gt;."""
+
+HELP_EN = """👋 Hello! I am <b>Planbot</b>: I answer questions about Vietnamese government plans (kế hoạch) by quoting the clause that answers, with its lead agency, partner agencies, deadline and source (plan number, section).
+Ask in Vietnamese (with or without accents) or in English.
+
+Example: <i>Which agency issues construction permits, and by when?</i>
+
+/coquan &lt;agency&gt; — every task of an agency
+/hanchot [days] — deadlines due soon, recurring duties, overdue ones
+/lich &lt;agency&gt; — the agency's deadlines as a calendar file (.ics)
+/kehoach — the plans loaded
+/theodoi &lt;agency&gt; — a reminder every morning at 7:00 (Vietnam time); /huytheodoi to stop
+/toi — your numeric user id (an admin needs it to give you access)
+In a group: mention me (@{username}), reply to one of my messages, or use /hoi &lt;question&gt;."""
+
+ADMIN_HELP_EN = """
+
+<b>Admins</b>
+Send a PDF, DOCX or TXT plan (up to {max_mb} MB) to load it.
+/xoa &lt;number&gt; — remove a plan · /reindex — rebuild the index · /thongke — usage statistics"""
 
 ADMIN_HELP = """
 
@@ -46,6 +68,7 @@ Gửi tệp PDF, DOCX hoặc TXT (tối đa {max_mb} MB) để nạp kế hoạc
 
 NOT_ALLOWED = "🔒 Xin lỗi, bạn chưa được cấp quyền sử dụng bot này. Vui lòng liên hệ quản trị viên."
 ADMINS_ONLY = "⛔ Xin lỗi, việc này chỉ dành cho quản trị viên."
+PREPARING = "⏳ Đang chuẩn bị… (bot vừa khởi động, đang nạp mô hình; câu trả lời sẽ đến sau ít giây)"
 STALE = "Nút này đã cũ hoặc không hợp lệ. Bạn hãy hỏi lại nhé."
 SOMETHING_WRONG = "⚠️ Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu. Bạn vui lòng thử lại sau."
 
@@ -91,6 +114,13 @@ def requires(role: str):
         return guarded
 
     return decorate
+
+
+def speaks_english(update: Update) -> bool:
+    """Telegram's language setting of the user is English ("en", "en-GB", …)."""
+    user = update.effective_user
+    code = (user.language_code or "") if user is not None else ""
+    return code.lower().split("-")[0] == "en"
 
 
 async def run(fn, *args, **kwargs) -> Any:
@@ -182,6 +212,43 @@ class AnswerCache:
         return self._items.get(question_id)
 
 
+class Subjects:
+    """What each chat's last answers were about, so a follow-up can lean on them.
+
+    A private chat's latest subject holds for `private_seconds`; in a group a follow-up
+    must reply to the bot's answer, so subjects are also kept by the answer's message id.
+    """
+
+    def __init__(self, private_seconds: float = 300, size: int = 2000, clock=time.monotonic):
+        self.private_seconds = private_seconds
+        self.size = size
+        self.clock = clock
+        self._latest: OrderedDict[int, tuple[float, object]] = OrderedDict()
+        self._by_message: OrderedDict[tuple[int, int], object] = OrderedDict()
+
+    def remember(self, chat_id: int, message_id: int | None, subject: object) -> None:
+        self._latest[chat_id] = (self.clock(), subject)
+        self._latest.move_to_end(chat_id)
+        if message_id is not None:
+            self._by_message[(chat_id, message_id)] = subject
+            self._by_message.move_to_end((chat_id, message_id))
+        for items in (self._latest, self._by_message):
+            while len(items) > self.size:
+                items.popitem(last=False)
+
+    def previous(self, message: Message) -> object | None:
+        """The subject a new message in this chat may continue, if any."""
+        replied = message.reply_to_message
+        if replied is not None and (subject := self._by_message.get((message.chat_id, replied.message_id))):
+            return subject
+        if message.chat.type != ChatType.PRIVATE:
+            return None
+        at, subject = self._latest.get(message.chat_id, (None, None))
+        if at is None or self.clock() - at > self.private_seconds:
+            return None
+        return subject
+
+
 # --- commands -----------------------------------------------------------------------
 
 
@@ -193,9 +260,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @requires("allowed")  # PLANBOT_ALLOWED_USERS holds for /start and /help too (issue 10)
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the bot can do, with an example question."""
-    text = HELP.format(username=cards.esc(context.bot.username))
+    english = speaks_english(update)
+    text = (HELP_EN if english else HELP).format(username=cards.esc(context.bot.username))
     if is_admin(update, context):
-        text += ADMIN_HELP.format(max_mb=settings(context).max_upload_bytes // (1024 * 1024))
+        admin = ADMIN_HELP_EN if english else ADMIN_HELP
+        text += admin.format(max_mb=settings(context).max_upload_bytes // (1024 * 1024))
     await reply_html(update, text)
 
 
@@ -255,17 +324,21 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     with contextlib.suppress(TelegramError):  # the typing indicator is cosmetic
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     lib = library(context)
-    answer = await run(lib.ask, text)
+    subjects = context.bot_data["subjects"]
+    previous = subjects.previous(update.effective_message)
+    waiting = None
+    if not lib.model_ready:  # the first question after a start waits for the model: say so
+        waiting = await reply_html(update, PREPARING)
+    answer = await run(lib.ask, text, previous=previous)
+    if waiting is not None:
+        with contextlib.suppress(TelegramError):
+            await waiting.delete()
     question_id = await run(lib.log_question, user.id, chat.id, text, answer)
     lang = "en" if cards.looks_english(text) else "vi"
     context.bot_data["answers"].put(question_id, Asked(user.id, chat.id, text, answer, lang, cut_to))
-    if answer.answered and answer.hits:
-        html = cards.answer_card(text, answer, 0, lang, cut_to)
-        markup = cards.answer_keyboard(question_id, answer, 0, lang)
-    else:
-        html = cards.declined_text(text, answer, lang, cut_to)
-        markup = cards.suggestions_keyboard(answer.hits)
-    await reply_html(update, html, markup)
+    html, markup = replies.reply(question_id, text, answer, lang, cut_to)
+    sent = await reply_html(update, html, markup)
+    subjects.remember(chat.id, sent.message_id, answer.context)
 
 
 # --- buttons under answers ------------------------------------------------------------
@@ -314,6 +387,41 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 @requires("allowed")
+async def task_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The ◀ / ▶ buttons under a task list: another page in place."""
+    query = update.callback_query
+    match = replies.CB_TASKS.match(query.data)
+    asked = await _asked(update, context, int(match.group(1)))
+    if asked is None:
+        return
+    if asked.answer.intent != "agency_tasks":
+        await query.answer(STALE)
+        return
+    await query.answer()
+    html, markup = replies.tasks_view(int(match.group(1)), asked.question, asked.answer, int(match.group(2)),
+                                      asked.lang, asked.cut_to)
+    await edit_html(query, html, markup)
+
+
+@requires("allowed")
+async def plan_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A plan's button under "which plan?": that plan's overview."""
+    query = update.callback_query
+    plan_id = int(replies.CB_OVERVIEW.match(query.data).group(1))
+    lib = library(context)
+    number = next((p.number for p in await run(lib.plans) if p.id == plan_id), None)
+    if number is None:
+        await query.answer("Kế hoạch này không còn (có thể đã bị gỡ).")
+        return
+    await query.answer()
+    answer = await run(lib.overview, number)
+    reply_to = query.message.message_id if query.message else None
+    sent = await send_html(context.bot, update.effective_chat.id, replies.overview_text("", answer),
+                           replies.full_buttons(answer.hits), reply_to=reply_to)
+    context.bot_data["subjects"].remember(update.effective_chat.id, sent.message_id, answer.context)
+
+
+@requires("allowed")
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The 👍 / 👎 buttons: store the vote with the question."""
     query = update.callback_query
@@ -324,12 +432,35 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     value = 1 if match.group(2) == "u" else -1
     await run(library(context).record_feedback, question_id, update.effective_user.id, value)
-    await query.answer("Cảm ơn bạn đã góp ý!")
+    await query.answer("Cảm ơn bạn đã góp ý!" if value > 0 else "Cảm ơn! Bạn có thể chọn lý do bên dưới.")
     # only the asker's vote changes the buttons everyone in the chat sees
     if update.effective_user.id == asked.user_id and asked.vote != value and asked.answer.answered and asked.answer.hits:
         asked.vote = value
+        if value > 0:
+            markup = cards.feedback_done_keyboard(question_id, asked.answer, asked.index, value, asked.lang)
+        else:  # a 👎 asks why: sai cơ quan / sai hạn / không liên quan
+            markup = cards.reason_keyboard(question_id, asked.answer, asked.index, asked.lang)
         with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(cards.feedback_done_keyboard(question_id, asked.answer, asked.index, value, asked.lang))
+            await query.edit_message_reply_markup(markup)
+
+
+@requires("allowed")
+async def feedback_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reason button under a 👎: store the 👎 with why, then drop the reason row."""
+    query = update.callback_query
+    match = cards.CB_REASON.match(query.data)
+    question_id = int(match.group(1))
+    asked = await _asked(update, context, question_id)
+    if asked is None:
+        return
+    reason = cards.REASONS[match.group(2)]
+    await run(library(context).record_feedback, question_id, update.effective_user.id, -1, reason)
+    await query.answer(f"Đã ghi lý do: {cards.REASON_LABELS['vi'][reason].lower()}. Cảm ơn bạn!")
+    if update.effective_user.id == asked.user_id and asked.answer.answered and asked.answer.hits:
+        asked.vote = -1
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(
+                cards.feedback_done_keyboard(question_id, asked.answer, asked.index, -1, asked.lang))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

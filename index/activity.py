@@ -6,6 +6,15 @@ import time
 
 from index.search import Answer
 from index.store import Store
+from nlp.period import VIETNAM
+
+# Why a 👎 was given, when the user said (the buttons under an answer).
+FEEDBACK_REASONS = ("wrong_agency", "wrong_deadline", "irrelevant")
+
+
+def vietnam_time(ts: float) -> str:
+    """A stored UTC timestamp as the bot's users read it: "2026-12-01T07:05" in UTC+7."""
+    return dt.datetime.fromtimestamp(ts, VIETNAM).isoformat(timespec="minutes")[:16]
 
 
 class Activity:
@@ -22,25 +31,38 @@ class Activity:
                 "answered": int(answer.answered), "top_clause_id": top.clause.id if top else None,
                 "score": top.score if top else None}).last_pk
 
-    def record_feedback(self, question_id: int, user_id: int, value: int) -> None:
+    def record_feedback(self, question_id: int, user_id: int, value: int, reason: str | None = None) -> None:
+        row = {"question_id": question_id, "user_id": user_id, "value": 1 if value > 0 else -1,
+               "ts": time.time()}
+        if reason is not None and value < 0:
+            if reason not in FEEDBACK_REASONS:
+                raise ValueError(f"unknown feedback reason {reason!r}")
+            row["reason"] = reason
         with self.store.write() as db:
-            db["feedback"].upsert({"question_id": question_id, "user_id": user_id,
-                                   "value": 1 if value > 0 else -1, "ts": time.time()},
-                                  pk=("question_id", "user_id"))
+            db["feedback"].upsert(row, pk=("question_id", "user_id"))
 
-    def stats(self, days: int = 7) -> dict:
+    def stats(self, days: int = 7, now: float | None = None) -> dict:
+        """Questions per day in Vietnam time (the `days` ending today there), declined and 👎 ones."""
         db = self.store.db
-        since = time.time() - days * 86400
+        now = time.time() if now is None else now
+        first_day = dt.datetime.fromtimestamp(now, VIETNAM).date() - dt.timedelta(days=days - 1)
+        since = dt.datetime.combine(first_day, dt.time(0), VIETNAM).timestamp()
+        offset = int(VIETNAM.utcoffset(None).total_seconds())
         per_day = [(r["day"], r["n"]) for r in db.query(
-            "select date(ts, 'unixepoch') as day, count(*) as n from questions where ts >= ? "
-            "group by day order by day", [since])]
-        declined = [(dt.datetime.fromtimestamp(r["ts"]).isoformat(timespec="minutes"),
-                     r["question"]) for r in db.query(
+            "select date(ts + ?, 'unixepoch') as day, count(*) as n from questions where ts >= ? and ts <= ? "
+            "group by day order by day", [offset, since, now])]
+        declined = [(vietnam_time(r["ts"]), r["question"]) for r in db.query(
             "select ts, question from questions where answered = 0 order by ts desc limit 20")]
         feedback = {"up": 0, "down": 0}
         for r in db.query("select value, count(*) as n from feedback group by value"):
             feedback["up" if r["value"] > 0 else "down"] = r["n"]
-        return {"per_day": per_day, "declined": declined, "feedback": feedback}
+        disliked = [
+            {"ts": vietnam_time(r["ts"]), "question": r["question"], "answered": bool(r["answered"]),
+             "top_clause_id": r["top_clause_id"], "reason": r["reason"]}
+            for r in db.query(
+                "select q.ts, q.question, q.answered, q.top_clause_id, f.reason from feedback f "
+                "join questions q on q.id = f.question_id where f.value < 0 order by f.ts desc limit 20")]
+        return {"per_day": per_day, "declined": declined, "feedback": feedback, "disliked": disliked}
 
     def subscribe(self, chat_id: int, agency: str) -> None:
         """`agency` is an indexed agency's name (the caller resolves what the user typed)."""

@@ -11,7 +11,7 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,6 +44,12 @@ TIME_WORDS = ("khi nao", "han", "thoi han", "han chot", "bao lau", "truoc ngay",
               "thoi gian", "bao nhieu ngay", "bao nhieu gio", "deadline", "when", "by when",
               "how long", "ngay nao", "luc nao", "tien do")
 
+# Compounds that only ask (folded): never a topic the plans could lack.
+QUESTION_COMPOUNDS = frozenset("""
+    bao_nhieu the_nao nhu_the_nao lam_gi khi_nao bao_gio o_dau tai_sao vi_sao cai_gi la_gi
+    hien_nay nam_nay hom_nay the_nay ra_sao nhu_vay duoc_khong
+""".split())
+
 MAX_QUESTION_CHARS = 1000
 # A heading names what its paragraphs are about in the fewest words.
 HEADING_WEIGHT = 3.0
@@ -56,6 +62,8 @@ class Hit:
     clause: ClauseRecord
     quote: str
     score: float
+    role: str | None = None  # in a task list: lead | group | partner
+    via: str | None = None  # the agency the task list is of, or the group the task was given to
 
 
 @dataclass
@@ -65,17 +73,24 @@ class Answer:
     hits: list[Hit]
     note: str | None = None
     cut_to: int | None = None  # the question was cut to this many characters
+    intent: str = "clause"  # clause | agency_tasks | overview | definition | absent_agency | out_of_scope
+    plan_filter: str | None = None  # the plan the question named: its answer comes from it only
+    details: dict = field(default_factory=dict)  # what the intent's card shows beyond the clauses
+    context: object = None  # the question's subject (index.intents.Intent), read by a follow-up
 
     def as_json(self) -> dict:
         return {
-            "question": self.question, "answered": self.answered,
+            "question": self.question, "answered": self.answered, "intent": self.intent,
+            "plan_filter": self.plan_filter,
             "results": [
                 {"plan": h.clause.plan, "section": h.clause.section, "text": h.clause.text,
                  "quote": h.quote, "lead": h.clause.lead, "partners": h.clause.partners,
                  "deadline": h.clause.deadline.as_json() if h.clause.deadline else None,
-                 "page": h.clause.page, "score": round(h.score, 4)}
+                 "page": h.clause.page, "score": round(h.score, 4), "footnotes": h.clause.footnotes,
+                 **({"role": h.role, "via": h.via} if h.role else {})}
                 for h in self.hits
             ],
+            **self.details,
         }
 
 
@@ -93,6 +108,9 @@ class Weights:
     # words, or the encoder is confident on its own (cross-language questions).
     min_coverage: float = 0.28
     min_dense: float = 0.86
+    # A question naming a thing no plan mentions ("hộ chiếu", "kết hôn": a compound word
+    # absent from every clause) is answered only when the best clause covers it well.
+    min_coverage_unknown: float = 0.45
 
 
 @dataclass
@@ -107,6 +125,7 @@ class Question:
     asks_time: bool
     foreign: bool  # mostly words the plans never use (e.g. English)
     cut_to: int | None = None
+    unknown_words: tuple[str, ...] = ()  # compound words of the question that no clause has
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,7 @@ def question_stats(db, raw: str) -> tuple[Question, CorpusStats]:
     question = normalize_question(raw, stats)
     folded, accented = _gram_lists(question)
     stats.document_frequency = document_frequencies(db, [*folded, *accented])
+    question.unknown_words = unknown_words(db, question, stats)
     return question, stats
 
 
@@ -221,6 +241,26 @@ def normalize_question(raw: str, stats: CorpusStats) -> Question:
         foreign=foreign,
         cut_to=cut_to,
     )
+
+
+def unknown_words(db, question: Question, stats: CorpusStats) -> tuple[str, ...]:
+    """The question's words that occur in no clause, question words aside.
+
+    Its compound words (underthesea), and, for a question typed without marks (whose
+    unknown words are neither restored nor segmented), its syllables no clause has.
+    """
+    from nlp.segment import segment  # underthesea: imported on the first question only
+
+    if question.foreign:
+        return ()
+    words = _TOKEN.findall(fold(segment(question.dense_text)[1].lower()))
+    compounds = [w for w in dict.fromkeys(words) if "_" in w and w not in QUESTION_COMPOUNDS]
+    if is_unaccented(question.text):
+        compounds += [w for w in question.terms if not w.isdigit()]
+    missing = [w for w in compounds if w not in stats.document_frequency]
+    if missing:
+        stats.document_frequency.update(document_frequencies(db, missing))
+    return tuple(w for w in compounds if not stats.document_frequency.get(w))
 
 
 def _grams(terms: list[str]) -> list[str]:
@@ -382,6 +422,8 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
         # scores ~0.8 whether or not the plan covers it), so a foreign question
         # is answered on the coverage its glossary terms reach.
         answered = top_cov >= weights.min_coverage or top_dense >= weights.min_dense
+        if question.unknown_words and top_cov < weights.min_coverage_unknown:
+            answered = False
     hits = [Hit(records[i], quote_for(question, records[i], stats), score)
             for score, _, _, i in scored[:k] if i in records]
     return Answer(question.text, answered, hits, cut_to=question.cut_to)

@@ -91,6 +91,11 @@ def _m004_corpus_statistics(db: sqlite_utils.Database) -> None:
     count_everything(db)
 
 
+def _m005_feedback_reason(db: sqlite_utils.Database) -> None:
+    # why a 👎 was given (wrong_agency | wrong_deadline | irrelevant), when the user said
+    db["feedback"].add_column("reason", str)
+
+
 def plan_identity(number: str, issuer: str, date: str | None) -> str:
     """What makes two uploads the same plan: its number, issuer and date, spelled loosely.
 
@@ -104,7 +109,7 @@ def plan_identity(number: str, issuer: str, date: str | None) -> str:
     return f"{loose(number)}|{loose(issuer)}|{date or ''}"
 
 
-def _m005_plan_identity(db: sqlite_utils.Database) -> None:
+def _m006_plan_identity(db: sqlite_utils.Database) -> None:
     # Plans are one per identity, no longer one per number.
     db["plans"].add_column("identity", str)
     for row in list(db.query("select id, number, issuer, date from plans")):
@@ -122,7 +127,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
     ("003_bot_tables", _m003_bot_tables),
     ("004_corpus_statistics", _m004_corpus_statistics),
-    ("005_plan_identity", _m005_plan_identity),
+    ("005_feedback_reason", _m005_feedback_reason),
+    ("006_plan_identity", _m006_plan_identity),
 ]
 
 

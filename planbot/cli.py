@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -22,6 +23,8 @@ STORAGE_WORDS = {
     "disk_full": "the disk holding {data_dir} is full; free some space and try again (nothing was changed)",
     "read_only": "{data_dir} cannot be written (read-only or no permission); nothing was changed",
 }
+FOLLOW_UP_SECONDS = 300  # as in a private Telegram chat
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE
 
 
 def _open(settings: Settings, bundled: bool = True):
@@ -194,8 +197,14 @@ def ask(args, settings: Settings) -> int:
 def chat(args, settings: Settings) -> int:
     """A console conversation; reads lines until EOF when stdin is not a terminal."""
     from planbot.terminal import answer_card
+    # Loading takes seconds (minutes on a first run): say so, on stderr so answers stay clean.
+    print("⏳ Đang nạp kế hoạch và mô hình ngôn ngữ…", file=sys.stderr, flush=True)
     library = _open(settings)
+    _ = library.embedder  # load it now, not inside the first question
+    plans = library.plans()
+    print(f"✓ Sẵn sàng: {len(plans)} kế hoạch ({', '.join(p.number for p in plans)}).", file=sys.stderr, flush=True)
     interactive = sys.stdin.isatty()
+    previous, asked_at = None, 0.0
     if interactive:
         print("planbot — hỏi về kế hoạch (Ctrl-D để thoát). Ví dụ: Sở Xây dựng có nhiệm vụ gì?")
     try:
@@ -206,11 +215,63 @@ def chat(args, settings: Settings) -> int:
             if not line:
                 break
             if line.strip():
-                print(answer_card(library.ask(line)), flush=True)
+                # a follow-up ("còn hạn chót thì sao?") is read with the subject before it
+                fresh = time.monotonic() - asked_at < FOLLOW_UP_SECONDS
+                answer = library.ask(line, previous=previous if fresh else None)
+                previous, asked_at = answer.context, time.monotonic()
+                print(answer_card(answer), flush=True)
     except KeyboardInterrupt:
         pass
     finally:
         library.close()
+    return 0
+
+
+def _schedule(args, settings: Settings):
+    """(tasks, the agency's indexed name or None, exit code) for timeline and calendar."""
+    library = _open(settings)
+    try:
+        name = None
+        if args.agency:
+            name = library.resolve_agency(args.agency)
+            if name is None:
+                print(f"planbot: no agency matching {args.agency!r} (see `planbot clauses`)", file=sys.stderr)
+                return [], None, EXIT_BAD_INPUT
+        found = library.schedule(name)
+    finally:
+        library.close()
+    if not found:
+        print(f"planbot: {name or 'no agency'} has no dated or recurring task; the output is empty",
+              file=sys.stderr)
+    return found, name, 0
+
+
+def _today(args) -> dt.date:
+    from planbot.agenda import today_in_vietnam
+    return args.today or today_in_vietnam()
+
+
+def timeline(args, settings: Settings) -> int:
+    """Write a timeline PNG of the tasks (one agency's, or all)."""
+    found, name, code = _schedule(args, settings)
+    if code:
+        return code
+    from planbot.timeline import timeline_png
+    title = f"Hạn chót — {name}" if name else "Hạn chót — mọi cơ quan"
+    Path(args.output).write_bytes(timeline_png(found, _today(args), title))
+    print(f"{args.output}: {len(found)} tasks")
+    return 0
+
+
+def calendar(args, settings: Settings) -> int:
+    """Write an iCalendar file of an agency's deadlines, recurring ones as RRULEs."""
+    found, name, code = _schedule(args, settings)
+    if code:
+        return code
+    from planbot.calendar import calendar as make_calendar
+    cal = make_calendar(found, name or "mọi cơ quan", _today(args))
+    Path(args.output).write_bytes(cal.to_ical())
+    print(f"{args.output}: {len(cal.walk('VEVENT'))} events from {len(found)} tasks")
     return 0
 
 
@@ -257,6 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file")
     p.add_argument("-k", type=int, default=3)
     p.set_defaults(func=ask)
+    for name, func, what in (("timeline", timeline, "a timeline PNG of the deadlines"),
+                             ("calendar", calendar, "an iCalendar (.ics) file of the deadlines")):
+        p = commands.add_parser(name, help=what)
+        p.add_argument("--agency", help="one agency (any accents, abbreviations)")
+        p.add_argument("-o", "--output", required=True)
+        p.add_argument("--today", type=dt.date.fromisoformat, help="YYYY-MM-DD; default: today in Vietnam")
+        p.set_defaults(func=func)
     commands.add_parser("chat", help="console conversation").set_defaults(func=chat)
     p = commands.add_parser("serve", help="run the Telegram bot")
     p.add_argument("--webhook-url")
@@ -266,8 +334,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_streams() -> None:
+    """Vietnamese goes out as UTF-8 whatever the locale says (a C or Latin-1 locale would
+    otherwise raise UnicodeEncodeError on "Sở", or need escapes)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`planbot clauses --json | head`): stop without a message."""
+    # Python flushes stdout again at exit and would report the same broken pipe there.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _utf8_streams()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
     try:
@@ -275,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     except DocumentError as error:
         print(f"planbot: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except DatabaseDamaged as error:
         print(f"planbot: {error}", file=sys.stderr)
         return EXIT_DAMAGED

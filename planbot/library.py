@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.errors import DocumentError, Stage
 from corpus.model import ParseWarning, Plan
@@ -31,6 +32,9 @@ from nlp.agencies import canonical_agency, find_agencies
 from nlp.fold import fold
 from planbot.ingest_worker import file_sha256, limits_from, shared_reader
 from planbot.settings import Settings
+
+if TYPE_CHECKING:
+    from planbot.agenda import Task
 
 __all__ = ["BUNDLED_DIR", "ClauseRecord", "IngestReport", "PlanInfo", "Planbot", "passage_text"]
 
@@ -110,6 +114,7 @@ class Planbot:
         self._embedder_lock = threading.Lock()
         self._retrainer: threading.Thread | None = None
         self._retrain_guard = threading.Lock()
+        self._asked = False
         self.searcher = Searcher(self.store, self.vectors, lambda: self.embedder, weights,
                                  prepare=self._ensure_vectors_current,
                                  threads=settings.encode_threads)
@@ -141,6 +146,11 @@ class Planbot:
                 path = ensure_model(self.settings.models_dir, self.settings.embed_model)
                 self._embedder = SentenceTransformerEmbedder(path, self.settings.embed_batch)
             return self._embedder
+
+    @property
+    def model_ready(self) -> bool:
+        """Whether a question can be embedded now, without first loading the encoder."""
+        return self._embedder is not None
 
     # -- ingest ----------------------------------------------------------------
     def ensure_bundled(self, progress: Progress | None = None) -> list[IngestReport]:
@@ -358,9 +368,23 @@ class Planbot:
         self.ask("khởi động")
         return time.perf_counter() - started
 
-    def ask(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
-        """Answer a question: ranked clauses with quotes, or a decline with suggestions."""
+    def ask(self, question: str, k: int = 5, signals: str = "hybrid", previous=None) -> Answer:
+        """Answer a question as its intent asks (index/answer.py); `previous` is the subject
+        of the question before, for a follow-up (`Answer.context`)."""
+        from index.answer import respond
+        if self._asked is False:  # a task list never reaches the searcher: vectors current first
+            self._ensure_vectors_current()
+            self._asked = True
+        return respond(self, question, k, previous, signals)
+
+    def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
+        """Ranked clauses with quotes, or a decline with suggestions."""
         return self.searcher.search(question, k, signals)
+
+    def overview(self, number: str) -> Answer:
+        """Title, issuer, date, purpose and figures of one plan."""
+        from index.answer import plan_overview
+        return plan_overview(self, number)
 
     # -- browsing --------------------------------------------------------------
     def plans(self) -> list[PlanInfo]:
@@ -412,15 +436,44 @@ class Planbot:
         upcoming = [r for r in records if r.deadline.due >= today.isoformat()]
         return overdue, upcoming
 
+    def schedule(self, agency: str | None = None) -> list["Task"]:
+        """Tasks with a due date or a recurring schedule, optionally one agency's (lead or partner)."""
+        from planbot.agenda import RECURRING_TYPES, tasks
+
+        marks = ",".join("?" * len(RECURRING_TYPES))
+        where, params = f"(d.due is not null or d.type in ({marks}))", list(RECURRING_TYPES)
+        if agency:
+            names = self.agency_and_groups(agency)
+            if not names:
+                return []
+            where += f" and c.id in (select clause_id from agencies where agency in ({','.join('?' * len(names))}))"
+            params += names
+        return tasks(clause_records(self.store.db, where, params), self.plans())
+
+    def agency_and_groups(self, name: str) -> list[str]:
+        """The indexed names whose tasks are this agency's: its own, and its groups' ("Các Sở, ban, ngành")."""
+        from nlp.groups import member_groups
+
+        indexed = {fold(a): a for a, _ in self.agencies()}
+        own = self.resolve_agency(name)
+        groups = [indexed[fold(g)] for g in member_groups(own or canonical_agency(name) or name) if fold(g) in indexed]
+        return list(dict.fromkeys([own, *groups] if own else groups))
+
     # -- the bot's records (index/activity.py) -------------------------------------
     def log_question(self, user_id: int, chat_id: int, question: str, answer: Answer) -> int:
         return self.activity.log_question(user_id, chat_id, question, answer)
 
-    def record_feedback(self, question_id: int, user_id: int, value: int) -> None:
-        self.activity.record_feedback(question_id, user_id, value)
+    def record_feedback(self, question_id: int, user_id: int, value: int, reason: str | None = None) -> None:
+        """A 👍 or 👎 on an answer; a 👎 may carry a reason (index.activity.FEEDBACK_REASONS)."""
+        self.activity.record_feedback(question_id, user_id, value, reason)
 
-    def stats(self, days: int = 7) -> dict:
-        return self.activity.stats(days)
+    def stats(self, days: int = 7, now: float | None = None) -> dict:
+        """Questions per Vietnam day, recent declined ones, and the last 👎 with the clause they got."""
+        stats = self.activity.stats(days, now)
+        for item in stats["disliked"]:
+            top = item.pop("top_clause_id")
+            item["answer"] = self.clause(top) if top else None
+        return stats
 
     def subscribe(self, chat_id: int, agency: str) -> str | None:
         resolved = self.resolve_agency(agency)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot import cards
+from bot import cards, replies
 from index.search import Answer, Hit
 
 
@@ -19,6 +19,13 @@ def _other(hit: Hit) -> str:
 def answer_card(answer: Answer, question: str | None = None) -> str:
     """Lead, partners, deadline, quote and citation of the best clause, or a decline."""
     question = question if question is not None else answer.question
+    if answer.intent not in ("clause", "out_of_scope"):  # a task list, overview, definition: all of it
+        html, _ = replies.reply(0, question, answer, page=0)
+        if answer.intent == "agency_tasks":
+            html = replies.tasks_text(question, answer)
+        return cards.plain_text(html) + "\n"
+    if answer.intent == "out_of_scope" and "unknown_plan" in answer.details:
+        return cards.plain_text(replies.unknown_plan_text(question, answer)) + "\n"
     if answer.answered and answer.hits:
         lines = [cards.plain_text(cards.answer_card(question, answer))]
         if len(answer.hits) > 1:

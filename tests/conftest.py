@@ -76,3 +76,16 @@ def api():
 def planbot(library):
     """The bot tests' name for the real library with the bundled plan."""
     return library
+
+
+@pytest.fixture(scope="session")
+def two_plans(library, eval_dir, tmp_path_factory):
+    """The bundled plan (copied from the session library: nothing re-embedded) and plan 1187,
+    the index of shared/eval/dev_user_questions.jsonl."""
+    from planbot.library import Planbot
+    target = tmp_path_factory.mktemp("two-plans") / "data"
+    copy_data_dir(library.settings.data_dir, target)
+    lib = Planbot.open(make_settings(target))
+    lib.ingest(eval_dir / "plans" / "hoaphong_1187_chuyendoiso.docx")
+    yield lib
+    lib.close()

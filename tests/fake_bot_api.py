@@ -49,9 +49,11 @@ class FakeLibrary:
         self.plan_list = [("629/KH-UBND", "2019-02-14", "Triển khai thực hiện Nghị quyết số 02/NQ-CP năm 2019")]
         self.questions: list[tuple[int, int, str, bool]] = []
         self.feedback: dict[tuple[int, int], int] = {}
+        self.reasons: dict[tuple[int, int], str] = {}
         self.subs: set[tuple[int, str]] = set()
         self.ingested: dict[str, str] = {}  # sha256 → plan number
         self.closed = False
+        self.model_ready = True  # a test sets False to see the "đang chuẩn bị" note
         self.fail_ask: Exception | None = None
         self.ingest_gate: threading.Event | None = None  # set by a test to hold ingest
         self.ingest_started = threading.Event()
@@ -70,7 +72,7 @@ class FakeLibrary:
         words = {w for w in fold(question).replace("?", " ").replace(",", " ").split() if len(w) > 1}
         return sum(w in fold(clause.text).split() for w in words)
 
-    def ask(self, question: str, k: int = 5):
+    def ask(self, question: str, k: int = 5, signals: str = "hybrid", previous=None):
         Answer, Hit, _ = _library_types()
         if self.fail_ask is not None:
             raise self.fail_ask
@@ -83,8 +85,10 @@ class FakeLibrary:
         self.questions.append((user_id, chat_id, question, answer.answered))
         return len(self.questions)
 
-    def record_feedback(self, question_id, user_id, value) -> None:
+    def record_feedback(self, question_id, user_id, value, reason=None) -> None:
         self.feedback[(question_id, user_id)] = value
+        if reason is not None:
+            self.reasons[(question_id, user_id)] = reason
 
     def plans(self):
         from index.records import PlanInfo
@@ -131,6 +135,19 @@ class FakeLibrary:
             key=lambda c: (c.deadline.due, c.id),
         )
         return [c for c in due if c.deadline.due < today.isoformat()], [c for c in due if c.deadline.due >= today.isoformat()]
+
+    def schedule(self, agency=None):
+        from planbot.agenda import tasks
+
+        resolved = self._resolve(agency) if agency else None
+        if agency and resolved is None:
+            return []
+        mine = [c for c in self.clauses if resolved is None or resolved in c.lead + c.partners]
+        return tasks(mine, self.plans())
+
+    def agency_and_groups(self, name):
+        resolved = self._resolve(name)
+        return [resolved] if resolved else []
 
     def subscribe(self, chat_id, agency):
         resolved = self._resolve(agency)
@@ -193,6 +210,11 @@ class FakeLibrary:
             "per_day": [("2024-05-01", len(self.questions))],
             "declined": [("2024-05-01T08:00", q) for _, _, q, ok in self.questions if not ok][-20:],
             "feedback": {"up": sum(v > 0 for v in self.feedback.values()), "down": sum(v < 0 for v in self.feedback.values())},
+            "disliked": [
+                {"ts": "2024-05-01T08:00", "question": self.questions[q - 1][2], "answered": self.questions[q - 1][3],
+                 "answer": self.clauses[0], "reason": self.reasons.get((q, u))}
+                for (q, u), v in self.feedback.items() if v < 0
+            ],
         }
 
 

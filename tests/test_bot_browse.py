@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot import cards
+from bot import cards, schedule
 from bot.browse import DIGEST_TIME, send_deadline_digest
 from tests.fake_bot_api import (
     ALICE,
@@ -68,28 +68,32 @@ async def test_agency_buttons_without_argument(api, planbot, tmp_path):
 
 
 @async_test
-async def test_deadlines_listing(api, planbot, tmp_path):
-    overdue, upcoming = planbot.deadlines(30)
-    assert overdue, "the bundled 2019 plan has dated deadlines, all past by now"
+async def test_deadlines_listing(api, planbot, tmp_path, monkeypatch):
+    # Issue 13 changed this listing: due soon first (recurring duties among them), then overdue
+    # latest first; checked on a day inside the bundled plan's period (2019-2021).
+    monkeypatch.setattr(schedule, "today_in_vietnam", lambda: dt.date(2019, 11, 1))
+    overdue, upcoming = planbot.deadlines(60, today=dt.date(2019, 11, 1))
+    assert overdue and upcoming
     async with start_bot(api, planbot, tmp_path):
         since = api.mark()
-        api.send_text("/hanchot", ALICE)
+        api.send_text("/hanchot 60", ALICE)
         await api.wait_for("sendMessage", lambda p: "Đã quá hạn" in p["text"], since)
         await api.settle()
         texts = [c.params["text"] for c in api.calls_of("sendMessage", since)]
         body = "\n".join(texts)
-        assert "đến hạn trong 30 ngày tới" in body
-        dates = [dt.datetime.strptime(d, "%d/%m/%Y").date() for d in re.findall(r"• <b>(\d\d/\d\d/\d{4})</b>", body)]
-        assert len(dates) == len(overdue) + len(upcoming) and dates[: len(upcoming)] == sorted(dates[: len(upcoming)])
-        assert dates[len(upcoming):] == sorted(dates[len(upcoming):])
+        assert "đến hạn trong 60 ngày tới" in body.lower()
+        soon, late = body.split("Đã quá hạn")
+        dates = [dt.datetime.strptime(d, "%d/%m/%Y").date() for d in re.findall(r"• <b>(\d\d/\d\d/\d{4})</b>", soon)]
+        assert dates == sorted(dates) and len(dates) == len(upcoming) + 1  # + the quarterly report's 10/12
+        past = [dt.datetime.strptime(d, "%d/%m/%Y").date() for d in re.findall(r"• <b>(\d\d/\d\d/\d{4})</b>", late)]
+        assert past == sorted(past, reverse=True) and len(past) == len(overdue)
         assert "629/KH-UBND" in body and "mục" in body
 
         agency = overdue[0].lead[0] if overdue[0].lead else planbot.agencies()[0][0]
         await ask(api, f"/hanchot 60 {agency}")
         only = api.calls_of("sendMessage")[-1].params["text"]
-        agency_overdue, _ = planbot.deadlines(60, agency)
+        agency_overdue, _ = planbot.deadlines(60, agency, dt.date(2019, 11, 1))
         assert f"Đã quá hạn</b> của <b>{cards.esc(agency)}</b> ({len(agency_overdue)})" in only
-        assert only.count("• <b>") == len(agency_overdue) < len(overdue) + len(upcoming)
         _, unknown = await ask(api, "/hanchot Sở Du hành Vũ trụ")
         assert "Không tìm thấy cơ quan" in unknown["text"]
 

@@ -1,0 +1,267 @@
+"""From a question's intent to what the answer shows: a clause, a task list, an overview, a definition.
+
+`respond` reads the question's shape (index/intents.py), then composes the answer from the
+plans themselves: an agency's whole task list, a plan's goals and figures, the footnote
+that defines a term. Anything else goes to ranked retrieval, kept to the plan the question
+names. The bot, the console and `planbot ask --json` all render the `Answer` it returns.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from index.intents import Intent, detect, with_context
+from index.records import ClauseRecord, PlanInfo
+from index.search import Answer, Hit
+from nlp.fold import fold
+from nlp.groups import member_groups  # collective assignments ("Các Sở, Ban, ngành")
+
+SUGGESTED_AGENCIES = 8
+# Section titles that hold a plan's purpose (folded), e.g. "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục tiêu".
+PURPOSE_TITLE = re.compile(r"\b(?:muc tieu|muc dich|yeu cau|quan diem)\b")
+# Kinds of clause that are no task: the header, the preamble, the signature.
+_NOT_TASKS = frozenset(("header", "signature"))
+
+
+class Source(Protocol):
+    """What answering needs of the library."""
+
+    def plans(self) -> list[PlanInfo]: ...
+    def clauses(self, plan: str | None = None) -> list[ClauseRecord]: ...
+    def agencies(self) -> list[tuple[str, int]]: ...
+    def resolve_agency(self, name: str) -> str | None: ...
+    def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer: ...
+
+
+def respond(source: Source, question: str, k: int = 5, previous: Intent | None = None,
+            signals: str = "hybrid") -> Answer:
+    """Answer one question; `previous` is the subject of the question before, for a follow-up."""
+    plans = source.plans()
+    intent = with_context(detect(question, plans), previous)
+    if intent.unknown_plan:
+        answer = Answer(question, False, [], intent="out_of_scope", plan_filter=intent.unknown_plan,
+                        details={"unknown_plan": intent.unknown_plan,
+                                 "plans": [p.number for p in plans]})
+    elif intent.kind == "agency_tasks":
+        answer = agency_answer(source, question, intent)
+    elif intent.kind == "overview":
+        answer = overview_answer(source, question, intent, plans)
+    elif intent.kind == "definition":
+        answer = definition_answer(source, question, intent) or clause_answer(
+            source, question, intent, k, signals)
+    else:
+        answer = clause_answer(source, question, intent, k, signals)
+    # what a follow-up may borrow: the agencies, the plan, and the question that set the topic
+    answer.context = replace(intent, topic=intent.topic or question, follow_up=False)
+    return answer
+
+
+# --- clauses ---------------------------------------------------------------------------
+
+
+def clause_answer(source: Source, question: str, intent: Intent, k: int, signals: str) -> Answer:
+    """Ranked clauses, from the named plan only; a follow-up searches with the subject before."""
+    query = question
+    if intent.follow_up and intent.topic:
+        query = f"{intent.topic} {question}"
+    elif intent.follow_up and intent.agencies:
+        query = f"{' '.join(intent.agencies)} {question}"
+    found = source.retrieve(query, k if not intent.plan else max(k, 60), signals)
+    hits = [h for h in found.hits if not intent.plan or h.clause.plan == intent.plan][:k]
+    answered = found.answered and bool(hits)
+    return Answer(question, answered, hits, found.note, found.cut_to,
+                  intent="clause" if answered else "out_of_scope", plan_filter=intent.plan)
+
+
+# --- an agency's tasks ---------------------------------------------------------------------
+
+
+@dataclass
+class Task:
+    clause: ClauseRecord
+    role: str  # lead | group | partner
+    group: str | None = None  # the group the task was given to
+
+
+# The province part of a name, so "Cục Thuế tỉnh" in one plan is "Cục Thuế tỉnh Bình Dương" in another
+# and "Ngân hàng Nhà nước chi nhánh tỉnh" is "Ngân hàng Nhà nước Việt Nam – chi nhánh Bình Dương".
+_LOCAL_PART = (
+    re.compile(r"\s+chi nhanh\b.*$"),  # e.g. "… – chi nhánh Bình Dương"
+    re.compile(r"(?<=\w)\s+(?:tinh|thanh pho|tp)\b(?!.*\b(?:huyen|quan|xa|phuong)\b).*$"),  # e.g. "… tỉnh Bình Dương"
+    re.compile(r"\s+viet nam$"),  # e.g. "Ngân hàng Nhà nước Việt Nam"
+)
+
+
+def agency_key(name: str) -> str:
+    """An agency's name without its province: the same body in plans of one province."""
+    key = " ".join(re.findall(r"\w+", fold(name)))
+    for pattern in _LOCAL_PART:
+        key = pattern.sub("", key)
+    return key
+
+
+def task_list(clauses: Sequence[ClauseRecord], agency: str, dated_first: bool = False) -> list[Task]:
+    """Every clause `agency` leads, then those given to a group it belongs to, then those it
+    partners in; plan by plan in document order (when asked by when, the dated ones first)."""
+    own = agency_key(agency)
+    groups = {fold(g): g for g in member_groups(agency)}
+    tasks: list[Task] = []
+    for clause in clauses:
+        if clause.kind in _NOT_TASKS:
+            continue
+        if own in {agency_key(a) for a in clause.lead}:
+            tasks.append(Task(clause, "lead"))
+        elif given := next((a for a in clause.lead if fold(a) in groups), None):
+            tasks.append(Task(clause, "group", given))
+        elif own in {agency_key(a) for a in clause.partners}:
+            tasks.append(Task(clause, "partner"))
+        elif given := next((a for a in clause.partners if fold(a) in groups), None):
+            tasks.append(Task(clause, "partner", given))
+    plan_order = {c.plan: i for i, c in reversed(list(enumerate(clauses)))}
+    roles = {"lead": 0, "group": 1, "partner": 2}
+
+    def key(task: Task):
+        if not dated_first:
+            return plan_order[task.clause.plan], roles[task.role]
+        deadline = task.clause.deadline
+        # "…, hạn khi nào?": every dated task before the undated ones, soonest first
+        return deadline is None, plan_order[task.clause.plan], roles[task.role], (deadline.due or "9999") if deadline else ""
+
+    return sorted(tasks, key=key)  # stable: document order within each group
+
+
+def resolve(source: "Source", name: str) -> str | None:
+    """The indexed agency a question names: exactly, or the same body under its province's name."""
+    if indexed := source.resolve_agency(name):
+        return indexed
+    key = agency_key(name)
+    return next((a for a, _ in source.agencies() if agency_key(a) == key), None)
+
+
+def agency_answer(source: Source, question: str, intent: Intent) -> Answer:
+    """The whole task list of each agency named; an agency without tasks is declined."""
+    clauses = source.clauses(intent.plan)
+    hits: list[Hit] = []
+    listed, absent = [], []
+    for name in intent.agencies:
+        indexed = resolve(source, name)
+        if indexed is None:
+            absent.append(name)
+            continue
+        tasks = task_list(clauses, indexed, intent.asks_time)
+        if not tasks and intent.plan:
+            absent.append(indexed)
+            continue
+        listed.append({"agency": indexed, "tasks": len(tasks),
+                       "lead": sum(t.role == "lead" for t in tasks),
+                       "group": sum(t.role == "group" for t in tasks),
+                       "partner": sum(t.role == "partner" for t in tasks)})
+        hits += [Hit(t.clause, t.clause.text, 1.0, t.role, t.group) for t in tasks]
+    details = {"agencies": listed, "absent": absent}
+    if not listed:
+        details["suggestions"] = [name for name, _ in source.agencies()[:SUGGESTED_AGENCIES]]
+        return Answer(question, False, [], intent="absent_agency", plan_filter=intent.plan,
+                      details=details)
+    return Answer(question, True, hits, intent="agency_tasks", plan_filter=intent.plan, details=details)
+
+
+# --- a plan's overview -----------------------------------------------------------------------
+
+
+def overview_answer(source: Source, question: str, intent: Intent, plans: list[PlanInfo]) -> Answer:
+    """Title, issuer, date, purpose and figures of the plan asked about; which plan, if unclear."""
+    number = intent.plan or (plans[0].number if len(plans) == 1 else None)
+    if number is None:
+        choices = [{"number": p.number, "title": p.title, "date": p.date, "id": p.id} for p in plans]
+        return Answer(question, bool(plans), [], intent="overview",
+                      details={"choose_plan": choices})
+    plan = next(p for p in plans if p.number == number)
+    clauses = source.clauses(number)
+    purpose = [c for c in clauses if PURPOSE_TITLE.search(fold(c.section_title))]
+    if not purpose:  # no goals section: the preamble that says why the plan exists
+        purpose = [c for c in clauses if c.kind not in _NOT_TASKS and not c.section][:2]
+    tasks = [c for c in clauses if c.lead or c.partners]
+    agencies = {a for c in clauses for a in (*c.lead, *c.partners)}
+    details = {"plan": {"number": plan.number, "title": plan.title, "issuer": plan.issuer,
+                        "date": plan.date, "signer": plan.signer, "id": plan.id,
+                        "tasks": len(tasks), "agencies": len(agencies),
+                        "dated_tasks": sum(1 for c in tasks if c.deadline)}}
+    hits = [Hit(c, c.text, 1.0) for c in purpose]
+    return Answer(question, True, hits, intent="overview", plan_filter=number, details=details)
+
+
+def plan_overview(source: Source, number: str) -> Answer:
+    """The overview of one plan (the plan's button under "which plan?")."""
+    intent = Intent("overview", plan=number, topic=f"kế hoạch {number}")
+    answer = overview_answer(source, "", intent, source.plans())
+    answer.context = intent
+    return answer
+
+
+# --- definitions -----------------------------------------------------------------------------
+
+# Ordered: where plans define their terms.
+DEFINITION_SHAPES = (
+    # a footnote "TERM (Expansion): meaning", e.g. "1 ICD (Inland Container Depot): cảng cạn/ cảng khô"
+    re.compile(r"^\s*\d{0,3}\s*(?P<term>[^\s():][^():]{0,40}?)\s*(?:\((?P<expansion>[^()]{2,100})\))?\s*:\s*"
+               r"(?P<meaning>\S.{2,300})$"),
+)
+# "… (sau đây gọi tắt là X)", "… (gọi tắt là X)", "… (viết tắt là X)", e.g. "Ủy ban nhân dân tỉnh (sau đây
+# gọi là UBND tỉnh)"
+CALLED = re.compile(r"(?P<meaning>[^;:.()]{3,160}?)\s*\((?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|gọi|viết tắt)"
+                    r"\s+là\s*:?\s*[“\"]?(?P<term>[^()”\"]{1,60}?)[”\"]?\)", re.I)
+# An acronym after the words it stands for, e.g. "Ngân hàng Thế giới (WB)".
+ACRONYM = re.compile(r"(?P<meaning>[^,;:.()]{3,120}?)\s*\((?P<term>[A-ZĐ][A-Z0-9Đ&\-]{1,11})\)")
+# Words that end the phrase an acronym stands for, looking back from it.
+_PHRASE_START = re.compile(r".*\b(?:của|về|theo|với|cho|tại|trong|là|và|do|đối với)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    meaning: str
+    clause: ClauseRecord
+    source_text: str  # the footnote or sentence it was read from
+
+
+def definitions(clauses: Sequence[ClauseRecord]) -> list[Definition]:
+    """Terms the plans define: footnotes, "(sau đây gọi là …)", acronyms in parentheses."""
+    found = []
+    for clause in clauses:
+        for note in clause.footnotes:
+            for shape in DEFINITION_SHAPES:
+                if m := shape.match(note):
+                    meaning = m.group("meaning").strip()
+                    if m.group("expansion"):
+                        meaning = f"{m.group('expansion').strip()}: {meaning}"
+                    found.append(Definition(m.group("term").strip(), meaning, clause, note))
+                    break
+        for m in CALLED.finditer(clause.text):
+            found.append(Definition(m.group("term").strip(), m.group("meaning").strip(), clause, m.group(0)))
+        for m in ACRONYM.finditer(clause.text):
+            phrase = _PHRASE_START.sub("", m.group("meaning")).strip()
+            if len(phrase.split()) >= 2:
+                found.append(Definition(m.group("term"), " ".join(phrase.split()[-12:]), clause, m.group(0)))
+    return found
+
+
+def _term_key(term: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(term)))
+
+
+def definition_answer(source: Source, question: str, intent: Intent) -> Answer | None:
+    """The definition of the term asked about, with the clause it is in; None if no plan defines it."""
+    key = _term_key(intent.term or "")
+    if not key:
+        return None
+    matches = [d for d in definitions(source.clauses(intent.plan)) if _term_key(d.term) == key]
+    if not matches:
+        return None
+    # a footnote (an explicit definition) before an acronym read from running text
+    best = sorted(matches, key=lambda d: d.source_text not in d.clause.footnotes)[0]
+    hit = Hit(best.clause, best.source_text, 1.0)
+    details = {"definition": {"term": best.term, "meaning": best.meaning, "source": best.source_text}}
+    return Answer(question, True, [hit], intent="definition", plan_filter=intent.plan, details=details)
+
