@@ -9,7 +9,6 @@ import asyncio
 import logging
 import re
 import secrets
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +29,8 @@ from bot.handlers import (
     send_html,
     settings,
 )
-from corpus.model import DocumentError
+from bot.refusals import vietnamese_reason
+from corpus.errors import MB, DocumentError, Stage
 from corpus.ocr import CONFIDENCE_FLOOR as OCR_FLOOR
 
 if TYPE_CHECKING:
@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 UPLOAD_KINDS = {".pdf", ".docx", ".txt"}
-REMOVAL_TTL = 600  # seconds a "Xóa" button stays valid
+REMOVAL_TTL = 600  # seconds a "Xóa" or "Thay thế" button stays valid
+CB_REPLACE = re.compile(r"^r:([A-Za-z0-9_-]{6,16})$")  # pending replacement token
+CB_KEEP_OLD = re.compile(r"^rx:([A-Za-z0-9_-]{6,16})$")
 DOWNLOAD_TIMEOUT = 120  # 20 MB on a slow link
 
 
@@ -47,8 +49,13 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
     """What was loaded from an upload, or that the same file came again."""
     if not report.changed:
         return f"ℹ️ Tệp <b>{cards.esc(file_name)}</b>: kế hoạch <b>{cards.esc(report.number)}</b> không thay đổi (đã nạp trước đó)."
+    done = "♻️ Đã thay thế" if report.replaced else "✅ Đã nạp"
+    old = report.replaced
+    replaced = [f"Bản cũ: tệp <b>{cards.esc(old['source_name'])}</b>, {old['clauses']} điều khoản · "
+                f"bản mới: {report.clauses} điều khoản"] if old else []
     lines = [
-        f"✅ Đã nạp kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
+        f"{done} kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
+        *replaced,
         cards.esc(cards.shorten(report.title, 300)),
         f"Điều khoản: {report.clauses} · Cơ quan: {report.agencies} · Hạn chót: {report.deadlines}",
         f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
@@ -67,93 +74,22 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
     return "\n".join(lines)
 
 
-# Why a file was refused (DocumentError.reason, English, from corpus/load.py and the
-# library), said in Vietnamese; a reason not listed here is shown as it is.
-_WORDS_VI = {
-    "a PDF document": "văn bản PDF", "a PDF": "PDF", "text": "văn bản (TXT)",
-    "a Word document (DOCX)": "văn bản Word (DOCX)", "an Excel workbook (XLSX)": "bảng tính Excel (XLSX)",
-    "a PowerPoint presentation (PPTX)": "bản trình chiếu PowerPoint (PPTX)",
-    "an OpenDocument file (ODT/ODS)": "tệp OpenDocument (ODT/ODS)", "an RTF document": "văn bản RTF",
-    "an old Office file (.doc/.xls)": "tệp Office đời cũ (.doc/.xls)",
-    "a ZIP archive": "tệp nén ZIP", "a damaged ZIP archive": "tệp nén ZIP bị hỏng",
-    "a gzip archive": "tệp nén gzip", "a RAR archive": "tệp nén RAR", "a 7-Zip archive": "tệp nén 7-Zip",
-    "a PNG image": "ảnh PNG", "a JPEG image": "ảnh JPEG", "a GIF image": "ảnh GIF",
-    "a TIFF image": "ảnh TIFF", "a WebP image": "ảnh WebP", "a video or HEIC image": "video hoặc ảnh HEIC",
-    "an audio file": "tệp âm thanh", "a media file": "tệp âm thanh hoặc video",
-    "a Windows executable": "tệp chạy Windows (.exe)", "a Linux executable (ELF)": "tệp chạy Linux (ELF)",
-    "a macOS or Java executable": "tệp chạy macOS hoặc Java",
-    "plain text": "văn bản thuần", "unrecognised binary data": "dữ liệu nhị phân không rõ loại",
-    "mostly NUL bytes": "phần lớn là byte NUL", "binary data": "dữ liệu nhị phân",
-    "no end-of-file marker": "thiếu dấu kết thúc tệp",
-    "; rename it to .pdf": "; hãy đổi đuôi tệp thành .pdf", "; rename it to .docx": "; hãy đổi đuôi tệp thành .docx",
-    "; rename it to .txt": "; hãy đổi đuôi tệp thành .txt", "; save it as DOCX": "; hãy lưu lại dưới dạng DOCX",
-}
-_REASONS_VI = [(re.compile(pattern), template) for pattern, template in (
-    (r"is empty", "tệp rỗng"),
-    (r"is empty \(no pages\)", "tệp PDF không có trang nào"),
-    (r"not found", "không tìm thấy tệp"),
-    (r"is not a file", "không phải là tệp"),
-    (r"is (?P<mb>[\d.]+) MB; the limit is (?P<limit_mb>[\d.]+) MB", "nặng {mb} MB, vượt giới hạn {limit_mb} MB"),
-    (r"unsupported type (?P<x>.+); send TXT, DOCX or PDF", "không hỗ trợ loại tệp {x}; chỉ nhận tệp PDF, DOCX hoặc TXT"),
-    (r"(?:could not|cannot) be read \((?P<x>.*)\)", "không đọc được tệp ({x})"),
-    (r"is a ZIP archive, not a Word document \(DOCX\)", "là tệp nén ZIP, không phải văn bản Word (DOCX)"),
-    (r"looks like (?P<what>.+?), not (?P<expected>a PDF|text|a Word document \(DOCX\))(?P<hint>; .+)?",
-     "có vẻ là {what}, không phải {expected}{hint}"),
-    (r"is not readable text \(broken (?P<x>[\w-]+)\)", "không đọc được như văn bản (lỗi mã hóa {x})"),
-    (r"is not readable text \((?P<what>.+)\)", "không đọc được như văn bản ({what})"),
-    (r"is not a Word document \(content type (?P<x>.+)\)", "không phải văn bản Word (loại nội dung {x})"),
-    (r"is a damaged DOCX \(no document body\)", "là tệp DOCX bị hỏng (không có phần nội dung)"),
-    (r"is a damaged DOCX \((?P<x>.*)\)", "là tệp DOCX bị hỏng ({x})"),
-    (r"holds (?P<n>\d+) files; refusing \(possible zip bomb\)",
-     "chứa {n} tệp bên trong; từ chối vì có thể là bom nén (zip bomb)"),
-    (r"expands to (?P<mb>[\d.]+) MB; refusing \(possible zip bomb\)",
-     "giải nén ra tới {mb} MB; từ chối vì có thể là bom nén (zip bomb)"),
-    (r"is damaged or truncated \((?P<what>.*)\)", "bị hỏng hoặc bị cắt cụt ({what})"),
-    (r"has no text \(its pages are blank\)", "không có chữ (các trang đều trống)"),
-    (r"is a scan and needs OCR, but Tesseract is not installed; install it with: (?P<x>.+)",
-     "là bản quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: {x}"),
-    (r"has (?P<n>\d+) scanned page\(s\) and needs OCR, but Tesseract is not installed; install it with: (?P<x>.+)",
-     "có {n} trang quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: {x}"),
-    (r"(?:is a scan|has \d+ scanned page\(s\)) and needs OCR, but Tesseract has no Vietnamese model; "
-     r"install it with: (?P<x>.+)",
-     "là bản quét, cần nhận dạng chữ (OCR) nhưng Tesseract chưa có mô hình tiếng Việt; cài bằng lệnh: {x}"),
-    (r"is a scan in which no text could be read; send a clearer scan",
-     "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn"),
-    (r"is a scan that could not be read \(OCR confidence (?P<c>\d+)%, below (?P<f>\d+)%\); send a clearer scan",
-     "là bản quét không đọc được (độ tin cậy nhận dạng chữ {c}%, dưới mức {f}%); hãy gửi bản quét rõ hơn"),
-    (r"has text in fonts without a Unicode map; it needs OCR first",
-     "dùng phông chữ không có bảng mã Unicode; cần nhận dạng chữ (OCR) trước"),
-    (r"is password-protected; send an unencrypted copy", "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu"),
-    (r"no text to index was found in it", "không tìm thấy nội dung nào để lập chỉ mục"),
-)]
-
-
-def vietnamese_reason(reason: str) -> str:
-    """A DocumentError reason in Vietnamese (sizes with a decimal comma)."""
-    for pattern, template in _REASONS_VI:
-        match = pattern.fullmatch(reason)
-        if match:
-            parts = {key: value.replace(".", ",") if key.endswith("mb") else _WORDS_VI.get(value, value)
-                     for key, value in match.groupdict(default="").items()}
-            return template.format(**parts)
-    return reason
-
-
 STAGES = {
-    "load": "Đang đọc tệp",
-    "ocr": "Đang nhận dạng chữ (OCR) trang",
-    "parse": "Đang tách điều khoản",
-    "embed": "Đang lập chỉ mục",
-    "index": "Đang lưu chỉ mục",
-    "reindex": "Đang lập chỉ mục lại",
-    "done": "Hoàn tất",
+    Stage.LOAD: "Đang đọc tệp",
+    Stage.OCR: "Đang nhận dạng chữ (OCR) trang",
+    Stage.PARSE: "Đang tách điều khoản",
+    Stage.EMBED: "Đang lập chỉ mục",
+    Stage.INDEX: "Đang lưu chỉ mục",
+    Stage.REINDEX: "Đang lập chỉ mục lại",
+    Stage.DONE: "Hoàn tất",
 }
 
 
-def progress_text(title: str, stage: str, fraction: float) -> str:
-    """A progress line; stages may carry detail after the first word ("reindex 629/KH-UBND")."""
-    word, _, detail = stage.partition(" ")
-    label = STAGES.get(word, cards.esc(word)) + (f" {cards.esc(detail)}" if detail else "")
+def progress_text(title: str, stage: Stage | str, fraction: float) -> str:
+    """A progress line; a stage may carry detail after its name ("reindex 629/KH-UBND")."""
+    word, _, detail = str(stage).partition(" ")
+    known = word in Stage._value2member_map_
+    label = (STAGES[Stage(word)] if known else cards.esc(word)) + (f" {cards.esc(detail)}" if detail else "")
     fraction = max(0.0, min(1.0, fraction))
     filled = round(fraction * 10)
     return f"⏳ <b>{cards.esc(title)}</b>\n{label}… {'▰' * filled}{'▱' * (10 - filled)} {fraction:.0%}"
@@ -214,7 +150,7 @@ class ProgressMessage:
         self._done = False
         self._task = asyncio.create_task(self._pump())
 
-    def report(self, stage: str, fraction: float) -> None:
+    def report(self, stage: Stage | str, fraction: float) -> None:
         text = progress_text(self.title, stage, float(fraction))
         self._loop.call_soon_threadsafe(self._set, text)
 
@@ -232,12 +168,12 @@ class ProgressMessage:
             if not self._done and self._latest:
                 await self._edit(self._latest)
 
-    async def _edit(self, html: str) -> None:
+    async def _edit(self, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
         if html == self._shown:
             return
         self._shown = html
         try:
-            await self.message.edit_text(cards.fit_html(html))
+            await self.message.edit_text(cards.fit_html(html), reply_markup=markup)
         except TelegramError as exc:  # a lost progress update must not stop the ingest
             if not (isinstance(exc, BadRequest) and "not modified" in str(exc).lower()):
                 logger.warning("progress edit failed: %s", exc)
@@ -245,12 +181,12 @@ class ProgressMessage:
             # timed from when Telegram has the edit, so a slow request cannot bunch up two
             self._last_edit = time.monotonic()
 
-    async def finish(self, html: str) -> None:
+    async def finish(self, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
         self._done = True
         self._wake.set()
         await self._task
         await asyncio.sleep(max(0.0, self._last_edit + self.INTERVAL - time.monotonic()))
-        await self._edit(html)
+        await self._edit(html, markup)
 
 
 @requires("admin")
@@ -266,30 +202,103 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     limit = settings(context).max_upload_bytes
     # decided on the size Telegram announces, before anything is downloaded
     if document.file_size and document.file_size > limit:
-        await reply_html(update, f"Tệp <b>{cards.esc(name)}</b> nặng {_mb(document.file_size)} MB, vượt giới hạn {_mb(limit)} MB.")
+        too_large = DocumentError("too_large", name, size_mb=document.file_size / MB, limit_mb=limit / MB)
+        await reply_html(update, f"Tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(too_large))}.")
         return
     lock = context.bot_data["ingest_lock"]
     waiting = " (chờ tệp trước nạp xong)" if lock.locked() else ""
     status = await reply_html(update, f"⏳ Đang tải tệp <b>{cards.esc(name)}</b>…{waiting}")
     async with lock:  # one ingest at a time keeps progress messages honest
-        with tempfile.TemporaryDirectory(prefix="planbot-upload-") as tmp:
-            # the user's file name never becomes a path; it is kept only as original_name
-            path = Path(tmp) / f"upload{suffix}"
+        # Under the data dir, not /tmp: what a killed bot leaves there is cleaned at its next start.
+        # The user's file name never becomes a path; it is kept only as original_name.
+        folder = settings(context).uploads_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{secrets.token_hex(8)}{suffix}"
+        kept = False
+        try:
             file = await document.get_file()
             await file.download_to_drive(path, read_timeout=DOWNLOAD_TIMEOUT)
             if path.stat().st_size > limit:
-                await status.edit_text(f"Tệp <b>{cards.esc(name)}</b> vượt giới hạn {_mb(limit)} MB.")
+                too_large = DocumentError("too_large", name, size_mb=path.stat().st_size / MB, limit_mb=limit / MB)
+                await status.edit_text(f"Tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(too_large))}.")
                 return
             progress = ProgressMessage(status, name)
             try:
                 report = await run(library(context).ingest, path, progress=progress.report, original_name=name)
             except DocumentError as exc:
-                await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc.reason))}")
+                if exc.code == "new_version":  # the same plan again, changed: the admin decides
+                    kept = True
+                    await _ask_to_replace(context, progress, exc, path, name)
+                    return
+                await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}")
                 return
             except Exception:
                 await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
                 raise
+        finally:
+            if not kept:
+                path.unlink(missing_ok=True)
     await progress.finish(ingest_summary(report, name))
+
+
+async def _ask_to_replace(context, progress: "ProgressMessage", exc: DocumentError, path: Path, name: str) -> None:
+    """Keep the upload and ask, with buttons showing old and new, whether it replaces the indexed plan."""
+    pending = context.bot_data["replacements"]
+    now = time.monotonic()
+    for old in [t for t, (_, _, at) in pending.items() if now - at > REMOVAL_TTL]:
+        pending.pop(old)[0].unlink(missing_ok=True)
+    token = secrets.token_urlsafe(8)
+    pending[token] = (path, name, now)
+    d = exc.details
+    markup = InlineKeyboardMarkup([[
+        InlineKeyboardButton(f"♻️ Thay bằng bản mới ({d['new_clauses']} điều khoản)",
+                             callback_data=cards.callback(f"r:{token}")),
+        InlineKeyboardButton(f"Giữ bản cũ ({d['old_clauses']} điều khoản)",
+                             callback_data=cards.callback(f"rx:{token}")),
+    ]])
+    await progress.finish(
+        f"❓ Tệp <b>{cards.esc(name)}</b> {cards.esc(vietnamese_reason(exc))}.\n"
+        f"Bản cũ: tệp <b>{cards.esc(d['old_name'])}</b>, {d['old_clauses']} điều khoản · "
+        f"bản mới: tệp <b>{cards.esc(name)}</b>, {d['new_clauses']} điều khoản.\nThay thế bản cũ?", markup)
+
+
+@requires("admin")
+async def confirm_replace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "Thay bằng bản mới" button: ingest the kept upload over the indexed version."""
+    query = update.callback_query
+    pending = context.bot_data["replacements"].pop(CB_REPLACE.match(query.data).group(1), None)
+    if pending is None or time.monotonic() - pending[2] > REMOVAL_TTL or not pending[0].exists():
+        await query.answer(STALE)
+        return
+    path, name, _ = pending
+    await query.answer()
+    async with context.bot_data["ingest_lock"]:
+        progress = ProgressMessage(query.message, name)
+        try:
+            report = await run(library(context).ingest, path, progress=progress.report, original_name=name,
+                               replace=True)
+        except DocumentError as exc:
+            await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}")
+            return
+        except Exception:
+            await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
+            raise
+        finally:
+            path.unlink(missing_ok=True)
+    await progress.finish(ingest_summary(report, name))
+
+
+@requires("admin")
+async def keep_old(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "Giữ bản cũ" button: forget the kept upload, change nothing."""
+    query = update.callback_query
+    pending = context.bot_data["replacements"].pop(CB_KEEP_OLD.match(query.data).group(1), None)
+    if pending is None:
+        await query.answer(STALE)
+        return
+    pending[0].unlink(missing_ok=True)
+    await query.answer()
+    await edit_html(query, f"Đã giữ bản cũ; tệp <b>{cards.esc(pending[1])}</b> không được nạp.")
 
 
 @requires("admin")
@@ -304,13 +313,24 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not plans:
         await reply_html(update, f"Không có kế hoạch số hiệu <b>{cards.esc(wanted)}</b>. Xem /kehoach.")
         return
-    plan = plans[0]
-    token = secrets.token_urlsafe(8)
     pending = context.bot_data["removals"]
     now = time.monotonic()
-    for old in [t for t, (_, at) in pending.items() if now - at > REMOVAL_TTL]:
+    for old in [t for t, entry in pending.items() if now - entry[1] > REMOVAL_TTL]:
         del pending[old]
-    pending[token] = (plan.number, now)
+    if len(plans) > 1:  # other issuers' plans share the number (issue 10): one button each
+        rows = []
+        for plan in plans:
+            token = secrets.token_urlsafe(8)
+            pending[token] = (plan.number, now, plan.id)
+            label = f"🗑 {cards.shorten(plan.issuer or plan.title, 40)} ({plan.date or '-'})"
+            rows.append([InlineKeyboardButton(label, callback_data=cards.callback(f"d:{token}"))])
+        rows.append([InlineKeyboardButton("Hủy", callback_data=cards.callback(f"dx:{token}"))])
+        await reply_html(update, f"Có {len(plans)} kế hoạch số hiệu <b>{cards.esc(wanted)}</b>; xóa kế hoạch nào? "
+                         "Không thể hoàn tác.", InlineKeyboardMarkup(rows))
+        return
+    plan = plans[0]
+    token = secrets.token_urlsafe(8)
+    pending[token] = (plan.number, now, None)
     markup = InlineKeyboardMarkup(
         [[InlineKeyboardButton("🗑 Xóa", callback_data=cards.callback(f"d:{token}")), InlineKeyboardButton("Hủy", callback_data=cards.callback(f"dx:{token}"))]]
     )
@@ -330,8 +350,11 @@ async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if pending is None or time.monotonic() - pending[1] > REMOVAL_TTL:
         await query.answer(STALE)
         return
-    number = pending[0]
-    removed = await run(library(context).remove, number)
+    number, _, plan_id = pending
+    if plan_id is None:
+        removed = await run(library(context).remove, number)
+    else:
+        removed = await run(library(context).remove, number, plan_id)
     await query.answer()
     text = f"🗑 Đã xóa kế hoạch <b>{cards.esc(number)}</b>." if removed else f"Kế hoạch <b>{cards.esc(number)}</b> không còn trong kho."
     await edit_html(query, text)
@@ -358,7 +381,7 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         try:
             count = await run(library(context).reindex, progress=progress.report)
         except DocumentError as exc:  # a stored file no longer reads; the old index stays
-            await progress.finish(f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(vietnamese_reason(exc.reason))}")
+            await progress.finish(f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(vietnamese_reason(exc))}")
             return
         except Exception:
             await progress.finish("❌ Lập chỉ mục lại thất bại. Chi tiết đã được ghi vào nhật ký.")

@@ -5,6 +5,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import shutil
 import urllib.parse
 from typing import TYPE_CHECKING, Iterable
 
@@ -149,6 +150,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     install_redaction(settings.telegram_token, settings.admin_ids)
+    # Downloads a killed bot left behind (and replacements never confirmed) go at start.
+    shutil.rmtree(settings.uploads_dir, ignore_errors=True)
     builder = (
         Application.builder()
         .token(settings.telegram_token)
@@ -172,6 +175,7 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
         answers=handlers.AnswerCache(),
         subjects=handlers.Subjects(),
         removals={},
+        replacements={},
         ingest_lock=asyncio.Lock(),
     )
 
@@ -209,6 +213,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             CallbackQueryHandler(schedule.calendar_button, pattern=schedule.CB_CALENDAR),
             CallbackQueryHandler(admin.confirm_removal, pattern=cards.CB_REMOVE),
             CallbackQueryHandler(admin.cancel_removal, pattern=cards.CB_KEEP),
+            CallbackQueryHandler(admin.confirm_replace, pattern=admin.CB_REPLACE, block=False),
+            CallbackQueryHandler(admin.keep_old, pattern=admin.CB_KEEP_OLD),
             CallbackQueryHandler(handlers.stale_button),
         ]
     )

@@ -257,6 +257,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await help_command(update, context)
 
 
+@requires("allowed")  # PLANBOT_ALLOWED_USERS holds for /start and /help too (issue 10)
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the bot can do, with an example question."""
     english = speaks_english(update)

@@ -1,7 +1,7 @@
 """Read a TXT, DOCX or PDF file into repaired NFC text blocks, or say why not.
 
-Every way a user's file can be unusable ends in a DocumentError whose reason is
-one English line; no library exception escapes `load`.
+Every way a user's file can be unusable ends in a DocumentError (a code and its
+details, see corpus/errors.py); no library exception escapes `load`.
 """
 from __future__ import annotations
 
@@ -12,61 +12,61 @@ import re
 import statistics
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from corpus.model import Block, Document, DocumentError
+from corpus.errors import MB, UPLOAD_LIMIT, DocumentError
+from corpus.model import Block, Document
 from corpus.ocr import DPI as OCR_DPI
 from corpus.ocr import OcrSummary
-from corpus.repair import repair, vietnamese_share
+from corpus.repair import plausible_language, repair, vietnamese_share
 
 Progress = Callable[[str, float], None]
 
-MB = 1024 * 1024
 _KINDS = {".txt": "txt", ".docx": "docx", ".pdf": "pdf"}
 _ZIP_TOTAL_LIMIT = 200 * MB
 _ZIP_RATIO_LIMIT = 200  # deflate rarely beats 20:1 on real XML; 200:1 is made on purpose
 _ZIP_MEMBER_LIMIT = 50 * MB
 _ZIP_MAX_MEMBERS = 10_000
+_ZIP_XML_LIMIT = 64 * MB  # the document's XML parts together; a 500-page plan has ~10 MB
+_PAGE_CHAR_LIMIT = 50_000  # a dense A4 page in 6 pt type holds ~10k
 
 # Magic numbers of the files people send by mistake, checked in order.
+# Kind codes (said in words by corpus/errors.py's tables).
 _SIGNATURES = (
-    ((b"%PDF-",), "a PDF document"),
-    ((b"PK\x03\x04", b"PK\x05\x06"), "a ZIP archive"),  # the second: an empty ZIP
-    ((b"\x89PNG\r\n\x1a\n",), "a PNG image"),
-    ((b"\xff\xd8\xff",), "a JPEG image"),
-    ((b"GIF87a", b"GIF89a"), "a GIF image"),
-    ((b"II*\x00", b"MM\x00*"), "a TIFF image"),
-    ((b"\x7fELF",), "a Linux executable (ELF)"),
-    ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "an old Office file (.doc/.xls)"),
-    ((b"{\\rtf",), "an RTF document"),
-    ((b"\x1f\x8b",), "a gzip archive"),
-    ((b"Rar!\x1a\x07",), "a RAR archive"),
-    ((b"7z\xbc\xaf\x27\x1c",), "a 7-Zip archive"),
-    ((b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe"), "a macOS or Java executable"),
-    ((b"OggS", b"fLaC", b"ID3\x03", b"ID3\x04"), "an audio file"),
+    ((b"%PDF-",), "pdf"),
+    ((b"PK\x03\x04", b"PK\x05\x06"), "zip"),  # the second: an empty ZIP
+    ((b"\x89PNG\r\n\x1a\n",), "png"),
+    ((b"\xff\xd8\xff",), "jpeg"),
+    ((b"GIF87a", b"GIF89a"), "gif"),
+    ((b"II*\x00", b"MM\x00*"), "tiff"),
+    ((b"\x7fELF",), "elf"),
+    ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "ole"),
+    ((b"{\\rtf",), "rtf"),
+    ((b"\x1f\x8b",), "gzip"),
+    ((b"Rar!\x1a\x07",), "rar"),
+    ((b"7z\xbc\xaf\x27\x1c",), "7z"),
+    ((b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe"), "macho"),
+    ((b"OggS", b"fLaC", b"ID3\x03", b"ID3\x04"), "audio"),
 )
 # Which OOXML/ODF package a ZIP is, by a member only that kind has.
 _PACKAGES = (
-    ("word/document.xml", "a Word document (DOCX)"),
-    ("xl/workbook.xml", "an Excel workbook (XLSX)"),
-    ("ppt/presentation.xml", "a PowerPoint presentation (PPTX)"),
-    ("mimetype", "an OpenDocument file (ODT/ODS)"),
+    ("word/document.xml", "docx"),
+    ("xl/workbook.xml", "xlsx"),
+    ("ppt/presentation.xml", "pptx"),
+    ("mimetype", "odf"),
 )
-_EXPECTED = {"txt": "text", "docx": "a Word document (DOCX)", "pdf": "a PDF"}
-_HINTS = {  # what the user can do about a mismatch
-    "a PDF document": "; rename it to .pdf", "a Word document (DOCX)": "; rename it to .docx",
-    "plain text": "; rename it to .txt", "an old Office file (.doc/.xls)": "; save it as DOCX",
-    "an RTF document": "; save it as DOCX", "an OpenDocument file (ODT/ODS)": "; save it as DOCX",
-}
 
 
-def load(path: Path, max_bytes: int = 20 * MB, progress: Progress | None = None,
-         ocr_dpi: int = OCR_DPI) -> Document:
-    """The file at `path` as a Document; DocumentError (one-line reason) if unusable.
+def load(path: Path, max_bytes: int = UPLOAD_LIMIT, progress: Progress | None = None,
+         ocr_dpi: int = OCR_DPI, max_pages: int = 500, on_pages: Callable[[int], None] | None = None,
+         max_blocks: int = 200_000) -> Document:
+    """The file at `path` as a Document; DocumentError (a code, see corpus/errors.py) if unusable.
 
     PDF pages without a usable text layer are read by OCR at `ocr_dpi`;
-    `progress("ocr 3/20", 0.15)` follows it page by page.
+    `progress("ocr 3/20", 0.15)` follows it page by page. `on_pages` hears a PDF's page
+    count before its pages are read (the isolated reader gives more time to more pages).
     """
     path = Path(path)
     kind = _kind(path)
@@ -75,24 +75,59 @@ def load(path: Path, max_bytes: int = 20 * MB, progress: Progress | None = None,
     try:
         _check_content(path, kind, data)
         if kind == "pdf":
-            blocks, ocr = _load_pdf(path, data, progress, ocr_dpi)
+            blocks, ocr = _load_pdf(path, data, progress, ocr_dpi, max_pages, on_pages or (lambda pages: None))
         else:
-            blocks = {"txt": _load_txt, "docx": _load_docx}[kind](path, data)
+            blocks = {"txt": _load_txt, "docx": _load_docx}[kind](path, data, max_blocks)
     except DocumentError:
         raise
+    except MemoryError:
+        raise  # the isolated reader says "too complex" and starts afresh
     except Exception as error:  # a library choking on hostile input is still bad input
-        raise DocumentError(path, f"could not be read ({_brief(error)})") from None
+        raise DocumentError("unreadable", path, cause=_brief(error)) from None
     if not any(block.text.strip() or block.rows for block in blocks):
-        raise DocumentError(path, "is empty")
+        raise DocumentError("empty", path)
+    if len(blocks) > max_blocks:
+        raise DocumentError("too_many_blocks", path, count=len(blocks), limit=max_blocks)
+    if not plausible_language(_sample(blocks)):
+        raise DocumentError("not_vietnamese", path, guess=_guess_encoding(data) if kind == "txt" else "other")
     return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind,
                     ocr=ocr)
+
+
+def _sample(blocks: list[Block], limit: int = 200_000) -> str:
+    parts, size = [], 0
+    for block in blocks:
+        for text in [block.text, *(cell for row in block.rows or () for cell in row)]:
+            parts.append(text)
+            size += len(text)
+        if size > limit:
+            break
+    return "\n".join(parts)
+
+
+# East Asian code pages whose bytes read as Latin mojibake, tried in order: Shift-JIS
+# rarely decodes Chinese text, GB18030 decodes most double-byte text.
+_FOREIGN_ENCODINGS = (("shift_jis", "Shift-JIS"), ("gb18030", "GB18030"), ("euc_kr", "EUC-KR"),
+                      ("big5", "Big5"))
+
+
+def _guess_encoding(data: bytes) -> str:
+    """The foreign encoding refused bytes decode in, or "other"."""
+    for codec, name in _FOREIGN_ENCODINGS:
+        try:
+            text = data[:65536].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        letters = [ch for ch in text if ch.isalpha()]
+        if letters and sum(ord(ch) > 0x2E80 for ch in letters) > 0.5 * len(letters):
+            return name
+    return "other"
 
 
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in _KINDS:
-        shown = suffix or "(no extension)"
-        raise DocumentError(path, f"unsupported type {shown}; send TXT, DOCX or PDF")
+        raise DocumentError("unsupported_type", path, suffix=suffix or "(no extension)")
     return _KINDS[suffix]
 
 
@@ -100,21 +135,17 @@ def _read(path: Path, max_bytes: int) -> bytes:
     """The raw bytes, refusing a missing, oversized or empty file before reading it."""
     try:
         if not path.exists():
-            raise DocumentError(path, "not found")
+            raise DocumentError("not_found", path)
         if not path.is_file():
-            raise DocumentError(path, "is not a file")
+            raise DocumentError("not_a_file", path)
         size = path.stat().st_size
         if size > max_bytes:
-            raise DocumentError(path, f"is {_mb(size)} MB; the limit is {_mb(max_bytes)} MB")
+            raise DocumentError("too_large", path, size_mb=size / MB, limit_mb=max_bytes / MB)
         if size == 0:
-            raise DocumentError(path, "is empty")
+            raise DocumentError("empty", path)
         return path.read_bytes()
     except OSError as error:
-        raise DocumentError(path, f"cannot be read ({error.strerror or _brief(error)})") from None
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f}".removesuffix(".0")
+        raise DocumentError("os_error", path, cause=error.strerror or _brief(error)) from None
 
 
 def _brief(error: BaseException) -> str:
@@ -129,31 +160,30 @@ def _brief(error: BaseException) -> str:
 def _check_content(path: Path, kind: str, data: bytes) -> None:
     """Refuse content that is not what the extension promises, naming what it is."""
     what = _describe(data)
-    expected = _EXPECTED[kind]
     if kind == "pdf" and b"%PDF-" in data[:1024]:  # some producers put junk first
         return
-    if kind == "docx" and what in ("a Word document (DOCX)", "a damaged ZIP archive"):
+    if kind == "docx" and what in ("docx", "damaged_zip"):
         return  # a damaged one is reported as a damaged DOCX by the DOCX reader
     if kind == "txt" and what is None:
         return
-    if kind == "docx" and what == "a ZIP archive":
-        raise DocumentError(path, "is a ZIP archive, not a Word document (DOCX)")
+    if kind == "docx" and what == "zip":
+        raise DocumentError("zip_not_docx", path)
     if what is None:
-        what = "plain text" if _looks_like_text(data) else "unrecognised binary data"
-    raise DocumentError(path, f"looks like {what}, not {expected}{_HINTS.get(what, '')}")
+        what = "text" if _looks_like_text(data) else "binary"
+    raise DocumentError("wrong_content", path, what=what, expected=kind)
 
 
 def _describe(data: bytes) -> str | None:
-    """What the bytes are, judged by magic numbers; None when nothing matches."""
+    """What the bytes are (a kind code), judged by magic numbers; None when nothing matches."""
     if data[:2] == b"MZ" and b"\x00" in data[:64]:
-        return "a Windows executable"
+        return "exe"
     if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
-        return "a WebP image" if data[8:12] == b"WEBP" else "a media file"
+        return "webp" if data[8:12] == b"WEBP" else "media"
     if data[4:8] == b"ftyp":
-        return "a video or HEIC image"
+        return "video"
     for magics, what in _SIGNATURES:
         if data.startswith(magics):
-            return _describe_zip(data) if what == "a ZIP archive" else what
+            return _describe_zip(data) if what == "zip" else what
     return None
 
 
@@ -162,14 +192,14 @@ def _describe_zip(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        return "a damaged ZIP archive"
+        return "damaged_zip"
     if "word/document.xml" not in names and "[Content_Types].xml" in names and any(
             name.startswith("word/") for name in names):
-        return "a Word document (DOCX)"  # main part under another name; python-docx decides
+        return "docx"  # main part under another name; python-docx decides
     for member, what in _PACKAGES:
         if member in names:
             return what
-    return "a ZIP archive"
+    return "zip"
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -191,8 +221,11 @@ _LINE_BREAKS = re.compile("(?:\r\n|[\r\n])?\f|\r\n|[\r\v\x85\u2028\u2029]")
 _STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def _load_txt(path: Path, data: bytes) -> list[Block]:
+def _load_txt(path: Path, data: bytes, max_blocks: int) -> list[Block]:
     text = _LINE_BREAKS.sub("\n", _decode(path, data))
+    lines = text.count("\n") + 1
+    if lines > max_blocks:  # before repairing 2M lines one by one
+        raise DocumentError("too_many_blocks", path, count=lines, limit=max_blocks)
     text = _STRAY_CONTROLS.sub("", text)
     lines = [line.rstrip() for line in repair(text).split("\n")]
     while lines and not lines[-1]:
@@ -200,7 +233,7 @@ def _load_txt(path: Path, data: bytes) -> list[Block]:
     while lines and not lines[0]:
         lines.pop(0)
     if not lines:
-        raise DocumentError(path, "is empty")
+        raise DocumentError("empty", path)
     return [Block(line) for line in lines]
 
 
@@ -214,7 +247,7 @@ def _decode(path: Path, data: bytes) -> str:
         return _decode_strict(path, data, order)
     reason = _binary_reason(data[:65536]) or _binary_reason(data[len(data) // 2:][:65536])
     if reason:
-        raise DocumentError(path, f"is not readable text ({reason})")
+        raise DocumentError("not_text", path, why=reason)
     data = data.replace(b"\x00", b"")  # stray NULs in otherwise fine text
     try:
         return data.decode("utf-8")
@@ -231,10 +264,10 @@ def _decode_strict(path: Path, data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise DocumentError(path, f"is not readable text (broken {encoding.upper()[:6]})") from None
+        raise DocumentError("broken_encoding", path, encoding=encoding.upper()[:6]) from None
     reason = _binary_reason(text.encode("utf-8", errors="replace")[:65536])
     if reason:
-        raise DocumentError(path, f"is not readable text ({reason})")
+        raise DocumentError("not_text", path, why=reason)
     return text
 
 
@@ -253,13 +286,13 @@ def _utf16_order(sample: bytes) -> str | None:
 
 
 def _binary_reason(sample: bytes) -> str | None:
-    """Why `sample` is not text (mostly NULs or control bytes), or None if it may be."""
+    """Why `sample` is not text ("nul": mostly NULs, "binary": control bytes), or None."""
     if not sample:
         return None
     if sample.count(0) > 0.1 * len(sample):
-        return "mostly NUL bytes"
+        return "nul"
     controls = len(sample) - len(sample.translate(None, _CONTROL))
-    return "binary data" if controls > 0.05 * len(sample) else None
+    return "binary" if controls > 0.05 * len(sample) else None
 
 
 def _decode_8bit(data: bytes) -> str:
@@ -324,8 +357,9 @@ _INLINE = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n",
            _W + "noBreakHyphen": "-", _W + "softHyphen": ""}
 
 
-def _load_docx(path: Path, data: bytes) -> list[Block]:
+def _load_docx(path: Path, data: bytes, max_blocks: int) -> list[Block]:
     _refuse_zip_bomb(path, data)
+    _check_xml_parts(path, data, max_blocks)
     import docx  # imported late: only DOCX uploads pay for it
 
     try:
@@ -333,12 +367,14 @@ def _load_docx(path: Path, data: bytes) -> list[Block]:
     except ValueError as error:
         if "content type is" in str(error):  # e.g. a macro-enabled .docm renamed
             kind = str(error).rsplit("content type is", 1)[1].strip(" '")
-            raise DocumentError(path, f"is not a Word document (content type {kind})") from None
-        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+            raise DocumentError("docx_content_type", path, content_type=kind) from None
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
     except Exception as error:  # bad ZIP, missing part, malformed XML
-        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
     if body is None:
-        raise DocumentError(path, "is a damaged DOCX (no document body)")
+        raise DocumentError("docx_no_body", path)
+    if len(body) > max_blocks:  # before walking 800k tiny paragraphs
+        raise DocumentError("too_many_blocks", path, count=len(body), limit=max_blocks)
     return _repaired_blocks(list(_docx_items(body)))
 
 
@@ -348,15 +384,42 @@ def _refuse_zip_bomb(path: Path, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise DocumentError(path, f"is a damaged DOCX ({_brief(error)})") from None
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
     if len(members) > _ZIP_MAX_MEMBERS:
-        raise DocumentError(path, f"holds {len(members)} files; refusing (possible zip bomb)")
+        raise DocumentError("zip_members", path, count=len(members))
     total = sum(member.file_size for member in members)
+    xml = sum(member.file_size for member in members if member.filename.endswith(".xml"))
     absurd = any(member.file_size > _ZIP_MEMBER_LIMIT
                  and member.file_size > _ZIP_RATIO_LIMIT * max(1, member.compress_size)
                  for member in members)
-    if total > _ZIP_TOTAL_LIMIT or absurd:
-        raise DocumentError(path, f"expands to {_mb(total)} MB; refusing (possible zip bomb)")
+    if total > _ZIP_TOTAL_LIMIT or absurd or xml > _ZIP_XML_LIMIT:
+        raise DocumentError("zip_bomb", path, size_mb=total / MB)
+
+
+def _check_xml_parts(path: Path, data: bytes, max_blocks: int) -> None:
+    """Stream the XML parts before python-docx parses them: their real inflated size (a
+    ZIP directory may lie) and the paragraphs of the body (each costs lxml three elements)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            real, paragraphs = 0, 0
+            for member in archive.infolist():
+                if not member.filename.endswith(".xml"):
+                    continue
+                tail = b""
+                with archive.open(member) as stream:
+                    while chunk := stream.read(MB):
+                        real += len(chunk)
+                        if real > _ZIP_XML_LIMIT:
+                            raise DocumentError("zip_bomb", path, size_mb=real / MB)
+                        if member.filename == "word/document.xml":
+                            joined = tail + chunk  # a tag split between two chunks counts once
+                            paragraphs += joined.count(b"<w:p>") + joined.count(b"<w:p ")
+                            paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ")
+                            tail = chunk[-5:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as error:
+        raise DocumentError("damaged_docx", path, cause=_brief(error)) from None
+    if paragraphs > max_blocks:
+        raise DocumentError("too_many_blocks", path, count=paragraphs, limit=max_blocks)
 
 
 def _docx_items(container):
@@ -441,20 +504,32 @@ _PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/1
     r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*")
 
 
-def _load_pdf(path: Path, data: bytes, progress: Progress | None = None,
-              ocr_dpi: int = OCR_DPI) -> tuple[list[Block], OcrSummary | None]:
+def _load_pdf(path: Path, data: bytes, progress: Progress | None = None, ocr_dpi: int = OCR_DPI,
+              max_pages: int = 500, on_pages: Callable[[int], None] = lambda pages: None,
+              ) -> tuple[list[Block], OcrSummary | None]:
     if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-1024:]:
-        raise DocumentError(path, "is damaged or truncated (no end-of-file marker)")
+        raise DocumentError("pdf_no_eof", path)
     import pdfplumber  # imported late: only PDF uploads pay for it
 
     try:  # closing re-reads the page tree, so it can fail too
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
-                raise DocumentError(path, "is empty (no pages)")
-            pages = [_pdf_page_items(page) for page in pdf.pages]  # None: the page needs OCR
+                raise DocumentError("no_pages", path)
+            if len(pdf.pages) > max_pages:
+                raise DocumentError("too_many_pages", path, pages=len(pdf.pages), limit=max_pages)
+            on_pages(len(pdf.pages))
+            pages = []  # None for a page that needs OCR
+            for page in pdf.pages:
+                # Checked before dedupe_chars and table finding, which are super-linear in it.
+                if len(page.chars) > _PAGE_CHAR_LIMIT:
+                    raise DocumentError("too_many_page_chars", path, page=page.page_number,
+                                        chars=len(page.chars), limit=_PAGE_CHAR_LIMIT)
+                pages.append(_pdf_page_items(page))
     except DocumentError:
         raise
     except Exception as error:
+        if "allocate" in str(error):  # zlib out of memory on a Flate bomb
+            raise MemoryError(str(error)) from None
         raise _pdf_open_error(path, data, error) from None
     scanned = [number for number, items in enumerate(pages, 1) if items is None]
     summary = None
@@ -470,7 +545,7 @@ def _load_pdf(path: Path, data: bytes, progress: Progress | None = None,
     text = "".join(content if isinstance(content, str) else "".join(map("".join, content))
                    for content, _ in items)
     if not text.strip():
-        raise DocumentError(path, "has no text (its pages are blank)")
+        raise DocumentError("blank_pages", path)
     return _repaired_blocks(items), summary
 
 
@@ -478,8 +553,8 @@ def _pdf_open_error(path: Path, data: bytes, error: Exception) -> DocumentError:
     cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
     name = type(cause).__name__
     if "Password" in name or "Encrypt" in name or (b"/Encrypt" in data and "crypt" in str(cause)):
-        return DocumentError(path, "is password-protected; send an unencrypted copy")
-    return DocumentError(path, f"is damaged or truncated ({_brief(cause)})")
+        return DocumentError("encrypted", path)
+    return DocumentError("damaged_pdf", path, cause=_brief(cause))
 
 
 def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]] | None:

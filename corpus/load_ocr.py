@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpus.model import DocumentError
-from corpus.ocr import CONFIDENCE_FLOOR, OcrSummary, OcrUnavailable, ocr
+from corpus.ocr import CONFIDENCE_FLOOR, INSTALL_HINT, OcrSummary, OcrUnavailable, ocr
 from corpus.ocr_repair import base_vocabulary, ocr_repair
 
 logger = logging.getLogger(__name__)
@@ -33,16 +33,19 @@ def ocr_items(path: Path, data: bytes, pages: list[int], texts: list[str],
     try:
         read = ocr(data, pages, dpi, report)
     except OcrUnavailable as error:
-        scan = "is a scan" if len(texts) == 0 else f"has {len(pages)} scanned page(s)"
-        raise DocumentError(path, f"{scan} and needs OCR, but {error}") from None
+        said = str(error)
+        missing = ("tesseract" if said.startswith("Tesseract is not installed")
+                   else "model" if "no Vietnamese model" in said else "broken")
+        raise DocumentError("ocr_unavailable", path, scanned_pages="all" if not texts else len(pages),
+                            missing=missing, command=INSTALL_HINT, cause=said) from None
     readable = [page for page in read if page.readable]
     unreadable = [page.number for page in read if not page.readable and not page.blank]
     if not readable and not texts:
         if not any(page.words for page in read):
-            raise DocumentError(path, "is a scan in which no text could be read; send a clearer scan")
+            raise DocumentError("scan_no_text", path)
         shown = statistics.fmean(page.confidence for page in read if page.words)
-        raise DocumentError(path, f"is a scan that could not be read (OCR confidence {shown:.0f}%, "
-                                  f"below {CONFIDENCE_FLOOR:.0f}%); send a clearer scan")
+        raise DocumentError("scan_low_confidence", path, confidence=f"{shown:.0f}",
+                            floor=f"{CONFIDENCE_FLOOR:.0f}")
     repaired, corrections = ocr_repair(readable, base_vocabulary(texts))
     for page, before, after in corrections:
         logger.info("%s page %d: OCR read %r, corrected to %r", path.name, page, before, after)

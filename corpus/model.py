@@ -4,16 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.errors import DocumentError  # noqa: F401  (re-exported: the records' error)
 from nlp.deadlines import Deadline  # a clause carries one; nlp owns the type
-
-
-class DocumentError(Exception):
-    """A file that cannot become a plan; the message is meant for the user."""
-
-    def __init__(self, path: Path | str, reason: str):
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ _DOC_TYPE = re.compile(
 _NUMBER = re.compile(
     r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.]+(?:\s*[-–]\s*[\w.]+)*)+)")  # e.g. "Số: 629/KH-UBND"
 _BLANK_NUMBER = re.compile(r"Số\s*:?\s*/\s*(?P<symbol>[\w.]+(?:\s*[-–]\s*[\w.]+)*)")  # e.g. "Số:    /KH-UBND"
-# e.g. "Bình Dương, ngày 14 …"
-_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]*?)\s*,\s*ngày\b", re.IGNORECASE)
+# e.g. "Bình Dương, ngày 14 …"; bounded: unbounded, a long line without ", ngày" was quadratic
+_PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]{0,80}?)\s*,\s*ngày\b", re.IGNORECASE)
 # The national motto beside the issuer in the header table, dropped from the issuer's name.
 _MOTTO = re.compile(  # e.g. "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
     r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"
@@ -57,7 +57,7 @@ _ATTACHED_NOTE = re.compile(  # e.g. "(Ban hành kèm theo Quyết định số 
     r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")
 _RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")  # e.g. "-------" under the issuer
 # A DOCX table whose cells say these (accent-folded) is the header table, read cell by cell.
-_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .* thang")  # e.g. "Số: 12/KH-UBND"
+_HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .{0,40}thang")  # e.g. "Số: 12/KH-UBND"
 # Lines that open the body, so they cannot continue a title in a TXT/PDF file.
 _BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")  # e.g. "Căn cứ Luật Tổ chức …"
 # The closing: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", or a bare title line.

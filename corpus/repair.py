@@ -187,3 +187,25 @@ def _reads_as_vietnamese(text: str) -> bool:
         return False
     return any(any(ch in _UNICODE_ONLY for ch in word) and _is_syllable(word)
                for word in re.findall(r"[^\W\d_]+", text[:_SAMPLE_CHARS]))
+
+
+def plausible_language(text: str) -> bool:
+    """True when (a sample of) repaired text reads as Vietnamese or English.
+
+    Mojibake (Shift-JIS or GB18030 bytes read as a Vietnamese code page) and other scripts
+    fail two ways: their letters are not the Vietnamese or English alphabet, and their
+    "words" (runs without spaces) are neither Vietnamese syllables nor ASCII words.
+    Short texts pass: too little to judge.
+    """
+    sample = unicodedata.normalize("NFC", text[:_SAMPLE_CHARS])
+    letters = [ch for ch in sample.lower() if ch.isalpha()]
+    if len(letters) < 60:
+        return True
+    if sum(ch in _LETTERS for ch in letters) < 0.85 * len(letters):
+        return False
+    words = list(_words(sample))
+    if len(letters) > 25 * max(1, len(words)):  # no spaces: not a Latin-script language
+        return False
+    vietnamese = sum(map(_is_syllable, words)) / len(words)
+    ascii_words = sum(word.isascii() for word in words) / len(words)
+    return vietnamese + ascii_words >= 0.6

@@ -8,7 +8,7 @@ from corpus.model import Plan
 from index.embeddings import content_hash
 from index.records import PlanInfo
 from index.statistics import count_plan
-from index.store import dumps
+from index.store import dumps, plan_identity
 from nlp.fold import fold
 from nlp.segment import segment
 
@@ -51,7 +51,8 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
         "number": plan.number, "title": plan.title, "issuer": plan.issuer,
         "date": plan.date, "place": plan.place, "signer": plan.signer,
         "source_name": plan.source_name, "sha256": plan.sha256, "kind": kind,
-        "stored_path": str(stored), "ingested_at": time.time()}).last_pk
+        "stored_path": str(stored), "ingested_at": time.time(),
+        "identity": plan_identity(plan.number, plan.issuer, plan.date)}).last_pk
     conn = db.conn
     sentences, agencies, deadlines = [], [], []
     for order, (clause, text) in enumerate(zip(plan.clauses, texts)):
@@ -75,9 +76,9 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
     return plan_id
 
 
-def delete_plan(db, number: str) -> Path | None:
+def delete_plan(db, plan_id: int) -> Path | None:
     """Delete a plan's rows; returns its stored document, to remove once committed."""
-    rows = list(db.query("select id, stored_path from plans where number = ?", [number]))
+    rows = list(db.query("select id, stored_path from plans where id = ?", [plan_id]))
     if not rows:
         return None
     plan_id, stored = rows[0]["id"], rows[0]["stored_path"]
@@ -90,15 +91,24 @@ def delete_plan(db, number: str) -> Path | None:
     return Path(stored or "")
 
 
-def plan_with_sha(db, sha256: str) -> str | None:
-    """The number of the plan ingested from exactly this file, if any."""
-    rows = list(db.query("select number from plans where sha256 = ?", [sha256]))
-    return rows[0]["number"] if rows else None
+def plan_with_sha(db, sha256: str) -> int | None:
+    """The id of the plan ingested from exactly this file, if any."""
+    rows = list(db.query("select id from plans where sha256 = ?", [sha256]))
+    return rows[0]["id"] if rows else None
 
 
-def plan_counts(db, number: str) -> dict:
-    """Title and clause, agency and deadline counts of one plan (what an ingest reports)."""
-    plan = next(iter(db.query("select id, title from plans where number = ?", [number])))
+def same_plan(db, plan: Plan) -> dict | None:
+    """The indexed plan with this one's identity (number, issuer, date), with its clause count."""
+    rows = list(db.query(
+        "select p.id, p.number, p.issuer, p.date, p.source_name, p.ingested_at, "
+        "(select count(*) from clauses c where c.plan_id = p.id) as clauses "
+        "from plans p where p.identity = ?", [plan_identity(plan.number, plan.issuer, plan.date)]))
+    return rows[0] if rows else None
+
+
+def plan_counts(db, plan_id: int) -> dict:
+    """Number, title and clause, agency and deadline counts of one plan (what an ingest reports)."""
+    plan = next(iter(db.query("select id, number, title from plans where id = ?", [plan_id])))
     counts = next(iter(db.query(
         "select count(*) as clauses, "
         "(select count(distinct a.agency) from agencies a join clauses c2 on c2.id = a.clause_id "
@@ -106,12 +116,12 @@ def plan_counts(db, number: str) -> dict:
         "(select count(*) from deadlines d join clauses c3 on c3.id = d.clause_id "
         " where c3.plan_id = :p) as deadlines "
         "from clauses where plan_id = :p", {"p": plan["id"]})))
-    return {"title": plan["title"], **counts}
+    return {"number": plan["number"], "title": plan["title"], **counts}
 
 
 def stored_documents(db) -> list[dict]:
-    """Every plan's number, stored document path and the file name it was sent as."""
-    return list(db.query("select number, stored_path, source_name from plans"))
+    """Every plan's id, number, stored document path and the file name it was sent as."""
+    return list(db.query("select id, number, stored_path, source_name from plans"))
 
 
 def plans(db) -> list[PlanInfo]:

@@ -58,7 +58,9 @@ class Searcher:
             return self._search(question, k, signals)
 
     def _search(self, question: str, k: int, signals: str) -> Answer:
-        for _ in range(3):
+        for attempt in range(4):
+            if attempt == 3 and self._prepare is not None:
+                self._prepare()  # the current vector file is gone (issue 10): rebuild it, then answer
             # The pointer, its index, the statistics and the ranked rows are read in one
             # snapshot. Read apart, an ingest committing in between gave answers that mixed
             # the old vectors with the new clauses (tests/test_crash_safety.py's reader).

@@ -96,7 +96,33 @@ def _m005_feedback_reason(db: sqlite_utils.Database) -> None:
     db["feedback"].add_column("reason", str)
 
 
-def _m006_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
+def plan_identity(number: str, issuer: str, date: str | None) -> str:
+    """What makes two uploads the same plan: its number, issuer and date, spelled loosely.
+
+    By number alone, a Cà Mau plan numbered 629/KH-UBND replaced Bình Dương's (issue 10).
+    """
+    from nlp.fold import fold
+
+    def loose(text: str) -> str:
+        return "".join(fold(text or "").lower().split())
+
+    return f"{loose(number)}|{loose(issuer)}|{date or ''}"
+
+
+def _m006_plan_identity(db: sqlite_utils.Database) -> None:
+    # Plans are one per identity, no longer one per number.
+    db["plans"].add_column("identity", str)
+    for row in list(db.query("select id, number, issuer, date from plans")):
+        db.execute("update plans set identity = ? where id = ?",
+                   [plan_identity(row["number"], row["issuer"], row["date"]), row["id"]])
+    for index in db["plans"].indexes:
+        if index.unique and index.columns == ["number"]:
+            db.execute(f"drop index [{index.name}]")
+    db["plans"].create_index(["number"], index_name="idx_plans_number_any")
+    db["plans"].create_index(["identity"], unique=True)
+
+
+def _m007_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
     # A clause may commit to several dates ("trước ngày 30/6 …; báo cáo trước ngày 15/12"):
     # one deadlines row each, `ord` 0 the clause's own; and a processing time to reach
     # ("dưới 63 ngày làm việc") is its target, kept beside them as JSON.
@@ -116,8 +142,60 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("003_bot_tables", _m003_bot_tables),
     ("004_corpus_statistics", _m004_corpus_statistics),
     ("005_feedback_reason", _m005_feedback_reason),
-    ("006_targets_and_several_deadlines", _m006_targets_and_several_deadlines),
+    ("006_plan_identity", _m006_plan_identity),
+    ("007_targets_and_several_deadlines", _m007_targets_and_several_deadlines),
 ]
+
+
+class DatabaseDamaged(Exception):
+    """planbot.db cannot be trusted (empty, not SQLite, corrupt): refuse to start on it.
+
+    Starting anyway once made an empty database silently re-ingest the bundled plan and
+    lose every upload (issue 10); the stored documents can rebuild it (`planbot reindex`).
+    """
+
+    def __init__(self, path: Path, why: str):
+        self.path, self.why = Path(path), why
+        documents = self.path.parent / "documents"
+        super().__init__(
+            f"the database {self.path} is damaged ({why}); planbot will not start on it. "
+            f"To recover, run `planbot reindex`: it moves the damaged file aside and rebuilds "
+            f"every plan from the stored documents in {documents}")
+
+
+def check_database(path: Path) -> None:
+    """Raise DatabaseDamaged unless `path` is absent (a new data dir) or a sound SQLite file."""
+    path = Path(path)
+    if not path.exists():
+        return
+    if path.stat().st_size == 0:
+        raise DatabaseDamaged(path, "empty file")
+    with open(path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise DatabaseDamaged(path, "not a SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if not conn.execute("select 1 from sqlite_master where name = '_migrations'").fetchone():
+                verdict = "no planbot tables"
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseDamaged(path, str(error)) from None
+    if verdict != "ok":
+        raise DatabaseDamaged(path, verdict)
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """"disk_full" or "read_only" when a write failed for want of space or permission, else None."""
+    text = str(error).lower()
+    number = getattr(error, "errno", None)
+    if "disk is full" in text or "no space" in text or number == 28:  # ENOSPC
+        return "disk_full"
+    if "readonly" in text or "read-only" in text or number in (13, 30):  # EACCES, EROFS
+        return "read_only"
+    return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -140,6 +218,7 @@ class Store:
         self._write_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        check_database(self.path)
         self.migrate()
 
     @property

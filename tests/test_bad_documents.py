@@ -285,7 +285,7 @@ CASES = [
          "chỉ nhận tệp PDF, DOCX hoặc TXT", before_download=True),
     Case("NUL bytes, not text", mostly_nul_txt, "is not readable text (mostly NUL bytes)",
          "không đọc được như văn bản (phần lớn là byte NUL)"),
-    Case("25 MB text", huge_txt, "is 25 MB; the limit is 20 MB", "nặng 25,0 MB, vượt giới hạn 20,0 MB",
+    Case("25 MB text", huge_txt, "is 25 MB; the limit is 20 MB", "nặng 25 MB, vượt giới hạn 20 MB",
          before_download=True),
     Case("zip bomb DOCX", zip_bomb_docx, "expands to 300 MB; refusing (possible zip bomb)",
          "giải nén ra tới 300 MB; từ chối vì có thể là bom nén"),
@@ -511,27 +511,36 @@ async def test_bot_upload(case, api, prepared, files, library, tmp_path, caplog,
 # ---- the pieces the two paths rely on -------------------------------------------------------
 
 
-@pytest.mark.parametrize("reason", [
-    "is empty (no pages)",
-    "unsupported type .odt; send TXT, DOCX or PDF",
-    "looks like a PDF document, not text; rename it to .pdf",
-    "looks like an old Office file (.doc/.xls), not a Word document (DOCX); save it as DOCX",
-    "looks like a JPEG image, not a PDF",
-    "is not readable text (broken UTF-16)",
-    "is not a Word document (content type application/vnd.ms-word.document.macroEnabled.main+xml)",
-    "holds 20000 files; refusing (possible zip bomb)",
-    "has text in fonts without a Unicode map; it needs OCR first",
-    "is 20.5 MB; the limit is 20 MB",
-    "could not be read (unexpected end of data)",
-    "no text to index was found in it",
-])
-def test_every_refusal_reason_reads_in_vietnamese(reason):
-    from bot.admin import vietnamese_reason
+def _sample_details(code: str) -> dict:
+    """Plausible details for every placeholder of a code's English template."""
+    import string
 
-    said = vietnamese_reason(reason)
+    from corpus.errors import MESSAGES_EN
+
+    samples = {"what": "png", "expected": "pdf", "why": "nul", "size_mb": 20.5, "limit_mb": 20,
+               "count": 20000, "pages": 900, "page": 3, "chars": 3_000_000, "limit": 500, "seconds": 60,
+               "suffix": ".odt", "encoding": "UTF-16", "guess": "Shift-JIS",
+               "content_type": "application/vnd.ms-word.document.macroEnabled.main+xml",
+               "cause": "unexpected end of data", "number": "629/KH-UBND", "issuer": "UBND tỉnh Cà Mau",
+               "date": "2019-02-14", "old_name": "629.docx", "old_clauses": 50, "new_clauses": 51,
+               "scanned_pages": 2, "missing": "model", "command": "apt-get install tesseract-ocr-vie",
+               "confidence": "31", "floor": "60"}
+    if code == "ocr_unavailable":  # its {scan} and {why} are said from these
+        return {f: samples[f] for f in ("scanned_pages", "missing", "command")}
+    fields = [f for _, f, _, _ in string.Formatter().parse(MESSAGES_EN[code]) if f and f != "hint"]
+    return {f: samples[f] for f in fields}
+
+
+@pytest.mark.parametrize("code", sorted(__import__("corpus.errors").errors.MESSAGES_EN))
+def test_every_refusal_reason_reads_in_vietnamese(code):
+    from bot.refusals import vietnamese_reason
+    from corpus.errors import DocumentError
+
+    error = DocumentError(code, "x.txt", **_sample_details(code))
+    said = vietnamese_reason(error)
     english = ("is ", "looks like", "refusing", "send ", "rename", "needs", "not ", "could", "found", "holds", "limit")
-    assert not any(word in said for word in english), said
-    assert said != reason
+    assert not any(word in said.replace("unexpected end of data", "") for word in english), said
+    assert said != error.reason and "{" not in said
 
 
 def test_plan_without_a_number_is_named_after_the_file_as_sent(fake_library, tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import threading
 
 import pytest
@@ -130,7 +131,7 @@ async def test_oversized_and_wrong_kind_files_are_refused_before_download(api, t
         since = api.mark()
         api.send_document("ke-hoach-lon.pdf", b"%PDF-1.4 small really", ADMIN, file_size=25 * 1024 * 1024)
         big = await api.wait_reply(ADMIN["id"], since)
-        assert "25,0 MB" in big.params["text"] and "20,0 MB" in big.params["text"] and "ke-hoach-lon.pdf" in big.params["text"]
+        assert "25 MB" in big.params["text"] and "20 MB" in big.params["text"] and "ke-hoach-lon.pdf" in big.params["text"]
         since2 = api.mark()
         api.send_document("virus.exe", b"MZ", ADMIN)
         wrong = await api.wait_reply(ADMIN["id"], since2)
@@ -173,7 +174,9 @@ async def test_upload_path_is_sanitised_and_others_keep_getting_answers(api, tmp
     finally:
         library.ingest_gate.set()
     path, original = library.ingest_calls[0]
-    assert path.name == "upload.txt" and original == name
+    # a random name under the data dir's uploads folder (emptied at start), never the user's
+    assert re.fullmatch(r"[0-9a-f]{16}\.txt", path.name) and path.parent.name == "uploads" and original == name
+    assert not path.exists()
 
 
 @async_test

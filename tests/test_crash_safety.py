@@ -198,7 +198,7 @@ def world(library, tmp_path_factory) -> World:
     assert list(states["S0"].plans) == ["629/KH-UBND"]
     lib.ingest(other)
     states["S1"] = snapshot(lib)
-    lib.ingest(replaced)
+    lib.ingest(replaced, replace=True)  # 629 v2 is a new version of the same plan
     states["S2"] = snapshot(lib)
     lib.close()
     # replacing 629 in a copy removed the copy's old document, never the original data dir's
@@ -237,7 +237,7 @@ def kill_at_event(point: str, data_dir: Path, files: list[Path], log: Path,
                   timeout: float = 240) -> float:
     """Run the hooked CLI until it stops at `point`, SIGKILL it there; seconds it ran."""
     started = time.monotonic()
-    proc = spawn([sys.executable, "-c", DRIVER, point, "ingest", *map(str, files)], data_dir, log)
+    proc = spawn([sys.executable, "-c", DRIVER, point, "ingest", "--replace", *map(str, files)], data_dir, log)
     while True:
         pid, status = os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG)
         if pid and os.WIFSTOPPED(status):
@@ -330,11 +330,11 @@ def recover_and_finish(world: World, data_dir: Path, allowed: set[str], monkeypa
     assert after.store.get_meta("vector_version") == before  # nothing needed repairing
     after.close()
 
-    code, out = run_cli(monkeypatch, capsys, data_dir, world.embedder, "ingest",
+    code, out = run_cli(monkeypatch, capsys, data_dir, world.embedder, "ingest", "--replace",
                         *map(str, world.files))
     assert code == 0, out
     reported = {m[1]: int(m[2]) for m in re.finditer(
-        r": (?:indexed|unchanged) (\S+) — .*\| (\d+) clauses", out)}
+        r": (?:indexed|replaced|unchanged) (\S+) — .*?\| (\d+) clauses", out)}
     assert reported == {n: c for n, (_, c) in world.states["S2"].plans.items()}, out
     assert check_whole(world, data_dir, {"S2"}) == "S2"
     return state
@@ -391,7 +391,7 @@ def run_with_reader(world: World, data_dir: Path, tmp_path: Path, kill_after: fl
     reader.start()
     time.sleep(0.5)  # the reader has its corpus loaded before the build starts
     started = time.monotonic()
-    proc = spawn([*planbot_command(), "ingest", *map(str, world.files)], data_dir,
+    proc = spawn([*planbot_command(), "ingest", "--replace", *map(str, world.files)], data_dir,
                  tmp_path / "ingest.log")
     if kill_when is not None:
         while proc.poll() is None and not kill_when():
@@ -645,3 +645,66 @@ def test_only_abandoned_conversion_folders_are_removed(tmp_path):
     removed = _remove_abandoned_work(tmp_path / "e5-small")
     assert sorted(p.name for p in removed) == sorted(n for n, v in names.items() if v == "gone")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, v in names.items() if v == "kept")
+
+
+# ---- faults at start (issue 10): damaged database, missing vector file, rejected token ------
+
+
+def _run_cli(data_dir: Path, *args, env: dict | None = None, timeout: float = 600):
+    return subprocess.run([sys.executable, "-m", "planbot.cli", *map(str, args)], cwd=REPO,
+                          env={**cli_env(data_dir), **(env or {})}, capture_output=True, text=True,
+                          encoding="utf-8", timeout=timeout)
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbled"])
+def test_a_damaged_database_is_refused_with_the_recovery_hint_and_reindex_rebuilds(damage, world, tmp_path):
+    data_dir = world.fresh(tmp_path)
+    db = data_dir / "planbot.db"
+    for extra in (data_dir / "planbot.db-wal", data_dir / "planbot.db-shm"):
+        extra.unlink(missing_ok=True)
+    db.write_bytes(b"" if damage == "empty" else b"SQLite format 3\x00" + os.urandom(8192))
+    damaged = db.read_bytes()
+    run = _run_cli(data_dir, "plans")
+    assert run.returncode == 3 and run.stdout == "", run
+    (line,) = run.stderr.splitlines()
+    assert line.startswith(f"planbot: the database {db} is damaged (") and "planbot reindex" in line, line
+    assert db.read_bytes() == damaged  # not silently replaced by a fresh one with the bundled plan
+    rebuilt = _run_cli(data_dir, "reindex")
+    assert rebuilt.returncode == 0, rebuilt
+    assert "reindexed: " in rebuilt.stdout and "moved to planbot.db.damaged-" in rebuilt.stderr
+    listed = _run_cli(data_dir, "plans")
+    numbers = {line.split()[1] for line in listed.stdout.splitlines()}
+    assert numbers == {"629/KH-UBND"}, listed
+
+
+def test_a_missing_current_vector_file_is_rebuilt(tmp_path):
+    from tests.fakes import HashingEmbedder
+
+    settings = make_settings(tmp_path / "data")
+    library = Planbot.open(settings, embedder=HashingEmbedder())
+    library.ensure_bundled()
+    assert library.ask("Sở Xây dựng có nhiệm vụ gì?").answered
+    current = library.vectors.files.path(library.vectors.current())
+    library.close()
+    current.unlink()
+    restarted = Planbot.open(settings, embedder=HashingEmbedder())
+    try:
+        answer = restarted.ask("Sở Xây dựng có nhiệm vụ gì?")
+        assert answer.answered and answer.hits[0].clause.plan == "629/KH-UBND"
+        assert restarted.vectors.files.path(restarted.vectors.current()).exists()
+    finally:
+        restarted.close()
+
+
+def test_serve_never_prints_the_token(world, tmp_path):
+    from bot.fake_bot_api import FakeBotApi
+
+    data_dir = world.fresh(tmp_path)
+    secret = "7777777777:AAHsecretSECRETsecret_do-not-print"
+    with FakeBotApi() as api:  # answers 401 to any other token
+        for base_url in (api.base_url, "http://127.0.0.1:9/bot"):  # rejected token; nothing listening
+            run = _run_cli(data_dir, "serve", env={"TELEGRAM_BOT_TOKEN": secret, "TELEGRAM_BASE_URL": base_url},
+                           timeout=300)
+            assert run.returncode != 0
+            assert secret not in run.stderr and secret not in run.stdout, run.stderr[-2000:]
+            assert secret.split(":")[1] not in run.stderr + run.stdout

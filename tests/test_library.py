@@ -56,8 +56,14 @@ def test_new_version_of_a_plan_replaces_it_and_reembeds_only_changed_text(fake_l
     edited = SEED.read_text(encoding="utf-8").replace("dưới 63 ngày làm việc", "dưới 45 ngày làm việc")
     path = tmp_path / "629-v2.txt"
     path.write_text(edited, encoding="utf-8")
-    report = fake_library.ingest(path)
+    state = _state(fake_library.settings.data_dir)
+    with pytest.raises(DocumentError) as asked:  # issue 10: a new version replaces only when told to
+        fake_library.ingest(path)
+    assert asked.value.code == "new_version" and asked.value.details["number"] == "629/KH-UBND"
+    assert _state(fake_library.settings.data_dir) == state
+    report = fake_library.ingest(path, replace=True)
     assert report.changed and report.number == "629/KH-UBND"
+    assert report.replaced["source_name"] == SEED.name and report.replaced["clauses"] == report.clauses
     assert len(fake_library.plans()) == 1
     after = {c.text for c in fake_library.clauses()}
     assert len(after - before) == 1 and "dưới 45 ngày làm việc" in next(iter(after - before))
@@ -162,7 +168,7 @@ def test_removing_or_replacing_a_plan_deletes_its_stored_document(fake_library, 
     documents = fake_library.settings.documents_dir
     (first,) = list(documents.iterdir())
     path.write_text(OTHER_PLAN.replace("homestay", "nhà nghỉ cộng đồng"), encoding="utf-8")
-    fake_library.ingest(path)
+    fake_library.ingest(path, replace=True)
     (second,) = list(documents.iterdir())
     assert second != first
     assert fake_library.remove("45/KH-UBND")

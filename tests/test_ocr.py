@@ -298,21 +298,25 @@ def test_unreadable_pages_are_left_out_and_named(scan_pdf, text_pdf, tmp_path):
     assert {b.page for b in document.blocks} == {1, 2}
 
 
-@pytest.mark.parametrize(("reason", "vietnamese"), [
-    ("is a scan and needs OCR, but Tesseract is not installed; install it with: "
+@pytest.mark.parametrize(("code", "details", "reason", "vietnamese"), [
+    ("ocr_unavailable", {"scanned_pages": "all", "missing": "tesseract",
+                         "command": "apt-get install tesseract-ocr tesseract-ocr-vie"},
+     "is a scan and needs OCR, but Tesseract is not installed; install it with: "
      "apt-get install tesseract-ocr tesseract-ocr-vie",
      "là bản quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: "
      "apt-get install tesseract-ocr tesseract-ocr-vie"),
-    ("is a scan that could not be read (OCR confidence 31%, below 60%); send a clearer scan",
+    ("scan_low_confidence", {"confidence": "31", "floor": "60"},
+     "is a scan that could not be read (OCR confidence 31%, below 60%); send a clearer scan",
      "là bản quét không đọc được (độ tin cậy nhận dạng chữ 31%, dưới mức 60%); hãy gửi bản quét rõ hơn"),
-    ("is a scan in which no text could be read; send a clearer scan",
+    ("scan_no_text", {}, "is a scan in which no text could be read; send a clearer scan",
      "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn"),
-    ("has no text (its pages are blank)", "không có chữ (các trang đều trống)"),
+    ("blank_pages", {}, "has no text (its pages are blank)", "không có chữ (các trang đều trống)"),
 ])
-def test_ocr_refusals_read_in_vietnamese(reason, vietnamese):
-    from bot.admin import vietnamese_reason
+def test_ocr_refusals_read_in_vietnamese(code, details, reason, vietnamese):
+    from bot.refusals import vietnamese_reason
 
-    assert vietnamese_reason(reason) == vietnamese
+    error = DocumentError(code, "scan.pdf", **details)
+    assert error.reason == reason and vietnamese_reason(error) == vietnamese
 
 
 def test_without_tesseract_a_scan_gets_the_install_line_and_text_pdfs_still_load(
