@@ -33,6 +33,7 @@ Runs, in this order, in one process:
      minutes weighs on both sides of B ÷ A);
   5. ingest alone again (the ratio uses the mean of the two).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,10 +61,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from planbot.library import Planbot  # noqa: E402
-from planbot.settings import Settings  # noqa: E402
 from bench.synthetic import EVAL  # noqa: E402 - ../shared/eval, from a worktree too
 from bot.fake_bot_api import FakeBotApi, parse_html, running  # noqa: E402
+from planbot.library import Planbot  # noqa: E402
+from planbot.settings import Settings  # noqa: E402
 
 QUESTIONS = EVAL / "dev_questions.jsonl"
 MODEL_CACHE = Path(os.environ.get("PLANBOT_MODEL_CACHE") or REPO / ".cache" / "models")
@@ -78,24 +79,52 @@ LIMIT_REPLY = "Bạn hỏi hơi nhanh"  # the per-user rate limit's reply
 
 PLAN_NUMBER = "118/KH-UBND"
 AGENCIES = [
-    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Khoa học và Công nghệ", "Sở Công Thương",
-    "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Thông tin và Truyền thông",
-    "Sở Tài nguyên và Môi trường", "Sở Lao động - Thương binh và Xã hội",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Khoa học và Công nghệ",
+    "Sở Công Thương",
+    "Sở Tài chính",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Thông tin và Truyền thông",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Lao động - Thương binh và Xã hội",
 ]
 TOPICS = [
-    ("xây dựng vùng trồng sâm Ngọc Linh đạt chuẩn VietGAP", "tại các xã vùng núi huyện Sơn Tây và Nam Trà My"),
-    ("lắp đặt hệ thống tưới nhỏ giọt tự động cho vườn cà phê", "có cảm biến độ ẩm đất và điều khiển qua điện thoại"),
+    (
+        "xây dựng vùng trồng sâm Ngọc Linh đạt chuẩn VietGAP",
+        "tại các xã vùng núi huyện Sơn Tây và Nam Trà My",
+    ),
+    (
+        "lắp đặt hệ thống tưới nhỏ giọt tự động cho vườn cà phê",
+        "có cảm biến độ ẩm đất và điều khiển qua điện thoại",
+    ),
     ("cấp mã số vùng trồng cho cây ăn quả xuất khẩu", "gồm sầu riêng, bưởi da xanh và thanh long ruột đỏ"),
     ("xây dựng sàn giao dịch điện tử nông sản của tỉnh", "kết nối hợp tác xã với các chuỗi siêu thị lớn"),
     ("đào tạo nghề chăn nuôi bò thịt chất lượng cao", "cho lao động nông thôn và người dân tộc thiểu số"),
     ("hỗ trợ lãi suất vốn vay đầu tư nhà màng, nhà lưới", "cho doanh nghiệp và hợp tác xã nông nghiệp"),
-    ("ứng dụng truy xuất nguồn gốc bằng mã QR cho sản phẩm OCOP", "trên toàn bộ sản phẩm đạt từ 3 sao trở lên"),
+    (
+        "ứng dụng truy xuất nguồn gốc bằng mã QR cho sản phẩm OCOP",
+        "trên toàn bộ sản phẩm đạt từ 3 sao trở lên",
+    ),
     ("quan trắc chất lượng nước nuôi tôm trên cát ven biển", "tại Bình Sơn, Đức Phổ và Mộ Đức"),
     ("chuyển đổi diện tích lúa kém hiệu quả sang trồng rau an toàn", "với quy mô tối thiểu 500 ha"),
-    ("thu hút dự án chế biến sâu nông sản vào khu công nghiệp Dung Quất", "ưu tiên công nghệ tiết kiệm năng lượng"),
+    (
+        "thu hút dự án chế biến sâu nông sản vào khu công nghiệp Dung Quất",
+        "ưu tiên công nghệ tiết kiệm năng lượng",
+    ),
 ]
-STEPS = ["khảo sát, lập danh mục", "ban hành hướng dẫn kỹ thuật", "triển khai thí điểm", "tổng kết, nhân rộng mô hình"]
-DEADLINES = ["trước ngày 30/6/2024", "trong quý III/2024", "trước ngày 31/12/2024", "trong năm 2025", "trước ngày 15/9/2024"]
+STEPS = [
+    "khảo sát, lập danh mục",
+    "ban hành hướng dẫn kỹ thuật",
+    "triển khai thí điểm",
+    "tổng kết, nhân rộng mô hình",
+]
+DEADLINES = [
+    "trước ngày 30/6/2024",
+    "trong quý III/2024",
+    "trước ngày 31/12/2024",
+    "trong năm 2025",
+    "trước ngày 15/9/2024",
+]
 # asked through the bot after run B: each must be answered from the new plan
 NEW_PLAN_QUESTIONS = [
     "Ai chủ trì cấp mã số vùng trồng cho sầu riêng, bưởi da xanh xuất khẩu?",
@@ -110,8 +139,12 @@ def plan_lines(topics: int = len(TOPICS), variant: str = "") -> list[str]:
     `variant` goes into every task's text, so two variants share no embedding.
     """
     lines = [
-        "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-        f"Số: {PLAN_NUMBER}", "Quảng Ngãi, ngày 20 tháng 3 năm 2024", "KẾ HOẠCH",
+        "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        f"Số: {PLAN_NUMBER}",
+        "Quảng Ngãi, ngày 20 tháng 3 năm 2024",
+        "KẾ HOẠCH",
         "Phát triển nông nghiệp ứng dụng công nghệ cao tỉnh Quảng Ngãi giai đoạn 2024 - 2025",
         "I. MỤC ĐÍCH, YÊU CẦU",
         "Nâng cao giá trị gia tăng của nông sản, tăng thu nhập cho nông dân vùng trung du và miền núi tỉnh Quảng Ngãi.",
@@ -129,7 +162,9 @@ def plan_lines(topics: int = len(TOPICS), variant: str = "") -> list[str]:
     lines += [
         "III. TỔ CHỨC THỰC HIỆN",
         "Sở Nông nghiệp và Phát triển nông thôn tổng hợp, báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15/12/2024.",
-        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
     ]
     return lines
 
@@ -157,7 +192,9 @@ class TimedPlanbot(Planbot):
         self.ingests: list[tuple[float, float]] = []  # (start, end), time.monotonic()
         self.asks_in_flight = 0
         self.max_asks_in_flight = 0
-        self.writes: list[tuple[float, float]] = []  # (seconds waiting for the lock, seconds held incl. commit)
+        self.writes: list[
+            tuple[float, float]
+        ] = []  # (seconds waiting for the lock, seconds held incl. commit)
         self._count_lock = threading.Lock()
         store_write = self.store.write
 
@@ -337,8 +374,15 @@ def answers(call, question: str) -> bool:
     return visible(call).startswith(f"❓ {question}"[:250])
 
 
-async def user_session(api: LoadApi, asked: list[Asked], user_id: int, questions: list[str],
-                       rng: random.Random, think: tuple[float, float], timeout: float) -> None:
+async def user_session(
+    api: LoadApi,
+    asked: list[Asked],
+    user_id: int,
+    questions: list[str],
+    rng: random.Random,
+    think: tuple[float, float],
+    timeout: float,
+) -> None:
     user = FakeBotApi.user(user_id)
     inbox = api.inbox(user_id)
     await asyncio.sleep(rng.uniform(*think))
@@ -350,7 +394,7 @@ async def user_session(api: LoadApi, asked: list[Asked], user_id: int, questions
         while item.status == "lost":
             try:
                 call = await asyncio.wait_for(inbox.get(), max(0.0, end - time.monotonic()))
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 break
             if call.method == "sendChatAction" and item.handling is None:
                 item.handling = call.at
@@ -374,7 +418,9 @@ async def admin_upload(api: LoadApi, phase: Phase, content: bytes, timeout: floa
     while True:
         call = await asyncio.wait_for(inbox.get(), max(0.0, end - time.monotonic()))
         text = visible(call)
-        if call.method == "editMessageText" and ("Đã nạp kế hoạch" in text or "❌" in text or "không thay đổi" in text):
+        if call.method == "editMessageText" and (
+            "Đã nạp kế hoạch" in text or "❌" in text or "không thay đổi" in text
+        ):
             break
     if "Đã nạp kế hoạch" not in text:
         raise RuntimeError(f"the upload was not ingested: {text}")
@@ -391,7 +437,9 @@ async def ask_once(api: LoadApi, user_id: int, question: str, timeout: float) ->
     end = time.monotonic() + timeout
     while True:
         call = await asyncio.wait_for(inbox.get(), max(0.0, end - time.monotonic()))
-        if call.method == "sendMessage" and (answers(call, question) or not call.ok or ERROR_REPLY in visible(call)):
+        if call.method == "sendMessage" and (
+            answers(call, question) or not call.ok or ERROR_REPLY in visible(call)
+        ):
             return visible(call)
 
 
@@ -406,10 +454,20 @@ def max_requests_per_second(api: FakeBotApi, since: float) -> int:
     return best
 
 
-async def run_phase(name: str, base: Planbot, data_dir: Path, *, users: int = 0, per_user: int = 0,
-                    questions: list[str] = (), upload: bytes | None = None, seed: int = 0,
-                    think: tuple[float, float] = (0.5, 2.0), timeout: float = 60.0,
-                    new_plan_questions: list[str] = ()) -> Phase:
+async def run_phase(
+    name: str,
+    base: Planbot,
+    data_dir: Path,
+    *,
+    users: int = 0,
+    per_user: int = 0,
+    questions: list[str] = (),
+    upload: bytes | None = None,
+    seed: int = 0,
+    think: tuple[float, float] = (0.5, 2.0),
+    timeout: float = 60.0,
+    new_plan_questions: list[str] = (),
+) -> Phase:
     """Start the bot on a clone of `base`; run the users' questions and/or the admin's upload."""
     from bot.app import build_application
 
@@ -431,20 +489,28 @@ async def run_phase(name: str, base: Planbot, data_dir: Path, *, users: int = 0,
             api.open_inboxes([ADMIN["id"], *user_ids])
             async with running(application):
                 rngs = [random.Random(f"{seed}:{uid}") for uid in user_ids]
-                plans = [rng.sample(questions, per_user) if per_user <= len(questions)
-                         else [rng.choice(questions) for _ in range(per_user)] for rng in rngs]
+                plans = [
+                    rng.sample(questions, per_user)
+                    if per_user <= len(questions)
+                    else [rng.choice(questions) for _ in range(per_user)]
+                    for rng in rngs
+                ]
                 phase.started, cpu = time.monotonic(), time.process_time()
                 tasks = []
                 if upload is not None:
                     tasks.append(admin_upload(api, phase, upload, timeout=max(timeout, 600.0)))
-                tasks += [user_session(api, phase.asked, uid, plan, rng, think, timeout)
-                          for uid, plan, rng in zip(user_ids, plans, rngs)]
+                tasks += [
+                    user_session(api, phase.asked, uid, plan, rng, think, timeout)
+                    for uid, plan, rng in zip(user_ids, plans, rngs)
+                ]
                 await asyncio.gather(*tasks)
                 phase.ended, phase.cpu_seconds = time.monotonic(), time.process_time() - cpu
                 await api.settle(quiet=0.5)
                 if new_plan_questions:
                     for question in new_plan_questions:
-                        text = await ask_once(api, user_ids[0] if user_ids else ADMIN["id"], question, timeout)
+                        text = await ask_once(
+                            api, user_ids[0] if user_ids else ADMIN["id"], question, timeout
+                        )
                         phase.new_plan_answers.append((question, PLAN_NUMBER in text))
             await_ids = set(user_ids)
             per_chat: dict[int, int] = {}
@@ -486,7 +552,12 @@ def latency(phase: Phase | list[Phase], within: tuple[float, float] | None = Non
     if within is not None:
         items = [a for a in items if a.pushed < within[1] and a.replied > within[0]]
     ms = [a.seconds * 1000 for a in items]
-    return {"n": len(ms), "p50": percentile(ms, 0.5), "p95": percentile(ms, 0.95), "max": max(ms, default=float("nan"))}
+    return {
+        "n": len(ms),
+        "p50": percentile(ms, 0.5),
+        "p95": percentile(ms, 0.95),
+        "max": max(ms, default=float("nan")),
+    }
 
 
 def throughput(phase: Phase) -> float:
@@ -548,8 +619,10 @@ def timeline(phases: dict[str, Phase], step: float) -> list[str]:
     """Answers/s and median answer time per window of the run, by when the answer came."""
     names = list(phases)
     end = max(max((a.replied - p.started for a in p.ok), default=0.0) for p in phases.values())
-    lines = ["| seconds into the run | " + " | ".join(f"{n}: answers/s, p50 ms" for n in names) + " |",
-             "| --- |" + " ---: |" * len(names)]
+    lines = [
+        "| seconds into the run | " + " | ".join(f"{n}: answers/s, p50 ms" for n in names) + " |",
+        "| --- |" + " ---: |" * len(names),
+    ]
     for i in range(math.ceil(end / step)):
         lo, hi = i * step, (i + 1) * step
         cells = []
@@ -576,7 +649,7 @@ def encode_floor(library: Planbot, questions: list[str], batch: int = 32, rounds
     for _ in range(rounds):
         wall, cpu = time.monotonic(), time.process_time()
         for start in range(0, len(questions), batch):
-            embedder.embed_batch(questions[start:start + batch], "query")
+            embedder.embed_batch(questions[start : start + batch], "query")
         wall, cpu = time.monotonic() - wall, time.process_time() - cpu
         if best is None or wall < best[0]:
             best = (wall, cpu)
@@ -598,7 +671,7 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
     cpu_a = (a1.cpu_seconds + a2.cpu_seconds) / max(1, len(a1.ok) + len(a2.ok))
     cpu_b = b.cpu_seconds / max(1, len(b.ok))
     yes = lambda flag: "yes" if flag else "NO"  # noqa: E731
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"Run {stamp} ({minutes:.0f} min) with `{args.command}` (`bench/load.py`). "
         f"{args.users} users (private chats) × {args.questions} questions each, drawn without replacement per user "
@@ -615,7 +688,7 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         "machine over the minutes weighs on both sides of B ÷ A; compare ratios within this run, not absolute times across runs.",
         "",
         "Answer time: from the question's update being available to getUpdates to the fake server receiving the bot's "
-        "sendMessage that answers it; split at the handler's \"typing\" action into waiting (getUpdates, the "
+        'sendMessage that answers it; split at the handler\'s "typing" action into waiting (getUpdates, the '
         "`concurrent_updates` slots, the rate limiter) and handling (the library in a worker thread, logging, the reply). "
         f"Failed = an error or rate-limit reply instead; lost = no answer within {args.timeout:g} s. "
         "CPU = this process's CPU time over the run ÷ answers.",
@@ -655,19 +728,27 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         "",
         "Checks (A1 / B / A2): every chat got exactly one bot message per question: "
         + " / ".join(yes(not p.extra_messages) for p in (a1, b, a2))
-        + "; Bot API calls refused: " + " / ".join(str(len(p.refused_calls)) for p in (a1, b, a2))
-        + "; ERROR log records (\"database is locked\" would be one): " + " / ".join(str(len(p.error_logs)) for p in (a1, b, a2))
-        + "; getUpdates handed updates out in order: " + " / ".join(yes(p.updates_in_order) for p in (a1, b, a2))
-        + "; most `Planbot.ask` calls running at once: " + " / ".join(str(p.max_asks_in_flight) for p in (a1, b, a2))
+        + "; Bot API calls refused: "
+        + " / ".join(str(len(p.refused_calls)) for p in (a1, b, a2))
+        + '; ERROR log records ("database is locked" would be one): '
+        + " / ".join(str(len(p.error_logs)) for p in (a1, b, a2))
+        + "; getUpdates handed updates out in order: "
+        + " / ".join(yes(p.updates_in_order) for p in (a1, b, a2))
+        + "; most `Planbot.ask` calls running at once: "
+        + " / ".join(str(p.max_asks_in_flight) for p in (a1, b, a2))
         + " — updates are handled concurrently, capped by asyncio's default thread pool (min(32, cores + 4) = "
         f"{min(32, (os.cpu_count() or 1) + 4)} threads here) under the {a1.concurrent_updates} update slots; "
         "most chat-bound Bot API requests (what `AIORateLimiter` meters, 30/s on average) in any 1-s window: "
-        + " / ".join(str(p.max_chat_requests_per_s) for p in (a1, b, a2)) + ".",
+        + " / ".join(str(p.max_chat_requests_per_s) for p in (a1, b, a2))
+        + ".",
         "",
         "SQLite (WAL; one writer at a time through `Store.write`, BEGIN IMMEDIATE): write transactions, their longest "
         "hold of the write lock (commit included) and longest wait for it, ms (A1 / B / A2): "
-        + " / ".join(f"{len(p.writes)}, {_ms(max((h for _, h in p.writes), default=0) * 1000)}, "
-                     f"{_ms(max((w for w, _ in p.writes), default=0) * 1000)}" for p in (a1, b, a2))
+        + " / ".join(
+            f"{len(p.writes)}, {_ms(max((h for _, h in p.writes), default=0) * 1000)}, "
+            f"{_ms(max((w for w, _ in p.writes), default=0) * 1000)}"
+            for p in (a1, b, a2)
+        )
         + f"; the ingest alone: {len(alone[0].writes)} transactions, longest held "
         f"{_ms(max((h for _, h in alone[0].writes), default=0) * 1000)} ms.",
         "",
@@ -683,16 +764,39 @@ def dump(path: Path, phases: dict[str, Phase]) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for phase in phases.values():
             rel = lambda t: None if t is None else round(t - phase.started, 4)  # noqa: E731
-            out.write(json.dumps({"phase": phase.name, "ingest": [rel(t) for t in phase.ingest or ()],
-                                  "cpu_seconds": phase.cpu_seconds}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "phase": phase.name,
+                        "ingest": [rel(t) for t in phase.ingest or ()],
+                        "cpu_seconds": phase.cpu_seconds,
+                    }
+                )
+                + "\n"
+            )
             for a in phase.asked:
-                out.write(json.dumps({"phase": phase.name, "user": a.user_id, "q": a.question, "status": a.status,
-                                      "pushed": rel(a.pushed), "handling": rel(a.handling), "replied": rel(a.replied),
-                                      "declined": a.declined}, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "phase": phase.name,
+                            "user": a.user_id,
+                            "q": a.question,
+                            "status": a.status,
+                            "pushed": rel(a.pushed),
+                            "handling": rel(a.handling),
+                            "replied": rel(a.replied),
+                            "declined": a.declined,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
 
 
 async def bench(args) -> tuple[str, list[str]]:
-    questions = [json.loads(line)["q"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [
+        json.loads(line)["q"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     args.pool = len(questions)
     content = plan_docx()
     root = Path(tempfile.mkdtemp(prefix="planbot-load-"))
@@ -721,7 +825,10 @@ async def bench(args) -> tuple[str, list[str]]:
             print(f"run {name}…", flush=True)
             t = time.monotonic()
             phases[name] = await run_phase(name, base, root / name, **common, **kwargs)
-            print(f"  done in {time.monotonic() - t:.0f} s; problems: {problems(phases[name]) or 'none'}", flush=True)
+            print(
+                f"  done in {time.monotonic() - t:.0f} s; problems: {problems(phases[name]) or 'none'}",
+                flush=True,
+            )
         base.close()
         if args.dump:
             dump(args.dump, phases)
@@ -736,7 +843,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--questions", type=int, default=20, help="questions per user")
     parser.add_argument("--think", type=float, nargs=2, default=[0.5, 2.0], metavar=("MIN", "MAX"))
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a question counts as lost")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds before a question counts as lost"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--step", type=float, default=10.0, help="seconds per row of the timeline")
     parser.add_argument("--dump", type=Path, help="write every question's times to this JSON-lines file")

@@ -11,6 +11,7 @@ scan, the share of the text version's clauses found (near-)verbatim and of the t
 table's rows with the right lead and deadline. The machine is shared: the load
 average at the start and end of each run is printed with it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,16 +70,25 @@ def _measure(args, folder: Path, text_pdf: bytes) -> list[dict]:
         seconds = time.perf_counter() - started
         after = os.getloadavg()[0]
         plan = build_plan(load(short_scan, ocr_dpi=dpi))
-        row = {"dpi": dpi, "mb": long_scan.stat().st_size / 1024 / 1024, "seconds": seconds, "pages_per_s": args.pages / seconds,
-               "confidence": document.ocr.confidence, "unreadable": len(document.ocr.unreadable),
-               "corrected": len(document.ocr.corrections),
-               "clauses": found_share(text_plan.clauses, plan.clauses),
-               "table": table_share(plan), "load": f"{before:.1f} → {after:.1f}"}
+        row = {
+            "dpi": dpi,
+            "mb": long_scan.stat().st_size / 1024 / 1024,
+            "seconds": seconds,
+            "pages_per_s": args.pages / seconds,
+            "confidence": document.ocr.confidence,
+            "unreadable": len(document.ocr.unreadable),
+            "corrected": len(document.ocr.corrections),
+            "clauses": found_share(text_plan.clauses, plan.clauses),
+            "table": table_share(plan),
+            "load": f"{before:.1f} → {after:.1f}",
+        }
         rows.append(row)
-        print(f"{dpi} DPI: {args.pages} pages in {seconds:.1f} s = {row['pages_per_s']:.2f} pages/s; "
-              f"confidence {row['confidence']:.1f}; clauses found {row['clauses']:.0%}; "
-              f"table rows right {row['table']:.0%}; corrected {row['corrected']}; load {row['load']}",
-              flush=True)
+        print(
+            f"{dpi} DPI: {args.pages} pages in {seconds:.1f} s = {row['pages_per_s']:.2f} pages/s; "
+            f"confidence {row['confidence']:.1f}; clauses found {row['clauses']:.0%}; "
+            f"table rows right {row['table']:.0%}; corrected {row['corrected']}; load {row['load']}",
+            flush=True,
+        )
     return rows
 
 
@@ -96,11 +106,16 @@ def _record(args, rows: list[dict]) -> None:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['dpi']} | {r['seconds']:.1f} | {r['pages_per_s']:.2f} | {r['confidence']:.1f} "
-                     f"| {r['unreadable']} | {r['corrected']} | {r['clauses']:.0%} | {r['table']:.0%} "
-                     f"| {r['load']} |")
-    lines += ["", "Clauses and table rows are measured on the 2-page scan (the test plan); "
-              "the product reads at 300 DPI (`PLANBOT_OCR_DPI`)."]
+        lines.append(
+            f"| {r['dpi']} | {r['seconds']:.1f} | {r['pages_per_s']:.2f} | {r['confidence']:.1f} "
+            f"| {r['unreadable']} | {r['corrected']} | {r['clauses']:.0%} | {r['table']:.0%} "
+            f"| {r['load']} |"
+        )
+    lines += [
+        "",
+        "Clauses and table rows are measured on the 2-page scan (the test plan); "
+        "the product reads at 300 DPI (`PLANBOT_OCR_DPI`).",
+    ]
     write_section("OCR (scanned plans)", "\n".join(lines))
 
 

@@ -1,4 +1,5 @@
 """Write one benchmark's results into its own section of docs/benchmarks.md."""
+
 from __future__ import annotations
 
 import re

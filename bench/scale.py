@@ -21,6 +21,7 @@ Distributions:
   uniform    the hard case: random unit vectors, no structure at all; questions
              random unit vectors too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,12 +42,13 @@ from bench.report import write_section  # noqa: E402
 from index import vectors  # noqa: E402
 
 DIM = 384
-K = 100          # what Library.ask asks the dense index for
+K = 100  # what Library.ask asks the dense index for
 CHUNK = 100_000
 SWEEP = (4, 8, 16, 32, 64, 128)
 
 
 # -- data ---------------------------------------------------------------------
+
 
 def _unit(x: np.ndarray) -> np.ndarray:
     x /= np.linalg.norm(x, axis=1, keepdims=True)
@@ -64,18 +66,21 @@ class Clustered:
     def __init__(self, n: int, rng: np.random.Generator):
         self.rng = rng
         subtopics = max(1, n // self.PER_SUBTOPIC)
-        topics = _unit(rng.standard_normal((max(1, subtopics // self.SUBTOPICS_PER_TOPIC), DIM),
-                                           dtype=np.float32))
+        topics = _unit(
+            rng.standard_normal((max(1, subtopics // self.SUBTOPICS_PER_TOPIC), DIM), dtype=np.float32)
+        )
         parent = rng.integers(0, len(topics), subtopics)
-        self.centres = _unit(topics[parent] + _noise(self.TOPIC_COS)
-                             * rng.standard_normal((subtopics, DIM), dtype=np.float32))
+        self.centres = _unit(
+            topics[parent] + _noise(self.TOPIC_COS) * rng.standard_normal((subtopics, DIM), dtype=np.float32)
+        )
         weights = rng.lognormal(0.0, self.SIGMA, subtopics)
         self.p = weights / weights.sum()
 
     def sample(self, n: int) -> np.ndarray:
         label = self.rng.choice(len(self.p), n, p=self.p)
-        return _unit(self.centres[label] + _noise(self.COS)
-                     * self.rng.standard_normal((n, DIM), dtype=np.float32))
+        return _unit(
+            self.centres[label] + _noise(self.COS) * self.rng.standard_normal((n, DIM), dtype=np.float32)
+        )
 
 
 class Uniform:
@@ -99,6 +104,7 @@ def corpus(gen, n: int) -> np.ndarray:
 
 # -- measuring ----------------------------------------------------------------
 
+
 def _status(field: str) -> int:
     """A /proc/self/status field in bytes (VmRSS, VmHWM)."""
     with open("/proc/self/status") as fh:
@@ -111,7 +117,7 @@ def _status(field: str) -> int:
 def _reset_peak() -> bool:
     try:
         with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")   # resets VmHWM to the current RSS
+            fh.write("5")  # resets VmHWM to the current RSS
         return True
     except OSError:
         return False
@@ -135,9 +141,12 @@ def build(ids: np.ndarray, x: np.ndarray, approximate: bool) -> tuple[faiss.Inde
     size = len(blob)
     del blob
     gc.collect()
-    return index, {"build_s": seconds, "rss_mb": (rss1 - rss0) / 2**20,
-                   "peak_mb": (peak - rss0) / 2**20 if peak_ok else float("nan"),
-                   "size_mb": size / 2**20}
+    return index, {
+        "build_s": seconds,
+        "rss_mb": (rss1 - rss0) / 2**20,
+        "peak_mb": (peak - rss0) / 2**20 if peak_ok else float("nan"),
+        "size_mb": size / 2**20,
+    }
 
 
 def single_times(index: faiss.Index, q: np.ndarray, threads: int) -> np.ndarray:
@@ -145,11 +154,11 @@ def single_times(index: faiss.Index, q: np.ndarray, threads: int) -> np.ndarray:
     saved = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(threads)
     try:
-        index.search(q[:1], K)   # warm
+        index.search(q[:1], K)  # warm
         out = np.empty(len(q))
         for i in range(len(q)):
             t0 = time.perf_counter()
-            index.search(q[i:i + 1], K)
+            index.search(q[i : i + 1], K)
             out[i] = time.perf_counter() - t0
         return out
     finally:
@@ -221,13 +230,20 @@ def sweep(index: faiss.Index, q: np.ndarray, truth: np.ndarray) -> list[dict]:
         ivf.nprobe = nprobe
         _, found = index.search(q, K)
         t = single_times(index, q[:50], 1)
-        out.append({"nprobe": nprobe, "r10": recall(found, truth, 10),
-                    "r100": recall(found, truth, 100), "ms": 1000 * float(np.median(t))})
+        out.append(
+            {
+                "nprobe": nprobe,
+                "r10": recall(found, truth, 10),
+                "r100": recall(found, truth, 100),
+                "ms": 1000 * float(np.median(t)),
+            }
+        )
     ivf.nprobe = chosen
     return out
 
 
 # -- report -------------------------------------------------------------------
+
 
 def _ms(t: np.ndarray) -> str:
     return f"{1000 * np.median(t):.2f} / {1000 * np.percentile(t, 95):.2f}"
@@ -251,26 +267,42 @@ def tables(rows: list[dict], threads: int) -> str:
             lines.append(
                 f"| {r['dist']} | {r['n']:,} | {name} | {m['build_s']:.1f} | {_ms(m['t_def'])} "
                 f"| {_ms(m['t_one'])} | {m['qps']:,.0f} | {m['rss_mb']:,.0f} ({m['peak_mb']:,.0f}) "
-                f"| {m['size_mb']:,.0f} | {rec[0]} | {rec[1]} |")
-    lines += ["", "Ratios, approximate ÷ exact, same run (median per question; build):", "",
-              "| corpus | N | time/question (default threads) | time/question (1 thread) "
-              "| build time | index size |",
-              "| --- | ---: | ---: | ---: | ---: | ---: |"]
+                f"| {m['size_mb']:,.0f} | {rec[0]} | {rec[1]} |"
+            )
+    lines += [
+        "",
+        "Ratios, approximate ÷ exact, same run (median per question; build):",
+        "",
+        "| corpus | N | time/question (default threads) | time/question (1 thread) "
+        "| build time | index size |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in rows:
         a, e = r["approx"], r["exact"]
         lines.append(
             f"| {r['dist']} | {r['n']:,} | {np.median(a['t_def']) / np.median(e['t_def']):.3f} "
             f"| {np.median(a['t_one']) / np.median(e['t_one']):.3f} "
-            f"| {a['build_s'] / e['build_s']:.1f} | {a['size_mb'] / e['size_mb']:.2f} |")
-    lines += ["", "nprobe sweep on the same built index (recall vs exact; median ms/question, 1 thread):",
-              "", "| corpus | N | nprobe | recall@10 | recall@100 | ms/question |",
-              "| --- | ---: | ---: | ---: | ---: | ---: |"]
+            f"| {a['build_s'] / e['build_s']:.1f} | {a['size_mb'] / e['size_mb']:.2f} |"
+        )
+    lines += [
+        "",
+        "nprobe sweep on the same built index (recall vs exact; median ms/question, 1 thread):",
+        "",
+        "| corpus | N | nprobe | recall@10 | recall@100 | ms/question |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in rows:
         for s in r["sweep"]:
-            lines.append(f"| {r['dist']} | {r['n']:,} | {s['nprobe']} | {s['r10']:.3f} "
-                         f"| {s['r100']:.3f} | {s['ms']:.2f} |")
-    lines += ["", "Median cosine of a question to its 1st / 10th exact neighbour: " + "; ".join(
-        f"{r['dist']} {r['n']:,}: {r['nn_cos']:.2f} / {r['10th_cos']:.2f}" for r in rows) + "."]
+            lines.append(
+                f"| {r['dist']} | {r['n']:,} | {s['nprobe']} | {s['r10']:.3f} "
+                f"| {s['r100']:.3f} | {s['ms']:.2f} |"
+            )
+    lines += [
+        "",
+        "Median cosine of a question to its 1st / 10th exact neighbour: "
+        + "; ".join(f"{r['dist']} {r['n']:,}: {r['nn_cos']:.2f} / {r['10th_cos']:.2f}" for r in rows)
+        + ".",
+    ]
     return "\n".join(lines)
 
 
@@ -292,13 +324,16 @@ def main(argv: list[str] | None = None) -> None:
     body = tables(rows, threads)
     print(body)
     if args.write:
-        command = "`.venv/bin/python bench/scale.py " + " ".join(
-            argv if argv is not None else sys.argv[1:]) + "`"
+        command = (
+            "`.venv/bin/python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:]) + "`"
+        )
         minutes = (dt.datetime.now().astimezone() - started).total_seconds() / 60
-        head = (f"Run {started:%Y-%m-%d %H:%M %Z} ({minutes:.0f} min) with {command}; "
-                f"faiss {faiss.__version__}, numpy {np.__version__}, {platform.machine()}, "
-                f"{threads} OpenMP threads. The machine is shared and was busy with other "
-                "jobs: compare the ratios within the table, not absolute times across runs.")
+        head = (
+            f"Run {started:%Y-%m-%d %H:%M %Z} ({minutes:.0f} min) with {command}; "
+            f"faiss {faiss.__version__}, numpy {np.__version__}, {platform.machine()}, "
+            f"{threads} OpenMP threads. The machine is shared and was busy with other "
+            "jobs: compare the ratios within the table, not absolute times across runs."
+        )
         write_section("Scale (FAISS)", f"{head}\n\n{decision(rows)}\n\n{body}")
 
 
@@ -312,8 +347,9 @@ def decision(rows: list[dict]) -> str:
     at = vectors.APPROXIMATE_ABOVE
     sizes = sorted({r["n"] for r in rows})
     exact_ms = ", ".join(
-        f"{1000 * np.median([np.median(r['exact']['t_one']) for r in rows if r['n'] == n]):.1f} ms "
-        f"at {n:,}" for n in sizes)
+        f"{1000 * np.median([np.median(r['exact']['t_one']) for r in rows if r['n'] == n]):.1f} ms at {n:,}"
+        for n in sizes
+    )
     ivf = [1000 * np.median(r["approx"]["t_one"]) for r in rows]
     ivf_ms = f"{min(ivf):.1f}–{max(ivf):.1f} ms"
     return (

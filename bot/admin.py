@@ -3,6 +3,7 @@
 Each handler checks settings.admin_ids itself, so a forged button or a command typed
 by someone else is refused before anything is downloaded or changed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,8 +52,14 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
         return f"ℹ️ Tệp <b>{cards.esc(file_name)}</b>: kế hoạch <b>{cards.esc(report.number)}</b> không thay đổi (đã nạp trước đó)."
     done = "♻️ Đã thay thế" if report.replaced else "✅ Đã nạp"
     old = report.replaced
-    replaced = [f"Bản cũ: tệp <b>{cards.esc(old['source_name'])}</b>, {old['clauses']} điều khoản · "
-                f"bản mới: {report.clauses} điều khoản"] if old else []
+    replaced = (
+        [
+            f"Bản cũ: tệp <b>{cards.esc(old['source_name'])}</b>, {old['clauses']} điều khoản · "
+            f"bản mới: {report.clauses} điều khoản"
+        ]
+        if old
+        else []
+    )
     lines = [
         f"{done} kế hoạch <b>{cards.esc(report.number)}</b> từ tệp <b>{cards.esc(file_name)}</b>",
         *replaced,
@@ -61,13 +68,17 @@ def ingest_summary(report: "IngestReport", file_name: str) -> str:
         f"Thời gian: {report.seconds:.1f} giây".replace(".", ","),
     ]
     if report.ocr_pages:
-        lines.append(f"📷 Bản quét, đọc bằng nhận dạng chữ (OCR): {report.ocr_pages} trang, "
-                     f"độ tin cậy trung bình {report.ocr_confidence:.0f}%, "
-                     f"đã sửa {report.ocr_corrections} từ nhận dạng sai")
+        lines.append(
+            f"📷 Bản quét, đọc bằng nhận dạng chữ (OCR): {report.ocr_pages} trang, "
+            f"độ tin cậy trung bình {report.ocr_confidence:.0f}%, "
+            f"đã sửa {report.ocr_corrections} từ nhận dạng sai"
+        )
     if report.unreadable_pages:
         pages = ", ".join(map(str, report.unreadable_pages))
-        lines.append(f"⚠️ Không đọc được trang {pages} (độ tin cậy dưới {OCR_FLOOR:.0f}%), "
-                     "đã bỏ qua; hãy gửi bản quét rõ hơn nếu cần các trang này.")
+        lines.append(
+            f"⚠️ Không đọc được trang {pages} (độ tin cậy dưới {OCR_FLOOR:.0f}%), "
+            "đã bỏ qua; hãy gửi bản quét rõ hơn nếu cần các trang này."
+        )
     if report.citation:
         lines.insert(2, f"Trích dẫn: {cards.esc(report.citation)}")
     lines += [f"⚠️ {cards.esc(warning.text('vi'))}" for warning in report.warnings]
@@ -104,7 +115,9 @@ def stats_text(stats: dict, days: int = 7) -> str:
     lines += ["", f"<b>Góp ý:</b> 👍 {feedback.get('up', 0)} · 👎 {feedback.get('down', 0)}"]
     declined = stats.get("declined") or []
     lines += ["", f"<b>Câu hỏi chưa trả lời được</b> ({len(declined)} gần nhất):"]
-    lines += [f"• {cards.esc(str(ts)[:16])}: {cards.esc(cards.shorten(q, 200))}" for ts, q in declined] or ["• (không có)"]
+    lines += [f"• {cards.esc(str(ts)[:16])}: {cards.esc(cards.shorten(q, 200))}" for ts, q in declined] or [
+        "• (không có)"
+    ]
     disliked = stats.get("disliked") or []
     lines += ["", f"<b>Câu trả lời bị 👎</b> ({len(disliked)} gần nhất):"]
     lines += [disliked_line(item) for item in disliked] or ["• (không có)"]
@@ -219,21 +232,31 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             file = await document.get_file()
             await file.download_to_drive(path, read_timeout=DOWNLOAD_TIMEOUT)
             if path.stat().st_size > limit:
-                too_large = DocumentError("too_large", name, size_mb=path.stat().st_size / MB, limit_mb=limit / MB)
-                await status.edit_text(f"Tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(too_large))}.")
+                too_large = DocumentError(
+                    "too_large", name, size_mb=path.stat().st_size / MB, limit_mb=limit / MB
+                )
+                await status.edit_text(
+                    f"Tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(too_large))}."
+                )
                 return
             progress = ProgressMessage(status, name)
             try:
-                report = await run(library(context).ingest, path, progress=progress.report, original_name=name)
+                report = await run(
+                    library(context).ingest, path, progress=progress.report, original_name=name
+                )
             except DocumentError as exc:
                 if exc.code == "new_version":  # the same plan again, changed: the admin decides
                     kept = True
                     await _ask_to_replace(context, progress, exc, path, name)
                     return
-                await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}")
+                await progress.finish(
+                    f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}"
+                )
                 return
             except Exception:
-                await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
+                await progress.finish(
+                    f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký."
+                )
                 raise
         finally:
             if not kept:
@@ -241,7 +264,9 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await progress.finish(ingest_summary(report, name))
 
 
-async def _ask_to_replace(context, progress: "ProgressMessage", exc: DocumentError, path: Path, name: str) -> None:
+async def _ask_to_replace(
+    context, progress: "ProgressMessage", exc: DocumentError, path: Path, name: str
+) -> None:
     """Keep the upload and ask, with buttons showing old and new, whether it replaces the indexed plan."""
     pending = context.bot_data["replacements"]
     now = time.monotonic()
@@ -250,16 +275,25 @@ async def _ask_to_replace(context, progress: "ProgressMessage", exc: DocumentErr
     token = secrets.token_urlsafe(8)
     pending[token] = (path, name, now)
     d = exc.details
-    markup = InlineKeyboardMarkup([[
-        InlineKeyboardButton(f"♻️ Thay bằng bản mới ({d['new_clauses']} điều khoản)",
-                             callback_data=cards.callback(f"r:{token}")),
-        InlineKeyboardButton(f"Giữ bản cũ ({d['old_clauses']} điều khoản)",
-                             callback_data=cards.callback(f"rx:{token}")),
-    ]])
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"♻️ Thay bằng bản mới ({d['new_clauses']} điều khoản)",
+                    callback_data=cards.callback(f"r:{token}"),
+                ),
+                InlineKeyboardButton(
+                    f"Giữ bản cũ ({d['old_clauses']} điều khoản)", callback_data=cards.callback(f"rx:{token}")
+                ),
+            ]
+        ]
+    )
     await progress.finish(
         f"❓ Tệp <b>{cards.esc(name)}</b> {cards.esc(vietnamese_reason(exc))}.\n"
         f"Bản cũ: tệp <b>{cards.esc(d['old_name'])}</b>, {d['old_clauses']} điều khoản · "
-        f"bản mới: tệp <b>{cards.esc(name)}</b>, {d['new_clauses']} điều khoản.\nThay thế bản cũ?", markup)
+        f"bản mới: tệp <b>{cards.esc(name)}</b>, {d['new_clauses']} điều khoản.\nThay thế bản cũ?",
+        markup,
+    )
 
 
 @requires("admin")
@@ -275,13 +309,18 @@ async def confirm_replace(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     async with context.bot_data["ingest_lock"]:
         progress = ProgressMessage(query.message, name)
         try:
-            report = await run(library(context).ingest, path, progress=progress.report, original_name=name,
-                               replace=True)
+            report = await run(
+                library(context).ingest, path, progress=progress.report, original_name=name, replace=True
+            )
         except DocumentError as exc:
-            await progress.finish(f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}")
+            await progress.finish(
+                f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}"
+            )
             return
         except Exception:
-            await progress.finish(f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký.")
+            await progress.finish(
+                f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký."
+            )
             raise
         finally:
             path.unlink(missing_ok=True)
@@ -325,14 +364,23 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             label = f"🗑 {cards.shorten(plan.issuer or plan.title, 40)} ({plan.date or '-'})"
             rows.append([InlineKeyboardButton(label, callback_data=cards.callback(f"d:{token}"))])
         rows.append([InlineKeyboardButton("Hủy", callback_data=cards.callback(f"dx:{token}"))])
-        await reply_html(update, f"Có {len(plans)} kế hoạch số hiệu <b>{cards.esc(wanted)}</b>; xóa kế hoạch nào? "
-                         "Không thể hoàn tác.", InlineKeyboardMarkup(rows))
+        await reply_html(
+            update,
+            f"Có {len(plans)} kế hoạch số hiệu <b>{cards.esc(wanted)}</b>; xóa kế hoạch nào? "
+            "Không thể hoàn tác.",
+            InlineKeyboardMarkup(rows),
+        )
         return
     plan = plans[0]
     token = secrets.token_urlsafe(8)
     pending[token] = (plan.number, now, None)
     markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("🗑 Xóa", callback_data=cards.callback(f"d:{token}")), InlineKeyboardButton("Hủy", callback_data=cards.callback(f"dx:{token}"))]]
+        [
+            [
+                InlineKeyboardButton("🗑 Xóa", callback_data=cards.callback(f"d:{token}")),
+                InlineKeyboardButton("Hủy", callback_data=cards.callback(f"dx:{token}")),
+            ]
+        ]
     )
     await reply_html(
         update,
@@ -356,7 +404,11 @@ async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     else:
         removed = await run(library(context).remove, number, plan_id)
     await query.answer()
-    text = f"🗑 Đã xóa kế hoạch <b>{cards.esc(number)}</b>." if removed else f"Kế hoạch <b>{cards.esc(number)}</b> không còn trong kho."
+    text = (
+        f"🗑 Đã xóa kế hoạch <b>{cards.esc(number)}</b>."
+        if removed
+        else f"Kế hoạch <b>{cards.esc(number)}</b> không còn trong kho."
+    )
     await edit_html(query, text)
 
 
@@ -381,7 +433,9 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         try:
             count = await run(library(context).reindex, progress=progress.report)
         except DocumentError as exc:  # a stored file no longer reads; the old index stays
-            await progress.finish(f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(vietnamese_reason(exc))}")
+            await progress.finish(
+                f"❌ Lập chỉ mục lại dừng ở tệp <b>{cards.esc(exc.path.name)}</b>: {cards.esc(vietnamese_reason(exc))}"
+            )
             return
         except Exception:
             await progress.finish("❌ Lập chỉ mục lại thất bại. Chi tiết đã được ghi vào nhật ký.")

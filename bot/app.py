@@ -1,4 +1,5 @@
 """The Telegram application: every handler registered here, and the ways to run it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +8,8 @@ import logging
 import re
 import shutil
 import urllib.parse
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -127,8 +129,10 @@ async def post_init(application: Application) -> None:
 
 
 def readiness_line(username: str, plans: list, mode: str) -> str:
-    """"planbot ready: @bot · 1 plan: 629/KH-UBND (14/02/2019, 95 clauses) · long polling"."""
-    listed = ", ".join(f"{p.number} ({cards.format_date(p.date) or 'no date'}, {p.clauses} clauses)" for p in plans)
+    """ "planbot ready: @bot · 1 plan: 629/KH-UBND (14/02/2019, 95 clauses) · long polling"."""
+    listed = ", ".join(
+        f"{p.number} ({cards.format_date(p.date) or 'no date'}, {p.clauses} clauses)" for p in plans
+    )
     count = f"{len(plans)} plan{'s' if len(plans) != 1 else ''}"
     return f"planbot ready: @{username} · {count}: {listed or 'none yet (send one as an admin)'} · {mode}"
 
@@ -155,7 +159,9 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
     builder = (
         Application.builder()
         .token(settings.telegram_token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
         .rate_limiter(AIORateLimiter(max_retries=2))
         # questions take a model call; one slow chat must not hold up the others
         .concurrent_updates(8)
@@ -199,7 +205,10 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             # an upload takes seconds to minutes; block=False keeps answers flowing meanwhile
             MessageHandler(filters.Document.ALL & private, admin.upload, block=False),
             MessageHandler(new_text & private, handlers.question),
-            MessageHandler(new_text & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY), handlers.group_message),
+            MessageHandler(
+                new_text & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY),
+                handlers.group_message,
+            ),
             MessageHandler(filters.COMMAND & private, handlers.unknown_command),
             CallbackQueryHandler(handlers.show_clause, pattern=cards.CB_FULL),
             CallbackQueryHandler(handlers.more_results, pattern=cards.CB_MORE),
@@ -219,7 +228,9 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
         ]
     )
     application.add_error_handler(handlers.error_handler)
-    application.job_queue.run_daily(browse.send_deadline_digest, time=browse.DIGEST_TIME, name="deadline-digest")
+    application.job_queue.run_daily(
+        browse.send_deadline_digest, time=browse.DIGEST_TIME, name="deadline-digest"
+    )
     return application
 
 
@@ -228,7 +239,9 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"planbot-webhook:{token}".encode()).hexdigest()
 
 
-def run_bot(settings: "Settings", library: "Planbot", webhook_url: str | None = None, port: int = 8443) -> None:
+def run_bot(
+    settings: "Settings", library: "Planbot", webhook_url: str | None = None, port: int = 8443
+) -> None:
     """Run until interrupted: long polling, or a webhook server when webhook_url is given."""
     if not logging.root.handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)

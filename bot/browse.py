@@ -1,4 +1,5 @@
 """Browsing without a question: agencies and their tasks, deadlines, plans, subscriptions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -92,7 +93,9 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if words:
         agency = (await run(lib.agency_tasks, " ".join(words)))[0]
         if agency is None:
-            await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(' '.join(words))}”. Gõ /coquan để xem danh sách.")
+            await reply_html(
+                update, f"Không tìm thấy cơ quan “{cards.esc(' '.join(words))}”. Gõ /coquan để xem danh sách."
+            )
             return
     await schedule.deadlines_reply(update, context, days, agency)
 
@@ -120,8 +123,9 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     found = await run(lib.schedule, canonical)
     names = await run(lib.agency_and_groups, canonical)
-    text = schedule.subscribed_text(canonical, names[1:] if canonical in names else names, found,
-                                    today_in_vietnam(), DIGEST_DAYS)
+    text = schedule.subscribed_text(
+        canonical, names[1:] if canonical in names else names, found, today_in_vietnam(), DIGEST_DAYS
+    )
     await reply_html(update, text)
 
 
@@ -131,7 +135,10 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     name = command_text(update.effective_message) or None
     removed = await run(library(context).unsubscribe, update.effective_chat.id, name)
     if not removed:
-        await reply_html(update, "Cuộc trò chuyện này chưa theo dõi cơ quan nào" + (f" tên “{cards.esc(name)}”." if name else "."))
+        await reply_html(
+            update,
+            "Cuộc trò chuyện này chưa theo dõi cơ quan nào" + (f" tên “{cards.esc(name)}”." if name else "."),
+        )
         return
     await reply_html(update, f"🔕 Đã hủy theo dõi {removed} cơ quan.")
 

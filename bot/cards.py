@@ -5,21 +5,23 @@ Telegram. Every piece of dynamic text goes through `esc` (html.escape) because t
 bot sends in HTML parse mode and a stray "<" from a plan or a question would make
 Telegram refuse the whole message.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable, Sequence
 from html import escape, unescape
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from nlp.fold import fold
 
 if TYPE_CHECKING:  # the bot only reads these records; importing them would load the index
-    from nlp.deadlines import Deadline
     from index.search import Answer, Hit
+    from nlp.deadlines import Deadline
     from planbot.library import ClauseRecord, PlanInfo
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units
@@ -193,7 +195,9 @@ def _who(clause: "ClauseRecord", lang: str) -> list[str]:
 # --- answers ------------------------------------------------------------------------
 
 
-def answer_card(question: str, answer: "Answer", index: int = 0, lang: str = "vi", cut_to: int | None = None) -> str:
+def answer_card(
+    question: str, answer: "Answer", index: int = 0, lang: str = "vi", cut_to: int | None = None
+) -> str:
     """One hit of an answered question: who, by when, the quoted sentence(s), the source."""
     lab = LABELS[lang]
     hit = answer.hits[index]
@@ -245,11 +249,19 @@ def answer_keyboard(question_id: int, answer: "Answer", index: int, lang: str = 
     return InlineKeyboardMarkup(rows)
 
 
-def feedback_done_keyboard(question_id: int, answer: "Answer", index: int, value: int, lang: str = "vi") -> InlineKeyboardMarkup:
+def feedback_done_keyboard(
+    question_id: int, answer: "Answer", index: int, value: int, lang: str = "vi"
+) -> InlineKeyboardMarkup:
     """The answer keyboard with the vote row replaced by a thank-you (the asker voted)."""
     rows = list(answer_keyboard(question_id, answer, index, lang).inline_keyboard[:-1])
     thanks = "Đã ghi nhận 👍" if value > 0 else "Đã ghi nhận 👎"
-    rows.append((InlineKeyboardButton(thanks, callback_data=callback(f"f:{question_id}:{'u' if value > 0 else 'd'}")),))
+    rows.append(
+        (
+            InlineKeyboardButton(
+                thanks, callback_data=callback(f"f:{question_id}:{'u' if value > 0 else 'd'}")
+            ),
+        )
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -265,8 +277,12 @@ def reason_keyboard(question_id: int, answer: "Answer", index: int, lang: str = 
     """After a 👎: the answer keyboard, the vote noted, and one row asking why."""
     rows = list(feedback_done_keyboard(question_id, answer, index, -1, lang).inline_keyboard)
     labels = REASON_LABELS[lang]
-    rows.append(tuple(InlineKeyboardButton(labels[reason], callback_data=callback(f"fr:{question_id}:{code}"))
-                      for code, reason in REASONS.items()))
+    rows.append(
+        tuple(
+            InlineKeyboardButton(labels[reason], callback_data=callback(f"fr:{question_id}:{code}"))
+            for code, reason in REASONS.items()
+        )
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -276,7 +292,10 @@ def clause_button_label(clause: "ClauseRecord") -> str:
 
 
 def suggestions_keyboard(hits: Sequence["Hit"]) -> InlineKeyboardMarkup | None:
-    rows = [[InlineKeyboardButton(clause_button_label(h.clause), callback_data=callback(f"c:{h.clause.id}"))] for h in hits[:5]]
+    rows = [
+        [InlineKeyboardButton(clause_button_label(h.clause), callback_data=callback(f"c:{h.clause.id}"))]
+        for h in hits[:5]
+    ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -295,13 +314,17 @@ def full_clause(clause: "ClauseRecord", lang: str = "vi") -> str:
 
 def task_line(clause: "ClauseRecord", number: int | None = None) -> str:
     head = f"{number}. " if number is not None else "• "
-    lines = [f"{head}<b>{esc(clause.section or '—')}</b> ({esc(clause.plan)}): {esc(shorten(clause.text, 220))}"]
+    lines = [
+        f"{head}<b>{esc(clause.section or '—')}</b> ({esc(clause.plan)}): {esc(shorten(clause.text, 220))}"
+    ]
     if clause.deadline is not None:
         lines.append(f"   ⏰ {deadline_text(clause.deadline)}")
     return "\n".join(lines)
 
 
-def agency_tasks_page(name: str, lead: list["ClauseRecord"], partners: list["ClauseRecord"], page: int) -> tuple[str, list["ClauseRecord"], int]:
+def agency_tasks_page(
+    name: str, lead: list["ClauseRecord"], partners: list["ClauseRecord"], page: int
+) -> tuple[str, list["ClauseRecord"], int]:
     """One page of an agency's tasks, lead ones first; returns (html, clauses shown, pages)."""
     tasks = [("lead", c) for c in lead] + [("partner", c) for c in partners]
     pages = max(1, -(-len(tasks) // TASKS_PER_PAGE))
@@ -329,17 +352,25 @@ def _page_buttons(page: int, pages: int, data) -> list[InlineKeyboardButton]:
     return nav
 
 
-def agency_tasks_keyboard(name: str, shown: list["ClauseRecord"], page: int, pages: int) -> InlineKeyboardMarkup:
+def agency_tasks_keyboard(
+    name: str, shown: list["ClauseRecord"], page: int, pages: int
+) -> InlineKeyboardMarkup:
     key = agency_key(name)
     first = page * TASKS_PER_PAGE + 1
-    numbers = [InlineKeyboardButton(str(first + i), callback_data=callback(f"c:{c.id}")) for i, c in enumerate(shown)]
+    numbers = [
+        InlineKeyboardButton(str(first + i), callback_data=callback(f"c:{c.id}")) for i, c in enumerate(shown)
+    ]
     rows = [numbers] if numbers else []
     if nav := _page_buttons(page, pages, lambda p: f"a:{key}:{p}"):
         rows.append(nav)
-    rows.append([InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0")),
-                 # handled by bot/schedule.py: the agency's timeline picture and calendar file
-                 InlineKeyboardButton("📈 Dòng thời gian", callback_data=callback(f"tl:{key}")),
-                 InlineKeyboardButton("📅 Lịch", callback_data=callback(f"ic:{key}"))])
+    rows.append(
+        [
+            InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0")),
+            # handled by bot/schedule.py: the agency's timeline picture and calendar file
+            InlineKeyboardButton("📈 Dòng thời gian", callback_data=callback(f"tl:{key}")),
+            InlineKeyboardButton("📅 Lịch", callback_data=callback(f"ic:{key}")),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -347,7 +378,14 @@ def agencies_keyboard(agencies: Sequence[tuple[str, int]], page: int) -> tuple[I
     pages = max(1, -(-len(agencies) // AGENCIES_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = agencies[page * AGENCIES_PER_PAGE : (page + 1) * AGENCIES_PER_PAGE]
-    rows = [[InlineKeyboardButton(shorten(f"{name} ({n})", 60), callback_data=callback(f"a:{agency_key(name)}:0"))] for name, n in shown]
+    rows = [
+        [
+            InlineKeyboardButton(
+                shorten(f"{name} ({n})", 60), callback_data=callback(f"a:{agency_key(name)}:0")
+            )
+        ]
+        for name, n in shown
+    ]
     if nav := _page_buttons(page, pages, lambda p: f"al:{p}"):
         rows.append(nav)
     return InlineKeyboardMarkup(rows), pages

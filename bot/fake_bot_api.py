@@ -11,6 +11,7 @@ which is stricter and so catches a splitter that cuts too late.
 
 Standard library only (http.server in a thread): aiohttp is not a dependency.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,10 +22,11 @@ import json
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
 BOT_ID = 123456789
@@ -41,7 +43,15 @@ MAX_PHOTO = 10 * 1024 * 1024
 MAX_UPLOAD = 50 * 1024 * 1024
 
 _JSON_PARAMS = frozenset(
-    {"reply_markup", "reply_parameters", "commands", "scope", "allowed_updates", "link_preview_options", "entities"}
+    {
+        "reply_markup",
+        "reply_parameters",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "link_preview_options",
+        "entities",
+    }
 )
 _INT_PARAMS = frozenset({"chat_id", "message_id", "offset", "limit", "user_id", "cache_time"})
 _FLOAT_PARAMS = frozenset({"timeout"})
@@ -82,17 +92,17 @@ class _TelegramHtml(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag not in ALLOWED_TAGS:
-            self.errors.append(f"unsupported start tag \"{tag}\"")
+            self.errors.append(f'unsupported start tag "{tag}"')
         if tag == "a" and not dict(attrs).get("href"):
             self.errors.append("<a> without href")
         self.stack.append(tag)
 
     def handle_startendtag(self, tag, attrs):
-        self.errors.append(f"unsupported self-closing tag \"{tag}\"")
+        self.errors.append(f'unsupported self-closing tag "{tag}"')
 
     def handle_endtag(self, tag):
         if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"unmatched end tag \"{tag}\"")
+            self.errors.append(f'unmatched end tag "{tag}"')
         else:
             self.stack.pop()
 
@@ -247,12 +257,20 @@ class FakeBotApi:
 
     def _new_message(self, user: dict, chat: dict | None, **fields) -> dict:
         chat = chat or self.private_chat(user["id"])
-        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user, **fields}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            **fields,
+        }
         with self._cond:
             self._messages[(chat["id"], message["message_id"])] = message
         return message
 
-    def send_text(self, text: str, user: dict, chat: dict | None = None, reply_to: dict | None = None) -> dict:
+    def send_text(
+        self, text: str, user: dict, chat: dict | None = None, reply_to: dict | None = None
+    ) -> dict:
         """A user sends `text`; commands and @mentions get their entities, as Telegram does."""
         fields: dict[str, Any] = {"text": text}
         entities = _entities(text)
@@ -278,8 +296,18 @@ class FakeBotApi:
         size = len(content) if file_size is None else file_size
         suffix = file_name.rsplit(".", 1)[-1] if "." in file_name else "bin"
         with self._cond:
-            self._files[file_id] = {"content": content, "size": size, "path": f"documents/file_{file_id}.{suffix}"}
-        document = {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_name": file_name, "mime_type": mime_type, "file_size": size}
+            self._files[file_id] = {
+                "content": content,
+                "size": size,
+                "path": f"documents/file_{file_id}.{suffix}",
+            }
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"U{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": size,
+        }
         message = self._new_message(user, chat, document=document)
         self.push({"message": message})
         return message
@@ -376,7 +404,12 @@ class FakeBotApi:
             self.calls.append(call)
 
     def _api_getme(self, p):
-        return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            **BOT_USER,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _api_deletewebhook(self, p):
         return True
@@ -397,7 +430,13 @@ class FakeBotApi:
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
         if chat_id < 0:
             chat["title"] = "Tổ công tác"
-        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": BOT_USER, "text": visible}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": visible,
+        }
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
         reply = p.get("reply_parameters") or {}
@@ -453,8 +492,15 @@ class FakeBotApi:
         caption = self._caption(p)
         check_markup(p.get("reply_markup"))
         file_id = f"photo{next(self._message_ids)}"
-        sizes = [{"file_id": file_id, "file_unique_id": f"U{file_id}", "width": width, "height": height,
-                  "file_size": len(upload.content)}]
+        sizes = [
+            {
+                "file_id": file_id,
+                "file_unique_id": f"U{file_id}",
+                "width": width,
+                "height": height,
+                "file_size": len(upload.content),
+            }
+        ]
         return self._store_file_message(p, "photo", sizes, caption)
 
     def _api_senddocument(self, p):
@@ -462,8 +508,13 @@ class FakeBotApi:
         caption = self._caption(p)
         check_markup(p.get("reply_markup"))
         file_id = f"doc{next(self._message_ids)}"
-        document = {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_name": upload.filename,
-                    "mime_type": upload.content_type, "file_size": len(upload.content)}
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"U{file_id}",
+            "file_name": upload.filename,
+            "mime_type": upload.content_type,
+            "file_size": len(upload.content),
+        }
         return self._store_file_message(p, "document", document, caption)
 
     def _api_sendmessage(self, p):
@@ -485,7 +536,9 @@ class FakeBotApi:
         visible = check_text(p.get("text"), p.get("parse_mode"))
         check_markup(p.get("reply_markup"))
         if p.get("text") == message.get("html") and p.get("reply_markup") == message.get("reply_markup"):
-            raise ApiError("Bad Request: message is not modified: specified new message content and reply markup are exactly the same")
+            raise ApiError(
+                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same"
+            )
         with self._cond:
             message.update(text=visible, html=p.get("text"))
             message.pop("reply_markup", None)
@@ -515,14 +568,22 @@ class FakeBotApi:
         query_id = p.get("callback_query_id")
         with self._cond:
             if self._callbacks.get(query_id, True):
-                raise ApiError("Bad Request: query is too old and response timeout expired or query ID is invalid")
+                raise ApiError(
+                    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+                )
             self._callbacks[query_id] = True
         if len(str(p.get("text") or "")) > 200:
             raise ApiError("Bad Request: MESSAGE_TOO_LONG")
         return True
 
     def _api_sendchataction(self, p):
-        if p.get("action") not in {"typing", "upload_document", "upload_photo", "record_voice", "find_location"}:
+        if p.get("action") not in {
+            "typing",
+            "upload_document",
+            "upload_photo",
+            "record_voice",
+            "find_location",
+        }:
             raise ApiError("Bad Request: wrong parameter action in request")
         return True
 
@@ -532,7 +593,9 @@ class FakeBotApi:
             raise ApiError("Bad Request: commands must be a list")
         for command in commands:
             name, description = command.get("command", ""), command.get("description", "")
-            if not (1 <= len(name) <= 32 and name.islower() and name.replace("_", "").isalnum() and name.isascii()):
+            if not (
+                1 <= len(name) <= 32 and name.islower() and name.replace("_", "").isalnum() and name.isascii()
+            ):
                 raise ApiError(f"Bad Request: BOT_COMMAND_INVALID {name!r}")
             if not 1 <= len(description) <= 256:
                 raise ApiError("Bad Request: command description is invalid")
@@ -548,7 +611,12 @@ class FakeBotApi:
             raise ApiError("Bad Request: invalid file_id")
         if info["size"] > MAX_DOWNLOAD:
             raise ApiError("Bad Request: file is too big")
-        return {"file_id": p["file_id"], "file_unique_id": f"U{p['file_id']}", "file_size": info["size"], "file_path": info["path"]}
+        return {
+            "file_id": p["file_id"],
+            "file_unique_id": f"U{p['file_id']}",
+            "file_size": info["size"],
+            "file_path": info["path"],
+        }
 
     def download(self, file_path: str) -> bytes | None:
         with self._cond:
@@ -569,7 +637,9 @@ def _entities(text: str) -> list[dict]:
             j = i + 1
             while j < len(text) and (text[j].isalnum() or text[j] == "_"):
                 j += 1
-            if j - i > 1 and not (out and out[0]["type"] == "bot_command" and i < len(text.split(maxsplit=1)[0])):
+            if j - i > 1 and not (
+                out and out[0]["type"] == "bot_command" and i < len(text.split(maxsplit=1)[0])
+            ):
                 out.append({"type": "mention", "offset": utf16_len(text[:i]), "length": utf16_len(text[i:j])})
     return out
 

@@ -3,6 +3,7 @@
 Handlers are thin: they check who is asking, call the library in a worker thread
 (it embeds and searches synchronously) and turn the result into a card.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -128,7 +129,13 @@ async def run(fn, *args, **kwargs) -> Any:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
-async def send_html(bot, chat_id: int, html: str, reply_markup: InlineKeyboardMarkup | None = None, reply_to: int | None = None) -> Message:
+async def send_html(
+    bot,
+    chat_id: int,
+    html: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    reply_to: int | None = None,
+) -> Message:
     """Send `html` as one or more messages under Telegram's limit; buttons go on the last."""
     parts = cards.split_html(html)
     sent = None
@@ -137,7 +144,9 @@ async def send_html(bot, chat_id: int, html: str, reply_markup: InlineKeyboardMa
             chat_id,
             part,
             reply_markup=reply_markup if i == len(parts) - 1 else None,
-            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and i == 0 else None,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to and i == 0
+            else None,
         )
     if sent is None:
         raise ValueError("nothing to send: the message is empty")
@@ -163,7 +172,11 @@ async def edit_html(query, html: str, reply_markup: InlineKeyboardMarkup | None 
     """Edit the message under a button; pressing the button showing the current page is a no-op."""
     html = cards.fit_html(html)
     shown = query.message
-    if shown is not None and getattr(shown, "text", None) == cards.plain_text(html) and shown.reply_markup == reply_markup:
+    if (
+        shown is not None
+        and getattr(shown, "text", None) == cards.plain_text(html)
+        and shown.reply_markup == reply_markup
+    ):
         return  # Telegram would refuse the edit as "message is not modified"
     try:
         await query.edit_message_text(html, reply_markup=reply_markup)
@@ -295,9 +308,15 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     mention = f"@{context.bot.username}".lower()
     mentions = [
-        text for entity, text in message.parse_entities([MessageEntity.MENTION]).items() if text.lower() == mention
+        text
+        for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
+        if text.lower() == mention
     ]
-    replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None and message.reply_to_message.from_user.id == context.bot.id
+    replied = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.id == context.bot.id
+    )
     if not mentions and not replied:
         return
     text = message.text or ""
@@ -398,8 +417,9 @@ async def task_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(STALE)
         return
     await query.answer()
-    html, markup = replies.tasks_view(int(match.group(1)), asked.question, asked.answer, int(match.group(2)),
-                                      asked.lang, asked.cut_to)
+    html, markup = replies.tasks_view(
+        int(match.group(1)), asked.question, asked.answer, int(match.group(2)), asked.lang, asked.cut_to
+    )
     await edit_html(query, html, markup)
 
 
@@ -416,8 +436,13 @@ async def plan_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await query.answer()
     answer = await run(lib.overview, number)
     reply_to = query.message.message_id if query.message else None
-    sent = await send_html(context.bot, update.effective_chat.id, replies.overview_text("", answer),
-                           replies.full_buttons(answer.hits), reply_to=reply_to)
+    sent = await send_html(
+        context.bot,
+        update.effective_chat.id,
+        replies.overview_text("", answer),
+        replies.full_buttons(answer.hits),
+        reply_to=reply_to,
+    )
     context.bot_data["subjects"].remember(update.effective_chat.id, sent.message_id, answer.context)
 
 
@@ -434,7 +459,12 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run(library(context).record_feedback, question_id, update.effective_user.id, value)
     await query.answer("Cảm ơn bạn đã góp ý!" if value > 0 else "Cảm ơn! Bạn có thể chọn lý do bên dưới.")
     # only the asker's vote changes the buttons everyone in the chat sees
-    if update.effective_user.id == asked.user_id and asked.vote != value and asked.answer.answered and asked.answer.hits:
+    if (
+        update.effective_user.id == asked.user_id
+        and asked.vote != value
+        and asked.answer.answered
+        and asked.answer.hits
+    ):
         asked.vote = value
         if value > 0:
             markup = cards.feedback_done_keyboard(question_id, asked.answer, asked.index, value, asked.lang)
@@ -460,7 +490,8 @@ async def feedback_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         asked.vote = -1
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(
-                cards.feedback_done_keyboard(question_id, asked.answer, asked.index, -1, asked.lang))
+                cards.feedback_done_keyboard(question_id, asked.answer, asked.index, -1, asked.lang)
+            )
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -475,7 +506,12 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     """Log the error with where it happened (never the token) and tell the user."""
     update_id = getattr(update, "update_id", None)
     chat = update.effective_chat if isinstance(update, Update) else None
-    logger.error("error while handling update %s in chat %s", update_id, chat.id if chat else None, exc_info=context.error)
+    logger.error(
+        "error while handling update %s in chat %s",
+        update_id,
+        chat.id if chat else None,
+        exc_info=context.error,
+    )
     if not isinstance(update, Update) or chat is None:
         return
     try:

@@ -1,11 +1,12 @@
 """Per-user question rate limit, kept in application.bot_data (one per Application)."""
+
 from __future__ import annotations
 
 import math
 import threading
 import time
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 
 class QuestionLimiter:

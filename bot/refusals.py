@@ -3,25 +3,47 @@
 Keyed by the codes of corpus/errors.py (the CLI's English table lives there); every
 code has a line here, which tests/test_bad_documents.py checks.
 """
+
 from __future__ import annotations
 
 from corpus.errors import MESSAGES_EN, DocumentError
 
 KINDS_VI = {
-    "pdf": "văn bản PDF", "docx": "văn bản Word (DOCX)", "xlsx": "bảng tính Excel (XLSX)",
-    "pptx": "bản trình chiếu PowerPoint (PPTX)", "odf": "tệp OpenDocument (ODT/ODS)",
-    "rtf": "văn bản RTF", "ole": "tệp Office đời cũ (.doc/.xls)", "zip": "tệp nén ZIP",
-    "damaged_zip": "tệp nén ZIP bị hỏng", "gzip": "tệp nén gzip", "rar": "tệp nén RAR",
-    "7z": "tệp nén 7-Zip", "png": "ảnh PNG", "jpeg": "ảnh JPEG", "gif": "ảnh GIF", "tiff": "ảnh TIFF",
-    "webp": "ảnh WebP", "video": "video hoặc ảnh HEIC", "audio": "tệp âm thanh",
-    "media": "tệp âm thanh hoặc video", "exe": "tệp chạy Windows (.exe)",
-    "elf": "tệp chạy Linux (ELF)", "macho": "tệp chạy macOS hoặc Java",
-    "text": "văn bản thuần", "binary": "dữ liệu nhị phân không rõ loại",
+    "pdf": "văn bản PDF",
+    "docx": "văn bản Word (DOCX)",
+    "xlsx": "bảng tính Excel (XLSX)",
+    "pptx": "bản trình chiếu PowerPoint (PPTX)",
+    "odf": "tệp OpenDocument (ODT/ODS)",
+    "rtf": "văn bản RTF",
+    "ole": "tệp Office đời cũ (.doc/.xls)",
+    "zip": "tệp nén ZIP",
+    "damaged_zip": "tệp nén ZIP bị hỏng",
+    "gzip": "tệp nén gzip",
+    "rar": "tệp nén RAR",
+    "7z": "tệp nén 7-Zip",
+    "png": "ảnh PNG",
+    "jpeg": "ảnh JPEG",
+    "gif": "ảnh GIF",
+    "tiff": "ảnh TIFF",
+    "webp": "ảnh WebP",
+    "video": "video hoặc ảnh HEIC",
+    "audio": "tệp âm thanh",
+    "media": "tệp âm thanh hoặc video",
+    "exe": "tệp chạy Windows (.exe)",
+    "elf": "tệp chạy Linux (ELF)",
+    "macho": "tệp chạy macOS hoặc Java",
+    "text": "văn bản thuần",
+    "binary": "dữ liệu nhị phân không rõ loại",
 }
 EXPECTED_VI = {"txt": "văn bản (TXT)", "docx": "văn bản Word (DOCX)", "pdf": "PDF"}
-HINTS_VI = {"pdf": "; hãy đổi đuôi tệp thành .pdf", "docx": "; hãy đổi đuôi tệp thành .docx",
-            "text": "; hãy đổi đuôi tệp thành .txt", "ole": "; hãy lưu lại dưới dạng DOCX",
-            "rtf": "; hãy lưu lại dưới dạng DOCX", "odf": "; hãy lưu lại dưới dạng DOCX"}
+HINTS_VI = {
+    "pdf": "; hãy đổi đuôi tệp thành .pdf",
+    "docx": "; hãy đổi đuôi tệp thành .docx",
+    "text": "; hãy đổi đuôi tệp thành .txt",
+    "ole": "; hãy lưu lại dưới dạng DOCX",
+    "rtf": "; hãy lưu lại dưới dạng DOCX",
+    "odf": "; hãy lưu lại dưới dạng DOCX",
+}
 NOT_TEXT_VI = {"nul": "phần lớn là byte NUL", "binary": "dữ liệu nhị phân"}
 GUESS_VI = {"other": "ngôn ngữ khác, hoặc sai bảng mã"}
 
@@ -39,7 +61,7 @@ MESSAGES_VI = {
     "not_text": "không đọc được như văn bản ({why})",
     "broken_encoding": "không đọc được như văn bản (lỗi mã hóa {encoding})",
     "not_vietnamese": "không đọc được: nội dung không giống tiếng Việt hay tiếng Anh ({guess}); "
-                      "hãy lưu lại dưới dạng UTF-8 hoặc gửi bản DOCX/PDF",
+    "hãy lưu lại dưới dạng UTF-8 hoặc gửi bản DOCX/PDF",
     "docx_content_type": "không phải văn bản Word (loại nội dung {content_type})",
     "docx_no_body": "là tệp DOCX bị hỏng (không có phần nội dung)",
     "damaged_docx": "là tệp DOCX bị hỏng ({cause})",
@@ -55,9 +77,9 @@ MESSAGES_VI = {
     "ocr_unavailable": "{scan}, cần nhận dạng chữ (OCR) nhưng {why}; cài bằng lệnh: {command}",
     "scan_no_text": "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn",
     "scan_low_confidence": "là bản quét không đọc được (độ tin cậy nhận dạng chữ {confidence}%, dưới mức {floor}%); "
-                           "hãy gửi bản quét rõ hơn",
+    "hãy gửi bản quét rõ hơn",
     "new_version": "là bản mới của kế hoạch {number} ({issuer}, {date}; đang có bản từ tệp {old_name}, "
-                   "{old_clauses} điều khoản; tệp này: {new_clauses} điều khoản); chưa thay đổi gì",
+    "{old_clauses} điều khoản; tệp này: {new_clauses} điều khoản); chưa thay đổi gì",
     "too_many_pages": "tệp quá lớn: {pages} trang, vượt giới hạn {limit} trang",
     "too_many_chars": "tệp quá lớn: {chars} ký tự, vượt giới hạn {limit} ký tự",
     "too_many_page_chars": "tệp quá phức tạp: trang {page} có {chars} ký tự, vượt giới hạn {limit}",
@@ -88,9 +110,10 @@ def vietnamese_reason(error: DocumentError) -> str:
     if error.code == "ocr_unavailable":
         pages = details["scanned_pages"]
         details["scan"] = "là bản quét" if pages == "all" else f"có {pages} trang quét"
-        details["why"] = {"tesseract": "máy chủ chưa cài Tesseract",
-                          "model": "Tesseract chưa có mô hình tiếng Việt"}.get(
-            details["missing"], "Tesseract không chạy được")
+        details["why"] = {
+            "tesseract": "máy chủ chưa cài Tesseract",
+            "model": "Tesseract chưa có mô hình tiếng Việt",
+        }.get(details["missing"], "Tesseract không chạy được")
     for key in ("size_mb", "limit_mb"):
         if key in details:
             details[key] = _mb(details[key])

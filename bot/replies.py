@@ -3,6 +3,7 @@
 One renderer for the bot and the console: `reply(...)` gives HTML and a keyboard; the console
 shows `cards.plain_text` of the same HTML. Built from the pieces in bot/cards.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,8 @@ from bot.cards import (
     answer_keyboard,
     callback,
     citation,
-    declined_text,
     deadline_text,
+    declined_text,
     esc,
     format_date,
     shorten,
@@ -38,13 +39,23 @@ ROLE_TITLES = {
     "en": {"lead": "Lead", "group": "Given to a group it belongs to", "partner": "Partner"},
 }
 TASK_WORDS = {
-    "vi": {"tasks": "nhiệm vụ", "given": "giao chung cho", "none": "không có nhiệm vụ nào trong các kế hoạch đã nạp."},
+    "vi": {
+        "tasks": "nhiệm vụ",
+        "given": "giao chung cho",
+        "none": "không có nhiệm vụ nào trong các kế hoạch đã nạp.",
+    },
     "en": {"tasks": "tasks", "given": "given to", "none": "has no task in the loaded plans."},
 }
 
 
-def reply(question_id: int, question: str, answer: "Answer", lang: str = "vi", cut_to: int | None = None,
-          page: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
+def reply(
+    question_id: int,
+    question: str,
+    answer: "Answer",
+    lang: str = "vi",
+    cut_to: int | None = None,
+    page: int = 0,
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The HTML and the buttons answering `question`, by the answer's intent."""
     if answer.intent == "agency_tasks":
         return tasks_view(question_id, question, answer, page, lang, cut_to)
@@ -68,8 +79,15 @@ def _head(question: str) -> list[str]:
 
 
 def full_buttons(hits: list["Hit"]) -> InlineKeyboardMarkup | None:
-    rows = [[InlineKeyboardButton(f"📄 Toàn văn mục {shorten(h.clause.section or h.clause.plan, 30)}",
-                                  callback_data=callback(f"c:{h.clause.id}"))] for h in hits[:4]]
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"📄 Toàn văn mục {shorten(h.clause.section or h.clause.plan, 30)}",
+                callback_data=callback(f"c:{h.clause.id}"),
+            )
+        ]
+        for h in hits[:4]
+    ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -91,8 +109,15 @@ def tasks_text(question: str, answer: "Answer") -> str:
     return tasks_view(0, question, answer, 0, per_page=max(1, len(answer.hits)))[0]
 
 
-def tasks_view(question_id: int, question: str, answer: "Answer", page: int, lang: str = "vi",
-               cut_to: int | None = None, per_page: int = TASKS_PER_PAGE) -> tuple[str, InlineKeyboardMarkup]:
+def tasks_view(
+    question_id: int,
+    question: str,
+    answer: "Answer",
+    page: int,
+    lang: str = "vi",
+    cut_to: int | None = None,
+    per_page: int = TASKS_PER_PAGE,
+) -> tuple[str, InlineKeyboardMarkup]:
     """One page of the task lists: per agency, per plan, lead → given to a group → partner."""
     hits = answer.hits
     pages = max(1, -(-len(hits) // per_page))
@@ -101,14 +126,16 @@ def tasks_view(question_id: int, question: str, answer: "Answer", page: int, lan
     lines = _head(question)
     titles, words = ROLE_TITLES[lang], TASK_WORDS[lang]
     for listed in answer.details.get("agencies", []):
-        counts = ", ".join(f"{titles[r].lower()} {listed[r]}" for r in ("lead", "group", "partner") if listed[r])
+        counts = ", ".join(
+            f"{titles[r].lower()} {listed[r]}" for r in ("lead", "group", "partner") if listed[r]
+        )
         lines.append(f"🏛 <b>{esc(listed['agency'])}</b>: {listed['tasks']} {words['tasks']} ({counts})")
     for name in answer.details.get("absent", []):
         lines.append(f"🔎 <b>{esc(name)}</b>: {words['none']}")
     owners = [a["agency"] for a in answer.details.get("agencies", []) for _ in range(a["tasks"])]
     several = len(answer.details.get("agencies", [])) > 1
     current: tuple = ()
-    for number, hit in enumerate(hits[first:first + per_page], start=first + 1):
+    for number, hit in enumerate(hits[first : first + per_page], start=first + 1):
         agency = owners[number - 1] if number - 1 < len(owners) else ""
         if (agency, hit.clause.plan, hit.role) != current:
             lines.append("")
@@ -121,9 +148,11 @@ def tasks_view(question_id: int, question: str, answer: "Answer", page: int, lan
     if pages > 1:
         lines += ["", f"<i>Trang {page + 1}/{pages}</i>"]
     lines += _notes(answer, lang, cut_to)
-    shown = hits[first:first + per_page]
-    numbers = [InlineKeyboardButton(str(first + 1 + i), callback_data=callback(f"c:{h.clause.id}"))
-               for i, h in enumerate(shown)]
+    shown = hits[first : first + per_page]
+    numbers = [
+        InlineKeyboardButton(str(first + 1 + i), callback_data=callback(f"c:{h.clause.id}"))
+        for i, h in enumerate(shown)
+    ]
     rows = [numbers[:4], numbers[4:]] if len(numbers) > 4 else [numbers]
     if nav := _page_buttons(page, pages, lambda p: f"t:{question_id}:{p}"):
         rows.append(nav)
@@ -138,7 +167,11 @@ def absent_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int |
     scope = f"kế hoạch {esc(answer.plan_filter)}" if answer.plan_filter else "các kế hoạch đã nạp"
     lines = _head(question) + [f"🔎 <b>{esc(names)}</b> không có nhiệm vụ nào trong {scope}."]
     if names := answer.details.get("suggestions"):
-        lines += ["", f"Các cơ quan có nhiệm vụ: {esc(', '.join(names))}…", "Bấm một cơ quan để xem nhiệm vụ:"]
+        lines += [
+            "",
+            f"Các cơ quan có nhiệm vụ: {esc(', '.join(names))}…",
+            "Bấm một cơ quan để xem nhiệm vụ:",
+        ]
     return "\n".join(lines + _notes(answer, lang, cut_to))
 
 
@@ -147,17 +180,23 @@ def absent_keyboard(answer: "Answer") -> InlineKeyboardMarkup | None:
     if not names:
         return None
     markup, _ = agencies_keyboard([(name, 0) for name in names], 0)
-    rows = [[InlineKeyboardButton(re.sub(r" \(0\)$", "", b.text), callback_data=b.callback_data) for b in row]
-            for row in markup.inline_keyboard]
+    rows = [
+        [InlineKeyboardButton(re.sub(r" \(0\)$", "", b.text), callback_data=b.callback_data) for b in row]
+        for row in markup.inline_keyboard
+    ]
     rows.append([InlineKeyboardButton("☰ Tất cả cơ quan", callback_data=callback("al:0"))])
     return InlineKeyboardMarkup(rows)
 
 
 def unknown_plan_text(question: str, answer: "Answer") -> str:
     loaded = ", ".join(answer.details.get("plans", [])) or "chưa có"
-    return "\n".join(_head(question) + [
-        f"🔎 Không có kế hoạch số <b>{esc(answer.details['unknown_plan'])}</b> trong các kế hoạch đã nạp.",
-        f"Các kế hoạch đã nạp: {esc(loaded)} (gõ /kehoach để xem)."])
+    return "\n".join(
+        _head(question)
+        + [
+            f"🔎 Không có kế hoạch số <b>{esc(answer.details['unknown_plan'])}</b> trong các kế hoạch đã nạp.",
+            f"Các kế hoạch đã nạp: {esc(loaded)} (gõ /kehoach để xem).",
+        ]
+    )
 
 
 def choose_plan_text(question: str, answer: "Answer") -> str:
@@ -169,9 +208,16 @@ def choose_plan_text(question: str, answer: "Answer") -> str:
 
 
 def choose_plan_keyboard(answer: "Answer") -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(
-        shorten(f"{p['number']} · {p['title']}", 60), callback_data=callback(f"o:{p['id']}"))]
-        for p in answer.details["choose_plan"][:10]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    shorten(f"{p['number']} · {p['title']}", 60), callback_data=callback(f"o:{p['id']}")
+                )
+            ]
+            for p in answer.details["choose_plan"][:10]
+        ]
+    )
 
 
 # --- overview and definition -----------------------------------------------------------------
@@ -192,10 +238,17 @@ def overview_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int
     if answer.hits:
         lines += ["", "🎯 <b>Mục đích, mục tiêu, yêu cầu</b>"]
         for hit in answer.hits:
-            title = f"<b>{esc(shorten(hit.clause.section_title, 60))}</b> " if hit.clause.section_title else ""
-            lines.append(f"• {title}(mục {esc(hit.clause.section or '—')}): {esc(shorten(hit.clause.text, 500))}")
-    lines += ["", f"📊 {plan['tasks']} nhiệm vụ giao cho {plan['agencies']} cơ quan; "
-                  f"{plan['dated_tasks']} nhiệm vụ có thời hạn."]
+            title = (
+                f"<b>{esc(shorten(hit.clause.section_title, 60))}</b> " if hit.clause.section_title else ""
+            )
+            lines.append(
+                f"• {title}(mục {esc(hit.clause.section or '—')}): {esc(shorten(hit.clause.text, 500))}"
+            )
+    lines += [
+        "",
+        f"📊 {plan['tasks']} nhiệm vụ giao cho {plan['agencies']} cơ quan; "
+        f"{plan['dated_tasks']} nhiệm vụ có thời hạn.",
+    ]
     lines.append("Gõ /coquan để xem nhiệm vụ theo cơ quan, /hanchot để xem hạn chót.")
     return "\n".join(lines + _notes(answer, lang, cut_to))
 
@@ -203,7 +256,9 @@ def overview_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int
 def definition_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int | None = None) -> str:
     found = answer.details["definition"]
     hit = answer.hits[0]
-    lines = _head(question) + [f"📖 <b>{esc(found['term'])}</b>: {esc(found['meaning'])}",
-                               f"<blockquote>{esc(shorten(found['source'], 600))}</blockquote>",
-                               f"📄 {citation(hit.clause, lang)}"]
+    lines = _head(question) + [
+        f"📖 <b>{esc(found['term'])}</b>: {esc(found['meaning'])}",
+        f"<blockquote>{esc(shorten(found['source'], 600))}</blockquote>",
+        f"📄 {citation(hit.clause, lang)}",
+    ]
     return "\n".join(lines + _notes(answer, lang, cut_to))

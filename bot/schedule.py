@@ -3,6 +3,7 @@
 The schedule itself (due soon, overdue, recurring, plans whose period is over) comes from
 planbot/agenda.py; this module only words it and sends it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -70,8 +71,11 @@ def agenda_text(schedule: Agenda, agency: str | None = None) -> str:
             blocks.append(f"… và {len(schedule.overdue) - OVERDUE_SHOWN} nhiệm vụ quá hạn trước đó.")
     if schedule.ended:
         blocks.append("📕 <b>Kế hoạch đã hết thời kỳ</b> (không tính là quá hạn):")
-        blocks += [f"• <b>{cards.esc(p.number)}</b>: thời kỳ kế hoạch đến {_date(p.end)} đã kết thúc; "
-                   f"{p.tasks} nhiệm vụ có hạn của kế hoạch này không còn được nhắc." for p in schedule.ended]
+        blocks += [
+            f"• <b>{cards.esc(p.number)}</b>: thời kỳ kế hoạch đến {_date(p.end)} đã kết thúc; "
+            f"{p.tasks} nhiệm vụ có hạn của kế hoạch này không còn được nhắc."
+            for p in schedule.ended
+        ]
     # blank lines between items let the splitter cut between tasks, never inside one
     return "\n\n".join(blocks)
 
@@ -90,12 +94,16 @@ def subscribed_text(agency: str, groups: list[str], found: list[Task], today: dt
         lines.append(
             "⚠️ Cơ quan này chưa có nhiệm vụ nào sắp đến hạn hoặc có lịch định kỳ "
             "trong các kế hoạch còn hiệu lực, "
-            "nên bản tin buổi sáng sẽ trống (tôi không gửi gì) cho đến khi có kế hoạch giao việc có hạn.")
+            "nên bản tin buổi sáng sẽ trống (tôi không gửi gì) cho đến khi có kế hoạch giao việc có hạn."
+        )
         return "\n".join(lines)
     shared = [g for g in groups if any(g in t.clause.lead + t.clause.partners for t in found)]
-    lines.append(f"Mỗi sáng lúc 7:00 (giờ Việt Nam) tôi sẽ báo các nhiệm vụ đến hạn trong {days} ngày tới, "
-                 "kể cả việc định kỳ" + (" và việc giao chung cho " + ", ".join(cards.esc(g) for g in shared)
-                                         if shared else "") + ".")
+    lines.append(
+        f"Mỗi sáng lúc 7:00 (giờ Việt Nam) tôi sẽ báo các nhiệm vụ đến hạn trong {days} ngày tới, "
+        "kể cả việc định kỳ"
+        + (" và việc giao chung cho " + ", ".join(cards.esc(g) for g in shared) if shared else "")
+        + "."
+    )
     day, _, task = coming[0]
     lines.append(f"Hạn gần nhất: <b>{_date(day)}</b> — {cards.esc(task_label(task, 160))}")
     return "\n".join(lines)
@@ -149,8 +157,9 @@ async def send_timeline(update: Update, context: ContextTypes.DEFAULT_TYPE, agen
     today = today_in_vietnam()
     title = f"Hạn chót — {agency}" if agency else "Hạn chót — mọi cơ quan"
     picture = await run(timeline_png, found, today, title)
-    await context.bot.send_photo(chat_id, InputFile(picture, filename="hanchot.png"),
-                                 caption=timeline_caption(found, agency, today))
+    await context.bot.send_photo(
+        chat_id, InputFile(picture, filename="hanchot.png"), caption=timeline_caption(found, agency, today)
+    )
 
 
 async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, agency: str) -> None:
@@ -162,16 +171,21 @@ async def send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, agen
         await context.bot.send_message(
             update.effective_chat.id,
             f"📅 <b>{cards.esc(agency)}</b> chưa có nhiệm vụ nào có hạn chót hoặc lịch định kỳ: "
-            "không có gì để đưa vào lịch.")
+            "không có gì để đưa vào lịch.",
+        )
         return
     cal = await run(calendar, found, agency, today_in_vietnam())
     events = len(cal.walk("VEVENT"))
     slug = re.sub(r"[^a-z0-9]+", "-", fold(agency)).strip("-") or "co-quan"
     await context.bot.send_document(
-        update.effective_chat.id, InputFile(cal.to_ical(), filename=f"hanchot-{slug}.ics"),
-        caption=(f"📅 Lịch hạn chót của <b>{cards.esc(agency)}</b>: {events} sự kiện "
-                 f"từ {len(found)} nhiệm vụ "
-                 "(việc định kỳ lặp lại theo lịch). Mở tệp để thêm vào lịch của bạn."))
+        update.effective_chat.id,
+        InputFile(cal.to_ical(), filename=f"hanchot-{slug}.ics"),
+        caption=(
+            f"📅 Lịch hạn chót của <b>{cards.esc(agency)}</b>: {events} sự kiện "
+            f"từ {len(found)} nhiệm vụ "
+            "(việc định kỳ lặp lại theo lịch). Mở tệp để thêm vào lịch của bạn."
+        ),
+    )
 
 
 @requires("allowed")
@@ -204,8 +218,9 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """/lich <cơ quan>: an .ics file of that agency's deadlines."""
     name = command_text(update.effective_message)
     if not name:
-        await reply_html(update, "Cách dùng: <code>/lich Sở Tài chính</code>: "
-                                 "tệp lịch (.ics) các hạn chót của cơ quan.")
+        await reply_html(
+            update, "Cách dùng: <code>/lich Sở Tài chính</code>: tệp lịch (.ics) các hạn chót của cơ quan."
+        )
         return
     agency = (await run(library(context).agency_tasks, name))[0]
     if agency is None:
@@ -221,6 +236,8 @@ async def whoami_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lines = [f"🆔 Mã người dùng (user id) của bạn: <code>{user.id}</code>"]
     if chat.id != user.id:
         lines.append(f"Mã cuộc trò chuyện này (chat id): <code>{chat.id}</code>")
-    lines.append("Quản trị viên thêm mã này vào <code>PLANBOT_ADMIN_IDS</code> (quản trị) hoặc "
-                 "<code>PLANBOT_ALLOWED_USERS</code> (người được dùng bot).")
+    lines.append(
+        "Quản trị viên thêm mã này vào <code>PLANBOT_ADMIN_IDS</code> (quản trị) hoặc "
+        "<code>PLANBOT_ALLOWED_USERS</code> (người được dùng bot)."
+    )
     await reply_html(update, "\n".join(lines))

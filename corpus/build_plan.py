@@ -1,4 +1,5 @@
 """What ingest calls on a loaded document: the parsed plan with every clause enriched."""
+
 from __future__ import annotations
 
 import re
@@ -17,13 +18,21 @@ _ASSIGNMENTS = (
     # e.g. "Cơ quan phối hợp: Sở Tài chính"
     ("partners", re.compile(r"(?:Cơ quan|Đơn vị)\s+phối hợp(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I)),
     # e.g. "Cơ quan chủ trì: Sở Y tế"
-    ("lead", re.compile(
-        r"(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|tham mưu)(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I)),
+    (
+        "lead",
+        re.compile(
+            r"(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|tham mưu)(?:\s+thực hiện)?\s*:\s*(?P<value>.+)", re.I
+        ),
+    ),
     # e.g. "Thời gian hoàn tất: trước ngày 27 tháng 6 năm 2014."
-    ("deadline", re.compile(
-        r"(?:Thời gian|Thời hạn|Tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất))?\s*:\s*(?P<value>.+)", re.I)),
+    (
+        "deadline",
+        re.compile(
+            r"(?:Thời gian|Thời hạn|Tiến độ)(?:\s+(?:thực hiện|hoàn thành|hoàn tất))?\s*:\s*(?P<value>.+)",
+            re.I,
+        ),
+    ),
 )
-
 
 
 @dataclass
@@ -70,8 +79,9 @@ def build_plan(document: Document) -> Plan:
             intro = None
         given = _assignment_for(clause.section, assignments)
         if not clause.lead:
-            clause.lead = list(_inherited(clause, item, intro) or given.lead
-                               or _section_lead(clause, plan.issuer))
+            clause.lead = list(
+                _inherited(clause, item, intro) or given.lead or _section_lead(clause, plan.issuer)
+            )
         if not clause.partners and (not given.lead or clause.lead == given.lead):
             clause.partners = list(given.partners)  # the section's partners work with its lead
         if not clause.deadlines and given.deadline:

@@ -4,6 +4,7 @@ The library raises `DocumentError(code, path=..., **details)`; each shell picks 
 of its language (English here for the CLI, Vietnamese in `bot/refusals.py`) and formats
 the code's template with the details. No shell parses another's sentences.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -27,21 +28,43 @@ class Stage(StrEnum):
 
 # What a file is, by the kind codes `corpus/load.py` sniffs (magic numbers, packages).
 KINDS_EN = {
-    "pdf": "a PDF document", "docx": "a Word document (DOCX)", "xlsx": "an Excel workbook (XLSX)",
-    "pptx": "a PowerPoint presentation (PPTX)", "odf": "an OpenDocument file (ODT/ODS)",
-    "rtf": "an RTF document", "ole": "an old Office file (.doc/.xls)", "zip": "a ZIP archive",
-    "damaged_zip": "a damaged ZIP archive", "gzip": "a gzip archive", "rar": "a RAR archive",
-    "7z": "a 7-Zip archive", "png": "a PNG image", "jpeg": "a JPEG image", "gif": "a GIF image",
-    "tiff": "a TIFF image", "webp": "a WebP image", "video": "a video or HEIC image",
-    "audio": "an audio file", "media": "a media file", "exe": "a Windows executable",
-    "elf": "a Linux executable (ELF)", "macho": "a macOS or Java executable",
-    "text": "plain text", "binary": "unrecognised binary data",
+    "pdf": "a PDF document",
+    "docx": "a Word document (DOCX)",
+    "xlsx": "an Excel workbook (XLSX)",
+    "pptx": "a PowerPoint presentation (PPTX)",
+    "odf": "an OpenDocument file (ODT/ODS)",
+    "rtf": "an RTF document",
+    "ole": "an old Office file (.doc/.xls)",
+    "zip": "a ZIP archive",
+    "damaged_zip": "a damaged ZIP archive",
+    "gzip": "a gzip archive",
+    "rar": "a RAR archive",
+    "7z": "a 7-Zip archive",
+    "png": "a PNG image",
+    "jpeg": "a JPEG image",
+    "gif": "a GIF image",
+    "tiff": "a TIFF image",
+    "webp": "a WebP image",
+    "video": "a video or HEIC image",
+    "audio": "an audio file",
+    "media": "a media file",
+    "exe": "a Windows executable",
+    "elf": "a Linux executable (ELF)",
+    "macho": "a macOS or Java executable",
+    "text": "plain text",
+    "binary": "unrecognised binary data",
 }
 # What the file should have been, by the extension's kind.
 EXPECTED_EN = {"txt": "text", "docx": "a Word document (DOCX)", "pdf": "a PDF"}
 # What the user can do about a mismatch, by what the file is.
-HINTS_EN = {"pdf": "; rename it to .pdf", "docx": "; rename it to .docx", "text": "; rename it to .txt",
-            "ole": "; save it as DOCX", "rtf": "; save it as DOCX", "odf": "; save it as DOCX"}
+HINTS_EN = {
+    "pdf": "; rename it to .pdf",
+    "docx": "; rename it to .docx",
+    "text": "; rename it to .txt",
+    "ole": "; save it as DOCX",
+    "rtf": "; save it as DOCX",
+    "odf": "; save it as DOCX",
+}
 # Why bytes are not text.
 NOT_TEXT_EN = {"nul": "mostly NUL bytes", "binary": "binary data"}
 # What refused text seems to be: an encoding name, or "other".
@@ -61,7 +84,7 @@ MESSAGES_EN = {
     "not_text": "is not readable text ({why})",
     "broken_encoding": "is not readable text (broken {encoding})",
     "not_vietnamese": "does not look like Vietnamese or English text ({guess}); "
-                      "save it as UTF-8 Vietnamese or send the DOCX/PDF",
+    "save it as UTF-8 Vietnamese or send the DOCX/PDF",
     "docx_content_type": "is not a Word document (content type {content_type})",
     "docx_no_body": "is a damaged DOCX (no document body)",
     "damaged_docx": "is a damaged DOCX ({cause})",
@@ -77,10 +100,10 @@ MESSAGES_EN = {
     "ocr_unavailable": "{scan} and needs OCR, but {why}: {command}",
     "scan_no_text": "is a scan in which no text could be read; send a clearer scan",
     "scan_low_confidence": "is a scan that could not be read (OCR confidence {confidence}%, below {floor}%); "
-                           "send a clearer scan",
+    "send a clearer scan",
     "new_version": "is a new version of {number} ({issuer}, {date}; indexed from {old_name}, "
-                   "{old_clauses} clauses; this file: {new_clauses} clauses); "
-                   "nothing changed: run again with --replace to replace it",
+    "{old_clauses} clauses; this file: {new_clauses} clauses); "
+    "nothing changed: run again with --replace to replace it",
     # The isolated reader's limits (planbot/ingest_worker.py): too large, too complex, unreadable.
     "too_many_pages": "is too large: {pages} pages; the limit is {limit} pages",
     "too_many_chars": "is too large: {chars} characters of text; the limit is {limit}",
@@ -107,9 +130,10 @@ def _english_details(code: str, details: dict) -> dict:
     if code == "ocr_unavailable":
         pages = details["scanned_pages"]
         out["scan"] = "is a scan" if pages == "all" else f"has {pages} scanned page(s)"
-        out["why"] = {"tesseract": "Tesseract is not installed; install it with",
-                      "model": "Tesseract has no Vietnamese model; install it with"}.get(
-            details["missing"], f"Tesseract does not run ({details.get('cause', '')}); reinstall")
+        out["why"] = {
+            "tesseract": "Tesseract is not installed; install it with",
+            "model": "Tesseract has no Vietnamese model; install it with",
+        }.get(details["missing"], f"Tesseract does not run ({details.get('cause', '')}); reinstall")
     for key in ("size_mb", "limit_mb"):
         if key in out:
             out[key] = mb_text(out[key])

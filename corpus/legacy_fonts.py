@@ -8,6 +8,7 @@ the font is a string of Latin-1 look-alikes: "KÕ ho¹ch" (TCVN3), "Keá hoaïch
 Tables are written out letter by letter so they can be checked against the
 published charts by eye. Tone order in every row: plain, huyền, sắc, hỏi, ngã, nặng.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,12 +36,12 @@ _TCVN3_ROWS = (
     ("đĂÂĐÊÔƠƯ", "®¡¢§£¤¥¦"),  # e.g. "§Þnh" -> "Định"
 )
 
-TCVN3 = {code: letter for letters, codes in _TCVN3_ROWS
-         for letter, code in zip(letters, codes) if letter != code}
+TCVN3 = {
+    code: letter for letters, codes in _TCVN3_ROWS for letter, code in zip(letters, codes) if letter != code
+}
 
 # The vowels with every mark, and đ: the 134 letters ASCII lacks, plus a e i o u y.
-VIETNAMESE_LETTERS = frozenset(
-    "".join(letters for letters, _ in _TCVN3_ROWS[:-1]) + "đ")
+VIETNAMESE_LETTERS = frozenset("".join(letters for letters, _ in _TCVN3_ROWS[:-1]) + "đ")
 VIETNAMESE_LETTERS |= frozenset(ch.upper() for ch in VIETNAMESE_LETTERS)
 
 # VNI Windows: a base letter followed by a separate mark glyph. The mark glyphs
@@ -68,7 +69,11 @@ _VNI_MARKS = (
 # Base letters that take a mark glyph, with the Unicode letter they stand for:
 # VNI draws ơ and ư as single glyphs ô/ö, which then take tone marks too.
 _VNI_BASES = (
-    ("a", "a"), ("e", "e"), ("o", "o"), ("u", "u"), ("y", "y"),
+    ("a", "a"),
+    ("e", "e"),
+    ("o", "o"),
+    ("u", "u"),
+    ("y", "y"),
     ("ô", "ơ"),  # e.g. "ñöôïc" -> "được"
     ("ö", "ư"),  # e.g. "ngöôøi" -> "người"
 )
@@ -91,21 +96,24 @@ def _vni_pairs() -> dict[str, str]:
             composed = unicodedata.normalize("NFC", letter + combining)
             if composed not in VIETNAMESE_LETTERS:  # e.g. "u" + mũ is û, not Vietnamese
                 continue
-            for b, m in ((base, lower_mark), (base.upper(), upper_mark),
-                         (base, upper_mark), (base.upper(), lower_mark)):
+            for b, m in (
+                (base, lower_mark),
+                (base.upper(), upper_mark),
+                (base, upper_mark),
+                (base.upper(), lower_mark),
+            ):
                 # The case of the result follows the base letter: "Keá", "KEÁ".
                 pairs[b + m] = composed.upper() if b.isupper() else composed
     return pairs
 
 
 VNI_PAIRS = _vni_pairs()
-VNI_SINGLES = {code: letter for codes, letters in _VNI_SINGLES
-               for code, letter in zip(codes, letters)}
+VNI_SINGLES = {code: letter for codes, letters in _VNI_SINGLES for code, letter in zip(codes, letters)}
 
 # Pairs first so "ôù" becomes ớ rather than ơ followed by a stray ù.
 _VNI_RULE = re.compile(
-    "|".join(sorted(map(re.escape, VNI_PAIRS), key=len, reverse=True))
-    + "|[" + "".join(VNI_SINGLES) + "]")
+    "|".join(sorted(map(re.escape, VNI_PAIRS), key=len, reverse=True)) + "|[" + "".join(VNI_SINGLES) + "]"
+)
 _TCVN3_TABLE = str.maketrans(TCVN3)
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"\S+")
@@ -113,8 +121,9 @@ _WORD = re.compile(r"\S+")
 # a capital in the original: "øng dông" -> "Ứng dụng". A line opens a sentence
 # only after a blank line or one ending in . ! ? (wrapped lines do not).
 # Mid-sentence capitals ("tham m­u ñy ban") cannot be told and stay lowercase.
-_NO_ABC_CAPITAL = "".join(sorted(ch for ch in TCVN3.values()
-                                  if ch.islower() and ch.upper() not in TCVN3.values()))
+_NO_ABC_CAPITAL = "".join(
+    sorted(ch for ch in TCVN3.values() if ch.islower() and ch.upper() not in TCVN3.values())
+)
 _SENTENCE_START = re.compile(rf"(^\s*(?:[-+•]\s+)?|[.!?]\s+)([{_NO_ABC_CAPITAL}])")
 
 
@@ -145,11 +154,11 @@ def _tcvn3_line(line: str, starts_sentence: bool) -> str:
     if _typed_in_capitals(line):
         converted = converted.upper()
     else:
-        converted = _WORD.sub(lambda m: m[0].upper() if _all_caps(m[0], 2) else m[0],
-                              converted)
+        converted = _WORD.sub(lambda m: m[0].upper() if _all_caps(m[0], 2) else m[0], converted)
         converted = _SENTENCE_START.sub(
-            lambda m: m[1] + (m[2].upper() if m.start() or starts_sentence or m[1].strip()
-                              else m[2]), converted)
+            lambda m: m[1] + (m[2].upper() if m.start() or starts_sentence or m[1].strip() else m[2]),
+            converted,
+        )
     return unicodedata.normalize("NFC", converted)
 
 
@@ -158,7 +167,8 @@ def _typed_in_capitals(line: str) -> bool:
     a one-letter word ("KÕ") could be either, so some word must show two capitals."""
     words = [word for word in line.split() if any(ch in TCVN3 for ch in word)]
     return any(_all_caps(word, 2) for word in words) and all(
-        _all_caps(word, 1) for word in words if _ASCII_LETTERS.search(word))
+        _all_caps(word, 1) for word in words if _ASCII_LETTERS.search(word)
+    )
 
 
 def _all_caps(text: str, minimum: int) -> bool:

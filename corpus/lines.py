@@ -6,6 +6,7 @@ when it carries an item marker, or when the paragraph so far ends a sentence and
 starts with a capital; a line starting in lower case always continues. DOCX blocks are
 paragraphs already and are only joined when one visibly breaks a sentence.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,10 +51,13 @@ _SHORT_HEADING = 8
 # line belongs to it ("trong quý" / "I. …") rather than starting an item.
 _TAKES_NUMERAL = re.compile(
     r"(?:quý|số|khoản|điều|mục|phần|chương|giai đoạn|phụ lục|tháng|năm|ngày|lần|loại|nhóm|"
-    r"cấp|độ|hạng|lớp|bước|điểm|tiết)$", re.IGNORECASE)  # e.g. "… hoàn thành trong quý" / "II/2019"
+    r"cấp|độ|hạng|lớp|bước|điểm|tiết)$",
+    re.IGNORECASE,
+)  # e.g. "… hoàn thành trong quý" / "II/2019"
 # Page debris, blanked before joining: a page number, a rule line.
 _PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "3/10"
-    r"(?i)\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*")
+    r"(?i)\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*"
+)
 _RULE_LINE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")  # e.g. "-----------"
 # e.g. "1 ICD (Inland Container Depot): cảng cạn"
 _FOOTNOTE = re.compile(r"\s*(?P<n>\d{1,2})\s+(?P<text>\S.*)")
@@ -110,7 +114,7 @@ def _marker(text: str) -> tuple[str | None, str, str]:
         if match and kind == "part" and not text[match.end()].isupper():
             continue  # "A. " before a lower-case word is no part heading
         if match and match.end() < len(text):
-            return kind, match.groupdict().get("label") or "", text[match.end():].strip()
+            return kind, match.groupdict().get("label") or "", text[match.end() :].strip()
     return None, "", text
 
 
@@ -132,8 +136,11 @@ def _continues(current: Paragraph, text: str, blank_seen: bool, kind: str) -> bo
         return False
     if current.text.rstrip().endswith(","):
         return True  # "… Hội Cựu chiến binh," / "Đoàn Thanh niên …": a sentence cut by a stray gap
-    if current.marker in HEADING_MARKERS and len(current.text.split()) <= _SHORT_HEADING \
-            and _starts_upper(text):
+    if (
+        current.marker in HEADING_MARKERS
+        and len(current.text.split()) <= _SHORT_HEADING
+        and _starts_upper(text)
+    ):
         return False  # "I. Mục tiêu" / "Nâng cao …": too short to be a wrapped line (PDF, no gap)
     return not (blank_seen and _heading_like(current))
 
@@ -168,8 +175,12 @@ def _clean(blocks: list[Block]) -> list[Block]:
     cleaned = []
     for block in blocks:
         text = block.text
-        if block.rows is None and (not text.strip() or _PAGE_NUMBER.fullmatch(text)
-                                   or _RULE_LINE.fullmatch(text) or _key(text) in running):
+        if block.rows is None and (
+            not text.strip()
+            or _PAGE_NUMBER.fullmatch(text)
+            or _RULE_LINE.fullmatch(text)
+            or _key(text) in running
+        ):
             block = Block("", page=block.page)
         cleaned.append(block)
     return cleaned
@@ -208,16 +219,25 @@ def _find_footnotes(lines: list[Block]) -> dict[int, tuple[str, str]]:
             continue
         previous = lines[index - 1] if index else None
         match = _FOOTNOTE.fullmatch(block.text)
-        if match and previous is not None and previous.rows is None and (
-                not previous.text.strip() or index - 1 in footnotes):
-            recent = " ".join(b.text for b in lines[max(body_since, index - 60):index] if b.rows is None)
+        if (
+            match
+            and previous is not None
+            and previous.rows is None
+            and (not previous.text.strip() or index - 1 in footnotes)
+        ):
+            recent = " ".join(b.text for b in lines[max(body_since, index - 60) : index] if b.rows is None)
             if re.search(rf"[^\W\d_]{match['n']}(?!\w)", recent):
                 footnotes[index] = (match["n"], " ".join(block.text.split()))
                 note = index
                 continue
-        if note is not None and index - 1 in footnotes and block.page is not None \
-                and block.page == previous.page and _starts_lower(block.text) \
-                and not _marker(block.text)[0]:
+        if (
+            note is not None
+            and index - 1 in footnotes
+            and block.page is not None
+            and block.page == previous.page
+            and _starts_lower(block.text)
+            and not _marker(block.text)[0]
+        ):
             number, text = footnotes[note]
             footnotes[note] = (number, f"{text} {' '.join(block.text.split())}")
             footnotes[index] = (number, "")

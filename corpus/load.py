@@ -3,6 +3,7 @@
 Every way a user's file can be unusable ends in a DocumentError (a code and its
 details, see corpus/errors.py); no library exception escapes `load`.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -59,9 +60,15 @@ _PACKAGES = (
 )
 
 
-def load(path: Path, max_bytes: int = UPLOAD_LIMIT, progress: Progress | None = None,
-         ocr_dpi: int = OCR_DPI, max_pages: int = 500, on_pages: Callable[[int], None] | None = None,
-         max_blocks: int = 200_000) -> Document:
+def load(
+    path: Path,
+    max_bytes: int = UPLOAD_LIMIT,
+    progress: Progress | None = None,
+    ocr_dpi: int = OCR_DPI,
+    max_pages: int = 500,
+    on_pages: Callable[[int], None] | None = None,
+    max_blocks: int = 200_000,
+) -> Document:
     """The file at `path` as a Document; DocumentError (a code, see corpus/errors.py) if unusable.
 
     PDF pages without a usable text layer are read by OCR at `ocr_dpi`;
@@ -75,7 +82,9 @@ def load(path: Path, max_bytes: int = UPLOAD_LIMIT, progress: Progress | None = 
     try:
         _check_content(path, kind, data)
         if kind == "pdf":
-            blocks, ocr = _load_pdf(path, data, progress, ocr_dpi, max_pages, on_pages or (lambda pages: None))
+            blocks, ocr = _load_pdf(
+                path, data, progress, ocr_dpi, max_pages, on_pages or (lambda pages: None)
+            )
         else:
             blocks = {"txt": _load_txt, "docx": _load_docx}[kind](path, data, max_blocks)
     except DocumentError:
@@ -90,8 +99,7 @@ def load(path: Path, max_bytes: int = UPLOAD_LIMIT, progress: Progress | None = 
         raise DocumentError("too_many_blocks", path, count=len(blocks), limit=max_blocks)
     if not plausible_language(_sample(blocks)):
         raise DocumentError("not_vietnamese", path, guess=_guess_encoding(data) if kind == "txt" else "other")
-    return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind,
-                    ocr=ocr)
+    return Document(path=path, blocks=blocks, sha256=hashlib.sha256(data).hexdigest(), kind=kind, ocr=ocr)
 
 
 def _sample(blocks: list[Block], limit: int = 200_000) -> str:
@@ -107,8 +115,12 @@ def _sample(blocks: list[Block], limit: int = 200_000) -> str:
 
 # East Asian code pages whose bytes read as Latin mojibake, tried in order: Shift-JIS
 # rarely decodes Chinese text, GB18030 decodes most double-byte text.
-_FOREIGN_ENCODINGS = (("shift_jis", "Shift-JIS"), ("gb18030", "GB18030"), ("euc_kr", "EUC-KR"),
-                      ("big5", "Big5"))
+_FOREIGN_ENCODINGS = (
+    ("shift_jis", "Shift-JIS"),
+    ("gb18030", "GB18030"),
+    ("euc_kr", "EUC-KR"),
+    ("big5", "Big5"),
+)
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -193,8 +205,11 @@ def _describe_zip(data: bytes) -> str:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
         return "damaged_zip"
-    if "word/document.xml" not in names and "[Content_Types].xml" in names and any(
-            name.startswith("word/") for name in names):
+    if (
+        "word/document.xml" not in names
+        and "[Content_Types].xml" in names
+        and any(name.startswith("word/") for name in names)
+    ):
         return "docx"  # main part under another name; python-docx decides
     for member, what in _PACKAGES:
         if member in names:
@@ -241,11 +256,11 @@ def _decode(path: Path, data: bytes) -> str:
     """Bytes to text: BOM, then BOM-less UTF-16, then UTF-8, then the 8-bit code pages."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode_strict(path, data[len(bom):], encoding)
+            return _decode_strict(path, data[len(bom) :], encoding)
     order = _utf16_order(data[:65536])
     if order:
         return _decode_strict(path, data, order)
-    reason = _binary_reason(data[:65536]) or _binary_reason(data[len(data) // 2:][:65536])
+    reason = _binary_reason(data[:65536]) or _binary_reason(data[len(data) // 2 :][:65536])
     if reason:
         raise DocumentError("not_text", path, why=reason)
     data = data.replace(b"\x00", b"")  # stray NULs in otherwise fine text
@@ -350,11 +365,32 @@ _WRAPPERS = (_W + "sdt", _W + "customXml", _W + "smartTag", _W + "ins", _W + "mo
 # Not body text: properties (pPr holds tab stops named w:tab), deleted text,
 # field codes ("PAGE", "TOC \o"), and text boxes, which Word stores twice
 # (DrawingML and VML fallback) and anchors at an arbitrary spot in a paragraph.
-_SKIPPED = frozenset(_W + tag for tag in (
-    "pPr", "rPr", "tblPr", "trPr", "tcPr", "del", "moveFrom", "instrText", "delInstrText",
-    "txbxContent", "fldData", "footnoteReference", "endnoteReference"))
-_INLINE = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n",
-           _W + "noBreakHyphen": "-", _W + "softHyphen": ""}
+_SKIPPED = frozenset(
+    _W + tag
+    for tag in (
+        "pPr",
+        "rPr",
+        "tblPr",
+        "trPr",
+        "tcPr",
+        "del",
+        "moveFrom",
+        "instrText",
+        "delInstrText",
+        "txbxContent",
+        "fldData",
+        "footnoteReference",
+        "endnoteReference",
+    )
+)
+_INLINE = {
+    _W + "t": None,
+    _W + "tab": "\t",
+    _W + "br": "\n",
+    _W + "cr": "\n",
+    _W + "noBreakHyphen": "-",
+    _W + "softHyphen": "",
+}
 
 
 def _load_docx(path: Path, data: bytes, max_blocks: int) -> list[Block]:
@@ -389,9 +425,11 @@ def _refuse_zip_bomb(path: Path, data: bytes) -> None:
         raise DocumentError("zip_members", path, count=len(members))
     total = sum(member.file_size for member in members)
     xml = sum(member.file_size for member in members if member.filename.endswith(".xml"))
-    absurd = any(member.file_size > _ZIP_MEMBER_LIMIT
-                 and member.file_size > _ZIP_RATIO_LIMIT * max(1, member.compress_size)
-                 for member in members)
+    absurd = any(
+        member.file_size > _ZIP_MEMBER_LIMIT
+        and member.file_size > _ZIP_RATIO_LIMIT * max(1, member.compress_size)
+        for member in members
+    )
     if total > _ZIP_TOTAL_LIMIT or absurd or xml > _ZIP_XML_LIMIT:
         raise DocumentError("zip_bomb", path, size_mb=total / MB)
 
@@ -501,12 +539,18 @@ def _cell_text(cell) -> str:
 # ---- PDF ----------------------------------------------------------------------
 
 _PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/10"
-    r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*")
+    r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*"
+)
 
 
-def _load_pdf(path: Path, data: bytes, progress: Progress | None = None, ocr_dpi: int = OCR_DPI,
-              max_pages: int = 500, on_pages: Callable[[int], None] = lambda pages: None,
-              ) -> tuple[list[Block], OcrSummary | None]:
+def _load_pdf(
+    path: Path,
+    data: bytes,
+    progress: Progress | None = None,
+    ocr_dpi: int = OCR_DPI,
+    max_pages: int = 500,
+    on_pages: Callable[[int], None] = lambda pages: None,
+) -> tuple[list[Block], OcrSummary | None]:
     if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-1024:]:
         raise DocumentError("pdf_no_eof", path)
     import pdfplumber  # imported late: only PDF uploads pay for it
@@ -522,8 +566,13 @@ def _load_pdf(path: Path, data: bytes, progress: Progress | None = None, ocr_dpi
             for page in pdf.pages:
                 # Checked before dedupe_chars and table finding, which are super-linear in it.
                 if len(page.chars) > _PAGE_CHAR_LIMIT:
-                    raise DocumentError("too_many_page_chars", path, page=page.page_number,
-                                        chars=len(page.chars), limit=_PAGE_CHAR_LIMIT)
+                    raise DocumentError(
+                        "too_many_page_chars",
+                        path,
+                        page=page.page_number,
+                        chars=len(page.chars),
+                        limit=_PAGE_CHAR_LIMIT,
+                    )
                 pages.append(_pdf_page_items(page))
     except DocumentError:
         raise
@@ -536,14 +585,18 @@ def _load_pdf(path: Path, data: bytes, progress: Progress | None = None, ocr_dpi
     if scanned:
         from corpus.load_ocr import ocr_items  # imported late: only scans pay for it
 
-        texts = [c if isinstance(c, str) else " ".join(map(" ".join, c))
-                 for items in pages if items for c, _ in items]
+        texts = [
+            c if isinstance(c, str) else " ".join(map(" ".join, c))
+            for items in pages
+            if items
+            for c, _ in items
+        ]
         read, summary = ocr_items(path, data, scanned, texts, progress, ocr_dpi)
-        pages = [read.get(number, []) if items is None else items
-                 for number, items in enumerate(pages, 1)]
+        pages = [read.get(number, []) if items is None else items for number, items in enumerate(pages, 1)]
     items = [item for page_items in pages for item in page_items]
-    text = "".join(content if isinstance(content, str) else "".join(map("".join, content))
-                   for content, _ in items)
+    text = "".join(
+        content if isinstance(content, str) else "".join(map("".join, content)) for content, _ in items
+    )
     if not text.strip():
         raise DocumentError("blank_pages", path)
     return _repaired_blocks(items), summary
@@ -572,12 +625,11 @@ def _pdf_page_items(page) -> list[tuple[str | list[list[str]], int]] | None:
             tables.append((table.bbox, rows))
     if not tables:  # no ruled table: a task table may still be laid out in columns
         from corpus.pdf_columns import column_tables
+
         tables = column_tables(page)
     boxes = [bbox for bbox, _ in tables]
-    text_page = page.filter(lambda obj: obj.get("object_type") != "char"
-                            or not _inside(obj, boxes))
-    lines = [line for line in text_page.extract_text_lines(return_chars=False)
-             if line["text"].strip()]
+    text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    lines = [line for line in text_page.extract_text_lines(return_chars=False) if line["text"].strip()]
     return page_items(lines, tables, page.page_number)
 
 
@@ -585,9 +637,11 @@ def page_items(lines: list[dict], tables: list, number: int) -> list[tuple[str |
     """Text lines ({"top", "bottom", "text"}) and (bbox, rows) tables of a page as items in
     reading order, without its page number, with "" at paragraph gaps."""
     lines = _drop_page_numbers(lines)
-    entries = sorted([(line["top"], line["bottom"], line["text"].strip()) for line in lines]
-                     + [(bbox[1], bbox[3], rows) for bbox, rows in tables],
-                     key=lambda entry: entry[0])
+    entries = sorted(
+        [(line["top"], line["bottom"], line["text"].strip()) for line in lines]
+        + [(bbox[1], bbox[3], rows) for bbox, rows in tables],
+        key=lambda entry: entry[0],
+    )
     return [(content, number) for content in _with_paragraph_gaps(entries)]
 
 
@@ -597,8 +651,9 @@ def _needs_ocr(page) -> bool:
     if chars and unmapped > 0.5 * len(chars):
         return True
     area = float(page.width * page.height) or 1.0
-    covered = sum(abs((image["x1"] - image["x0"]) * (image["bottom"] - image["top"]))
-                  for image in page.images)
+    covered = sum(
+        abs((image["x1"] - image["x0"]) * (image["bottom"] - image["top"])) for image in page.images
+    )
     if len(chars) < 40 and covered > 0.5 * area:
         return True
     return not chars and bool(page.images or page.rects or page.curves or page.lines)
@@ -621,8 +676,7 @@ def _drop_page_numbers(lines: list[dict]) -> list[dict]:
 def _with_paragraph_gaps(entries: list[tuple]) -> list:
     """Contents with "" where extra space between two text lines marks a new paragraph,
     as blank lines do in a TXT file."""
-    pairs = [(a, b) for a, b in zip(entries, entries[1:])
-             if isinstance(a[2], str) and isinstance(b[2], str)]
+    pairs = [(a, b) for a, b in zip(entries, entries[1:]) if isinstance(a[2], str) and isinstance(b[2], str)]
     heights = [bottom - top for top, bottom, content in entries if isinstance(content, str)]
     if not heights:
         return [content for _, _, content in entries]

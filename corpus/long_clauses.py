@@ -6,6 +6,7 @@ quoting 9,000 characters answers nothing, and its agency and deadline would be t
 of many. It is cut into pieces under the limit, each keeping the section, and the plan
 gets a warning saying where, so the uploader can check that part of the document.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,9 @@ _CUTS = (
 )
 
 
-def split_long_clauses(clauses: list[Clause], warnings: list[ParseWarning],
-                       limit: int = CLAUSE_LIMIT) -> list[Clause]:
+def split_long_clauses(
+    clauses: list[Clause], warnings: list[ParseWarning], limit: int = CLAUSE_LIMIT
+) -> list[Clause]:
     """`clauses` with each one over `limit` characters cut into pieces; a warning per cut clause."""
     out = []
     for clause in clauses:
@@ -35,9 +37,16 @@ def split_long_clauses(clauses: list[Clause], warnings: list[ParseWarning],
         pieces = _pieces(clause.text, limit)
         warnings.append(ParseWarning("long_clause", clause.section, len(clause.text), len(pieces)))
         for number, piece in enumerate(pieces):
-            out.append(replace(clause, text=piece, footnotes=list(clause.footnotes) if number == 0 else [],
-                               kind=clause.kind if number == 0 or clause.kind in ("header", "signature")
-                               else "continuation"))
+            out.append(
+                replace(
+                    clause,
+                    text=piece,
+                    footnotes=list(clause.footnotes) if number == 0 else [],
+                    kind=clause.kind
+                    if number == 0 or clause.kind in ("header", "signature")
+                    else "continuation",
+                )
+            )
     return out
 
 
@@ -45,11 +54,14 @@ def _pieces(text: str, limit: int) -> list[str]:
     """Greedy: as much as fits, cut at the best boundary kind found in the window."""
     pieces = []
     while len(text) > limit:
-        window = text[:limit + 1]
+        window = text[: limit + 1]
         cut = None
         for rank, pattern in enumerate(_CUTS):
-            ends = [m.start() for m in pattern.finditer(window) if m.start() >= limit // 3
-                    and (rank or _opens_sentence(window[m.end():]))]
+            ends = [
+                m.start()
+                for m in pattern.finditer(window)
+                if m.start() >= limit // 3 and (rank or _opens_sentence(window[m.end() :]))
+            ]
             if ends:
                 cut = ends[-1]
                 break

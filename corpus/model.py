@@ -1,4 +1,5 @@
 """The records that flow from a loaded file to the index: document, plan, clause."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,16 +60,16 @@ class Clause:
 WARNING_TEXT = {
     "en": {
         "long_clause": "a clause of {size} characters in {section} was split into {parts} parts: "
-                       "its structure was not recognised there",
+        "its structure was not recognised there",
         "table_columns": "a table in {section} has columns that were not recognised "
-                         "(no task, lead or deadline column): its rows were kept as plain text",
+        "(no task, lead or deadline column): its rows were kept as plain text",
         "no_agency": "no responsible agency was found in any clause",
     },
     "vi": {
         "long_clause": "một điều khoản dài {size} ký tự ở mục {section} đã được tách thành {parts} phần: "
-                       "cấu trúc văn bản ở đó chưa được nhận ra",
+        "cấu trúc văn bản ở đó chưa được nhận ra",
         "table_columns": "một bảng ở mục {section} có các cột chưa nhận ra được (nhiệm vụ, chủ trì, "
-                         "thời hạn): các dòng được giữ nguyên dạng văn bản",
+        "thời hạn): các dòng được giữ nguyên dạng văn bản",
         "no_agency": "không tìm thấy cơ quan chủ trì trong điều khoản nào",
     },
 }

@@ -7,6 +7,7 @@ its box and confidence. Words become lines the way the text-layer reader makes t
 (one line per row, left to right), and words inside a ruled table become its cells,
 so a scanned task table gives rows like any other table.
 """
+
 from __future__ import annotations
 
 import os
@@ -81,8 +82,9 @@ def check_tesseract() -> None:
         raise OcrUnavailable(f"Tesseract has no Vietnamese model; install it with: {INSTALL_HINT}")
 
 
-def ocr(data: bytes, pages: list[int], dpi: int = DPI,
-        progress: Callable[[int, int], None] | None = None) -> list[OcrPage]:
+def ocr(
+    data: bytes, pages: list[int], dpi: int = DPI, progress: Callable[[int, int], None] | None = None
+) -> list[OcrPage]:
     """OCR the given 1-based pages of a PDF; `progress(done, total)` after each page."""
     import pypdfium2
 
@@ -129,8 +131,9 @@ def read_page(gray: np.ndarray, number: int, dpi: int = DPI) -> OcrPage:
 
     angle = skew_angle(gray)
     if abs(angle) >= 0.1:
-        gray = np.asarray(Image.fromarray(gray).rotate(
-            -angle, resample=Image.Resampling.BILINEAR, fillcolor=255))
+        gray = np.asarray(
+            Image.fromarray(gray).rotate(-angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+        )
     ink = float((gray < 128).mean())
     grids, clean = ruled_grids(gray)
     try:
@@ -138,10 +141,18 @@ def read_page(gray: np.ndarray, number: int, dpi: int = DPI) -> OcrPage:
         tables = _read_tables(clean, grids, dpi)
     except RuntimeError as error:  # pytesseract's timeout
         return OcrPage(number, skew=angle, error=str(error) or "timed out", ink=ink)
-    confidences = [w["conf"] for w in words] + [c for _, rows in tables for row in rows
-                                                 for cell in row for _, c in cell]
-    return OcrPage(number, lines=_lines(words), tables=tables, skew=angle, words=len(confidences), ink=ink,
-                   confidence=statistics.fmean(confidences) if confidences else 0.0)
+    confidences = [w["conf"] for w in words] + [
+        c for _, rows in tables for row in rows for cell in row for _, c in cell
+    ]
+    return OcrPage(
+        number,
+        lines=_lines(words),
+        tables=tables,
+        skew=angle,
+        words=len(confidences),
+        ink=ink,
+        confidence=statistics.fmean(confidences) if confidences else 0.0,
+    )
 
 
 def _without_tables(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
@@ -150,7 +161,7 @@ def _without_tables(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
     out = gray.copy()
     for grid in grids:
         x0, y0, x1, y1 = (int(v) for v in grid.bbox)
-        out[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 255
+        out[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 255
     return out
 
 
@@ -162,7 +173,7 @@ def _read_tables(gray: np.ndarray, grids: list[Grid], dpi: int) -> list:
     crops = []  # (grid index, group, crop)
     for index, grid in enumerate(grids):
         for group, (x0, y0, x1, y1) in cell_boxes(grid).items():
-            crop = gray[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
+            crop = gray[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
             if crop.size and (crop < 128).sum() > 10:
                 crops.append((index, group, crop))
     texts: list[dict[int, list]] = [{} for _ in grids]
@@ -172,7 +183,7 @@ def _read_tables(gray: np.ndarray, grids: list[Grid], dpi: int) -> list:
         sheet = np.full((height, width), 255, dtype=np.uint8)
         spans, y = [], gap
         for _, _, crop in crops:
-            sheet[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
+            sheet[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
             spans.append((y - gap // 2, y + crop.shape[0] + gap // 2))
             y += crop.shape[0] + gap
         placed: list[list[dict]] = [[] for _ in crops]
@@ -195,8 +206,12 @@ def recognise(gray: np.ndarray, dpi: int, psm: int = 3) -> list[dict]:
     image = Image.fromarray(gray)
     image.info["dpi"] = (dpi, dpi)
     data = pytesseract.image_to_data(
-        image, lang=LANGUAGE, config=f"--psm {psm} --dpi {dpi}", timeout=SECONDS_PER_PAGE,
-        output_type=pytesseract.Output.DICT)
+        image,
+        lang=LANGUAGE,
+        config=f"--psm {psm} --dpi {dpi}",
+        timeout=SECONDS_PER_PAGE,
+        output_type=pytesseract.Output.DICT,
+    )
     words = []
     for i, text in enumerate(data["text"]):
         text = unicodedata.normalize("NFC", (text or "").strip())
@@ -204,9 +219,17 @@ def recognise(gray: np.ndarray, dpi: int, psm: int = 3) -> list[dict]:
         if not text or conf < 0:
             continue
         left, top = data["left"][i], data["top"][i]
-        words.append({"text": text, "conf": conf, "left": left, "top": top,
-                      "right": left + data["width"][i], "bottom": top + data["height"][i],
-                      "key": (data["block_num"][i], data["par_num"][i], data["line_num"][i])})
+        words.append(
+            {
+                "text": text,
+                "conf": conf,
+                "left": left,
+                "top": top,
+                "right": left + data["width"][i],
+                "bottom": top + data["height"][i],
+                "key": (data["block_num"][i], data["par_num"][i], data["line_num"][i]),
+            }
+        )
     return words
 
 
@@ -216,8 +239,15 @@ def _lines(words: list[dict]) -> list[dict]:
     by_key: dict[tuple, list[dict]] = {}
     for word in words:
         by_key.setdefault(word["key"], []).append(word)
-    pieces = [{"top": min(w["top"] for w in ws), "bottom": max(w["bottom"] for w in ws),
-               "left": min(w["left"] for w in ws), "words": ws} for ws in by_key.values()]
+    pieces = [
+        {
+            "top": min(w["top"] for w in ws),
+            "bottom": max(w["bottom"] for w in ws),
+            "left": min(w["left"] for w in ws),
+            "words": ws,
+        }
+        for ws in by_key.values()
+    ]
     pieces.sort(key=lambda p: (p["top"] + p["bottom"]) / 2)
     rows: list[list[dict]] = []
     for piece in pieces:
@@ -229,9 +259,13 @@ def _lines(words: list[dict]) -> list[dict]:
     for row in rows:
         row.sort(key=lambda p: p["left"])
         ws = [w for p in row for w in sorted(p["words"], key=lambda w: w["left"])]
-        lines.append({"top": float(min(p["top"] for p in row)),
-                      "bottom": float(max(p["bottom"] for p in row)),
-                      "words": [(w["text"], w["conf"]) for w in ws]})
+        lines.append(
+            {
+                "top": float(min(p["top"] for p in row)),
+                "bottom": float(max(p["bottom"] for p in row)),
+                "words": [(w["text"], w["conf"]) for w in ws],
+            }
+        )
     return lines
 
 
@@ -278,4 +312,3 @@ class OcrSummary:
     confidence: float  # mean over the readable pages
     unreadable: list[int]
     corrections: list[tuple[int, str, str]] = field(default_factory=list)  # (page, read, corrected)
-

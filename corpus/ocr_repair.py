@@ -10,6 +10,7 @@ scan itself read with high confidence; the accented form that the neighbouring w
 make likely replaces it. A word is changed only when the evidence is clear, and every
 change is recorded as (page, read, corrected).
 """
+
 from __future__ import annotations
 
 import re
@@ -71,7 +72,7 @@ def base_vocabulary(texts: Iterable[str] = ()) -> Vocabulary:
     for row in agency_table.AGENCIES:
         if isinstance(row, tuple):
             names.append(re.sub(r"\[([^|\]]*)\|[^\]]*\]|\{\w+\}", r"\1", row[1]))
-    names += [f"Sở {name}" for name in names[:len(agency_table.FIELDS)]]
+    names += [f"Sở {name}" for name in names[: len(agency_table.FIELDS)]]
     for name in [*names, *agency_table.HEADS, *agency_table.NAME_STOPS, *agency_table.TITLES]:
         vocabulary.add(name)
     for text in texts:
@@ -97,21 +98,31 @@ def ocr_repair(pages, vocabulary: Vocabulary) -> tuple[list[RepairedPage], list[
     _number_sections(pages, corrections)
     out = []
     for page in pages:
-        lines = _join_broken_words([list(line["words"]) for line in page.lines], vocabulary,
-                                   page.number, corrections)
+        lines = _join_broken_words(
+            [list(line["words"]) for line in page.lines], vocabulary, page.number, corrections
+        )
         texts = [_fix_words(words, vocabulary, page.number, corrections) for words in lines]
-        out_lines = [{"top": line["top"], "bottom": line["bottom"], "text": text}
-                     for line, text in zip(page.lines, texts) if text]
-        tables = [(bbox, [[_fix_words(cell, vocabulary, page.number, corrections) for cell in row]
-                          for row in rows]) for bbox, rows in page.tables]
+        out_lines = [
+            {"top": line["top"], "bottom": line["bottom"], "text": text}
+            for line, text in zip(page.lines, texts)
+            if text
+        ]
+        tables = [
+            (bbox, [[_fix_words(cell, vocabulary, page.number, corrections) for cell in row] for row in rows])
+            for bbox, rows in page.tables
+        ]
         out.append(RepairedPage(page.number, out_lines, tables))
     return out, corrections
 
 
 def _with_sure_words(vocabulary: Vocabulary, pages) -> Vocabulary:
     """The vocabulary plus the scan's own confidently read text (its names, its topic)."""
-    extended = Vocabulary(Counter(vocabulary.words), Counter(vocabulary.pairs),
-                          {k: Counter(v) for k, v in vocabulary.forms.items()}, set(vocabulary.abbreviations))
+    extended = Vocabulary(
+        Counter(vocabulary.words),
+        Counter(vocabulary.pairs),
+        {k: Counter(v) for k, v in vocabulary.forms.items()},
+        set(vocabulary.abbreviations),
+    )
     for page in pages:
         sequences = [line["words"] for line in page.lines]
         sequences += [cell for _, rows in page.tables for row in rows for cell in row]
@@ -161,7 +172,7 @@ def _one_stroke(read: str, expected: str) -> bool:
     shorter, longer = sorted((read, expected), key=len)
     if len(shorter) == len(longer):
         return sum(a != b for a, b in zip(shorter, longer)) == 1
-    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def _odd_case(word: str) -> bool:
@@ -170,8 +181,9 @@ def _odd_case(word: str) -> bool:
     return len(letters) > 1 and not word.isupper() and any(ch.isupper() for ch in letters[1:])
 
 
-def _join_broken_words(lines: list[list[tuple[str, float]]], vocabulary: Vocabulary, page: int,
-                       corrections: list) -> list[list[tuple[str, float]]]:
+def _join_broken_words(
+    lines: list[list[tuple[str, float]]], vocabulary: Vocabulary, page: int, corrections: list
+) -> list[list[tuple[str, float]]]:
     """Join a word cut at a line end ("hi-" + "ện" → "hiện") when the whole is a known word."""
     for i in range(len(lines) - 1):
         if not lines[i] or not lines[i + 1]:
@@ -225,13 +237,24 @@ def _tokens(text: str) -> list[str]:
     return [piece for piece in re.split(r"([\w\\|]+)", text) if piece]
 
 
-def _fix_word(word: str, conf: float, before: str | None, after: str | None,
-              raw_before: str, raw_after: str, vocabulary: Vocabulary) -> str:
+def _fix_word(
+    word: str,
+    conf: float,
+    before: str | None,
+    after: str | None,
+    raw_before: str,
+    raw_after: str,
+    vocabulary: Vocabulary,
+) -> str:
     lower = word.lower()
     if word.isupper() and len(word) > 1:
         amid_lower = raw_before[:1].islower() and raw_after[:1].islower()
-        if amid_lower and word not in vocabulary.abbreviations and vocabulary.words[lower] >= 2 \
-                and len(word) <= 4:
+        if (
+            amid_lower
+            and word not in vocabulary.abbreviations
+            and vocabulary.words[lower] >= 2
+            and len(word) <= 4
+        ):
             word = lower  # "hồ SƠ thủ tục": a capitalised syllable in running text
     elif _odd_case(word):
         if not _candidates(word.lower(), vocabulary):
@@ -244,8 +267,12 @@ def _fix_word(word: str, conf: float, before: str | None, after: str | None,
     best = max(candidates, key=lambda c: (vocabulary.context(before, c, after), vocabulary.words[c]))
     best_context = vocabulary.context(before, best, after)
     if vocabulary.words[lower]:  # a real word as read: replaced only on clear context
-        if best != lower and conf < DOUBT and best_context >= 2 \
-                and vocabulary.context(before, lower, after) == 0:
+        if (
+            best != lower
+            and conf < DOUBT
+            and best_context >= 2
+            and vocabulary.context(before, lower, after) == 0
+        ):
             return _cased(best, word)
         return word
     others = [c for c in candidates if c != best]

@@ -8,6 +8,7 @@ side is merged with its neighbour: a vertically merged cell repeats its text on 
 row it covers (one agency for several tasks), a horizontally merged one gives its text
 once, as the DOCX reader does.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -41,8 +42,9 @@ def _runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
         return np.zeros_like(mask)
     csum = np.concatenate([np.zeros(m.shape[:-1] + (1,), np.int32), np.cumsum(m, axis=-1)], axis=-1)
     full = (csum[..., length:] - csum[..., :-length]) == length  # window starting at i is all dark
-    starts = np.concatenate([np.zeros(m.shape[:-1] + (1,), np.int32),
-                             np.cumsum(full.astype(np.int32), axis=-1)], axis=-1)
+    starts = np.concatenate(
+        [np.zeros(m.shape[:-1] + (1,), np.int32), np.cumsum(full.astype(np.int32), axis=-1)], axis=-1
+    )
     # pixel j is covered when a full window starts in [j - length + 1, j]
     idx = np.arange(n)
     hi = np.minimum(idx, n - length) + 1
@@ -104,16 +106,26 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, top: int, left: int, sca
         return None
 
     def drawn(mask, y0, y1, x0, x1) -> bool:
-        part = mask[max(0, y0):y1, max(0, x0):x1]
+        part = mask[max(0, y0) : y1, max(0, x0) : x1]
         if part.size == 0:
             return False
         along = part.any(axis=0 if y1 - y0 < x1 - x0 else 1)
         return along.mean() >= 0.5
 
-    below = tuple(tuple(drawn(horizontal, ys[r + 1] - 2, ys[r + 1] + 3, xs[c] + 3, xs[c + 1] - 2)
-                        for c in range(len(xs) - 1)) for r in range(len(ys) - 1))
-    right = tuple(tuple(drawn(vertical, ys[r] + 3, ys[r + 1] - 2, xs[c + 1] - 2, xs[c + 1] + 3)
-                        for c in range(len(xs) - 1)) for r in range(len(ys) - 1))
+    below = tuple(
+        tuple(
+            drawn(horizontal, ys[r + 1] - 2, ys[r + 1] + 3, xs[c] + 3, xs[c + 1] - 2)
+            for c in range(len(xs) - 1)
+        )
+        for r in range(len(ys) - 1)
+    )
+    right = tuple(
+        tuple(
+            drawn(vertical, ys[r] + 3, ys[r + 1] - 2, xs[c + 1] - 2, xs[c + 1] + 3)
+            for c in range(len(xs) - 1)
+        )
+        for r in range(len(ys) - 1)
+    )
     return Grid(tuple((y + top) * scale for y in ys), tuple((x + left) * scale for x in xs), below, right)
 
 
@@ -145,8 +157,10 @@ def cell_boxes(grid: Grid) -> dict[int, tuple[int, int, int, int]]:
             box = spans.setdefault(group, [r, c, r, c])
             box[0], box[1] = min(box[0], r), min(box[1], c)
             box[2], box[3] = max(box[2], r), max(box[3], c)
-    return {group: (grid.columns[c0], grid.rows[r0], grid.columns[c1 + 1], grid.rows[r1 + 1])
-            for group, (r0, c0, r1, c1) in spans.items()}
+    return {
+        group: (grid.columns[c0], grid.rows[r0], grid.columns[c1 + 1], grid.rows[r1 + 1])
+        for group, (r0, c0, r1, c1) in spans.items()
+    }
 
 
 def table_rows(grid: Grid, texts: dict[int, list]) -> list[list]:

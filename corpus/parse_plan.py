@@ -8,6 +8,7 @@ Body lines are joined into paragraphs (corpus/lines.py); markers build the secti
 builds structure only: agencies, deadlines and word segmentation are filled in by
 corpus/build_plan.py, for body clauses and table rows alike.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,10 +37,12 @@ from nlp.issuer import issuer
 # The document-type line that ends the header; the title follows it.
 _DOC_TYPE = re.compile(
     r"\s*(?P<type>KẾ HOẠCH(?: HÀNH ĐỘNG)?|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|QUYẾT ĐỊNH|CHỈ THỊ|"
-    r"PHƯƠNG ÁN|BÁO CÁO|THÔNG BÁO)(?:\s+(?P<rest>.*))?$")  # e.g. "KẾ HOẠCH"
+    r"PHƯƠNG ÁN|BÁO CÁO|THÔNG BÁO)(?:\s+(?P<rest>.*))?$"
+)  # e.g. "KẾ HOẠCH"
 # A symbol may be spaced around its hyphen ("3210/QĐ - UBND"); spaces are dropped from the number.
 _NUMBER = re.compile(
-    r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.]+(?:\s*[-–]\s*[\w.]+)*)+)")  # e.g. "Số: 629/KH-UBND"
+    r"Số\s*:?\s*(?P<n>[\w.]+(?:\s*/\s*[\w.]+(?:\s*[-–]\s*[\w.]+)*)+)"
+)  # e.g. "Số: 629/KH-UBND"
 _BLANK_NUMBER = re.compile(r"Số\s*:?\s*/\s*(?P<symbol>[\w.]+(?:\s*[-–]\s*[\w.]+)*)")  # e.g. "Số:    /KH-UBND"
 # e.g. "Bình Dương, ngày 14 …"; bounded: unbounded, a long line without ", ngày" was quadratic
 _PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]{0,80}?)\s*,\s*ngày\b", re.IGNORECASE)
@@ -47,14 +50,17 @@ _PLACE = re.compile(r"(?P<place>[^\W\d_][^,:;]{0,80}?)\s*,\s*ngày\b", re.IGNORE
 _MOTTO = re.compile(  # e.g. "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
     r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"
     r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # The authority issuing a decision, on its own line under the title: the title ends before it.
 _AUTHORITY = re.compile(
     r"(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG BAN|GIÁM ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|"
-    r"ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\b")  # e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
+    r"ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\b"
+)  # e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
 # A note under a title saying which document carries it, in the title line or on its own.
 _ATTACHED_NOTE = re.compile(  # e.g. "(Ban hành kèm theo Quyết định số 3210/QĐ-UBND …)"
-    r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$")
+    r"\((?:Ban hành )?(?:kèm|Kèm) theo\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*$"
+)
 _RULE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")  # e.g. "-------" under the issuer
 # A DOCX table whose cells say these (accent-folded) is the header table, read cell by cell.
 _HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .{0,40}thang")  # e.g. "Số: 12/KH-UBND"
@@ -62,18 +68,22 @@ _HEADER_TABLE = re.compile(r"cong hoa xa hoi|doc lap|\bso\s*:|ngay .{0,40}thang"
 _BODY_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Xét|Theo)\b")  # e.g. "Căn cứ Luật Tổ chức …"
 # The closing: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", or a bare title line.
 _CLOSING_PREFIX = re.compile(  # e.g. "Nơi nhận:", "KT. CHỦ TỊCH"
-    r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*")
+    r"(?:Nơi nhận\s*:?|(?:TM|T/M|T\.M|KT|K\.T|TL|T\.L|TUQ|Q)\s*[./]\s*[A-ZĐỦ]).*"
+)
 _CLOSING_TITLE = re.compile(  # e.g. "PHÓ CHỦ TỊCH"
-    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)")
+    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG|CHÁNH VĂN PHÒNG)"
+)
 _APPENDIX = re.compile(  # e.g. "PHỤ LỤC I", "Phụ lục 2: DANH MỤC NHIỆM VỤ"
-    r"(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<label>[IVX]+|\d{1,2}))?\b[\s.:–-]*(?P<title>.*)")
+    r"(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<label>[IVX]+|\d{1,2}))?\b[\s.:–-]*(?P<title>.*)"
+)
 # e.g. "(Đã ký) Trần Văn A"
 _SIGNED = re.compile(r"(?:Đã ký|đã ký|Ký bởi)\s*[:)]?\s*(?P<name>[^\W\d_][^\d:;()]*)$")
 _SURNAMES = frozenset(
     "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đoàn mai trương "
     "lâm tạ hà cao lương chu trịnh đào thái tô lưu quách kiều văn châu tăng triệu lại thân "
     "nghiêm khổng giang mạc phùng vương âu doãn hứa cù bạch la lò đàm nông tống diệp kim ông "
-    "tôn quan thạch danh".split())
+    "tôn quan thạch danh".split()
+)
 _RANK = {"article": 0, "part": 0, "roman": 1, "letter": 10, "dash": 20, "plus": 21}
 _UNNUMBERED_HEADING = 25  # "MỤC ĐÍCH, YÊU CẦU" without a marker: titles what follows, adds no path
 # Words kept of a title when it has to stand for a missing number.
@@ -81,8 +91,11 @@ _SHORT_TITLE_CHARS = 60
 # Words that cannot end a shortened title: it would dangle ("… của…").
 _DANGLING = frozenset("của về và với cho trong theo tại các những đối để nhằm trên từ đến giai đoạn".split())
 # Document types as cited, from the capitals of the document-type line.
-_CITED_TYPE = {"QUYẾT ĐỊNH": "Quyết định", "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch hành động",
-               "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động"}
+_CITED_TYPE = {
+    "QUYẾT ĐỊNH": "Quyết định",
+    "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch hành động",
+    "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động",
+}
 
 
 @dataclass
@@ -113,8 +126,11 @@ class _Path:
 
     def section(self) -> str:
         article = f"Điều {self.article}" if self.article else ""
-        return ".".join(part for part in (self.appendix, article, self.part, self.roman, *self.numbers,
-                                          self.letter) if part)
+        return ".".join(
+            part
+            for part in (self.appendix, article, self.part, self.roman, *self.numbers, self.letter)
+            if part
+        )
 
     def title(self) -> str:
         return self.titles[max(self.titles)] if self.titles else ""
@@ -159,8 +175,9 @@ def parse_plan(document: Document) -> Plan:
         clauses += _walk(join_lines(blocks[start:closing_start], kind), _Path(), warnings)
         closing = _closing_lines(blocks[closing_start:closing_end])
         if closing:
-            clauses.append(Clause(section="", text=" ".join(closing), kind="signature",
-                                  page=blocks[closing_start].page))
+            clauses.append(
+                Clause(section="", text=" ".join(closing), kind="signature", page=blocks[closing_start].page)
+            )
         signer = signer or _signer(closing)
         attached = _attached(blocks, closing_end, kind) if header.doc_type == "QUYẾT ĐỊNH" else None
         if attached is None:
@@ -173,9 +190,20 @@ def parse_plan(document: Document) -> Plan:
     clauses = [clause for clause in clauses if not _is_note(clause)]
     clauses = split_long_clauses(clauses, warnings)
     number, citation = _number_and_citation(header, title, plan_kind, document.path.stem)
-    return Plan(number=number, title=title, issuer=header.issuer, date=header.date, place=header.place,
-                signer=signer, clauses=clauses, source_name=document.path.name, sha256=document.sha256,
-                kind=plan_kind, citation=citation, warnings=warnings)
+    return Plan(
+        number=number,
+        title=title,
+        issuer=header.issuer,
+        date=header.date,
+        place=header.place,
+        signer=signer,
+        clauses=clauses,
+        source_name=document.path.name,
+        sha256=document.sha256,
+        kind=plan_kind,
+        citation=citation,
+        warnings=warnings,
+    )
 
 
 def _number_and_citation(header: _Header, title: str, plan_kind: str, stem: str) -> tuple[str, str]:
@@ -199,14 +227,14 @@ def _short_title(title: str) -> str:
         title = title[:1] + title[1:].lower()
     if len(title) <= _SHORT_TITLE_CHARS:
         return title
-    words = title[:_SHORT_TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:–- ").split()
+    words = title[: _SHORT_TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:–- ").split()
     while len(words) > 3 and words[-1].lower() in _DANGLING:
         words.pop()  # "… ngày 04/01/2026 của" → "… ngày 04/01/2026"
     return " ".join(words) + "…"
 
 
 def _is_note(clause: Clause) -> bool:
-    """"(Kèm theo Kế hoạch số … )" under an appendix title says where it belongs: no clause."""
+    """ "(Kèm theo Kế hoạch số … )" under an appendix title says where it belongs: no clause."""
     return clause.kind in ("paragraph", "continuation") and bool(_ATTACHED_NOTE.fullmatch(clause.text))
 
 
@@ -248,8 +276,7 @@ def _header(blocks: list[Block], kind: str) -> _Header:
     title, notes, end = _title(lines, doc_type, kind)
     header.title = title
     header.body_start = lines[end - 1][1] + 1 if end > doc_type else lines[doc_type][1] + 1
-    dated = [" ".join(t.split()) for t, _ in lines[:doc_type]
-             if _NUMBER.search(t) or parse_date(t)]
+    dated = [" ".join(t.split()) for t, _ in lines[:doc_type] if _NUMBER.search(t) or parse_date(t)]
     doc_type_name = _DOC_TYPE.fullmatch(lines[doc_type][0])["type"]
     header.text = " ".join(part for part in (*dated, doc_type_name, title, *notes) if part)
     header.page = blocks[0].page
@@ -280,7 +307,7 @@ def _title(lines, doc_type: int, kind: str) -> tuple[str, list[str], int]:
             break
         note = _ATTACHED_NOTE.search(text)
         if note and note.start() > 0:  # "… HỒ CHÍ MINH (Ban hành kèm theo Quyết định số …)"
-            text = text[:note.start()].rstrip()
+            text = text[: note.start()].rstrip()
             if parts and not _title_continues(parts[-1], text, blank, kind):
                 break
             parts.append(text)
@@ -321,9 +348,13 @@ def _attached(blocks: list[Block], start: int, kind: str) -> _Header | None:
         return None
     title, notes, end = _title(lines, first, kind)
     body_start = lines[end - 1][1] + 1 if end > first else lines[first][1] + 1
-    return _Header(doc_type=doc_type["type"], title=title, body_start=body_start,
-                   text=" ".join(part for part in (doc_type["type"], title, *notes) if part),
-                   page=blocks[lines[first][1]].page)
+    return _Header(
+        doc_type=doc_type["type"],
+        title=title,
+        body_start=body_start,
+        text=" ".join(part for part in (doc_type["type"], title, *notes) if part),
+        page=blocks[lines[first][1]].page,
+    )
 
 
 def _metadata(lines: list[str]) -> _Header:
@@ -332,14 +363,14 @@ def _metadata(lines: list[str]) -> _Header:
     for line in lines:
         text = " ".join(_MOTTO.sub(" ", line).split())
         number = _NUMBER.search(text) or _BLANK_NUMBER.search(text)
-        date = parse_date(text[:number.start()] + text[number.end():] if number else text)
+        date = parse_date(text[: number.start()] + text[number.end() :] if number else text)
         if number and not numbered:
             numbered = True
             if "n" in number.groupdict():
                 header.number = re.sub(r"\s+", "", number["n"]).replace("–", "-")
             else:
                 header.symbol = re.sub(r"\s+", "", number["symbol"])
-            text = text[:number.start()] + text[number.end():]
+            text = text[: number.start()] + text[number.end() :]
         if date and not dated:
             dated = True
             header.date = date.iso  # None in a draft, whose day and month are blank; the place stays
@@ -352,7 +383,7 @@ def _metadata(lines: list[str]) -> _Header:
         date = parse_date(joined)
         if date:
             header.date = date.iso
-            words = joined[:date.start].rstrip(" ,").split()  # "… PHỦ ---- Hà Nội, ngày 18 …"
+            words = joined[: date.start].rstrip(" ,").split()  # "… PHỦ ---- Hà Nội, ngày 18 …"
             place = []
             while words and not _all_caps(words[-1]) and not _RULE.fullmatch(words[-1]):
                 place.insert(0, words.pop())
@@ -375,12 +406,19 @@ def _closing(blocks: list[Block], start: int) -> tuple[int, int]:
     there is none. It ends at an appendix, a table, or the document it carries (a decision's plan)."""
     for index in range(start, len(blocks)):
         block = blocks[index]
-        lines = [block.text] if block.rows is None else \
-            [line for row in block.rows for cell in row for line in cell.split("\n")]
+        lines = (
+            [block.text]
+            if block.rows is None
+            else [line for row in block.rows for cell in row for line in cell.split("\n")]
+        )
         if any(_is_closing_line(" ".join(line.split())) for line in lines):
             end = index + 1
-            while end < len(blocks) and blocks[end].rows is None and not _starts_appendix(blocks[end].text) \
-                    and not _starts_document(blocks[end].text):
+            while (
+                end < len(blocks)
+                and blocks[end].rows is None
+                and not _starts_appendix(blocks[end].text)
+                and not _starts_document(blocks[end].text)
+            ):
                 end += 1
             return index, end
     return len(blocks), len(blocks)
@@ -389,7 +427,8 @@ def _closing(blocks: list[Block], start: int) -> tuple[int, int]:
 def _is_closing_line(text: str) -> bool:
     return bool(text) and bool(
         (_CLOSING_PREFIX.fullmatch(text) and (text.startswith("Nơi") or _all_caps(text)))
-        or _CLOSING_TITLE.fullmatch(text))
+        or _CLOSING_TITLE.fullmatch(text)
+    )
 
 
 def _starts_document(text: str) -> bool:
@@ -406,10 +445,16 @@ def _starts_appendix(text: str) -> bool:
 def _closing_lines(blocks: list[Block]) -> list[str]:
     """The closing's lines: a two-column TXT line ("- Lưu: VT.      Nguyễn Văn A") split at its
     gap, a signature table read cell by cell, line by line."""
-    texts = [cell for b in blocks for cell in ([b.text] if b.rows is None else
-                                                [c for row in b.rows for c in row])]
-    return [" ".join(part.split()) for text in texts for line in text.split("\n")
-            for part in re.split(r"\s{4,}", line) if part.strip()]
+    texts = [
+        cell for b in blocks for cell in ([b.text] if b.rows is None else [c for row in b.rows for c in row])
+    ]
+    return [
+        " ".join(part.split())
+        for text in texts
+        for line in text.split("\n")
+        for part in re.split(r"\s{4,}", line)
+        if part.strip()
+    ]
 
 
 def _signer(lines: list[str]) -> str:
@@ -420,9 +465,12 @@ def _signer(lines: list[str]) -> str:
             return " ".join(signed["name"].split())
     for line in reversed(lines):
         words = re.sub(r"\((?:đã ký|ký)[^)]*\)", "", line, flags=re.I).split()
-        if 2 <= len(words) <= 5 and all(w[0].isupper() and w.isalpha() for w in words) \
-                and not _CLOSING_TITLE.search(line.upper()) \
-                and (not _all_caps(line) or words[0].lower() in _SURNAMES):
+        if (
+            2 <= len(words) <= 5
+            and all(w[0].isupper() and w.isalpha() for w in words)
+            and not _CLOSING_TITLE.search(line.upper())
+            and (not _all_caps(line) or words[0].lower() in _SURNAMES)
+        ):
             return " ".join(w.capitalize() if _all_caps(line) else w for w in words)
     return ""
 
@@ -445,8 +493,10 @@ def _walk(paragraphs: list[Paragraph], path: _Path, warnings: list[ParseWarning]
             continue
         appendix = _APPENDIX.fullmatch(paragraph.text) if paragraph.marker is None else None
         if appendix and _starts_appendix(paragraph.text):
-            path = _Path(appendix=" ".join(filter(None, ("PHỤ LỤC", appendix["label"]))),
-                         titles={0: appendix["title"].strip()})
+            path = _Path(
+                appendix=" ".join(filter(None, ("PHỤ LỤC", appendix["label"]))),
+                titles={0: appendix["title"].strip()},
+            )
             last_kind = None
             continue
         kind = "item"
@@ -462,9 +512,16 @@ def _walk(paragraphs: list[Paragraph], path: _Path, warnings: list[ParseWarning]
                 last_kind = None
                 continue
             kind = "continuation" if last_kind in ("item", "continuation") else "paragraph"
-        clauses.append(Clause(section=path.section(), text=paragraph.text, page=paragraph.page,
-                              footnotes=list(paragraph.footnotes), kind=kind,
-                              section_title=path.title()))
+        clauses.append(
+            Clause(
+                section=path.section(),
+                text=paragraph.text,
+                page=paragraph.page,
+                footnotes=list(paragraph.footnotes),
+                kind=kind,
+                section_title=path.title(),
+            )
+        )
         last_kind = kind
     return clauses
 
@@ -481,7 +538,7 @@ def _is_heading(paragraphs: list[Paragraph], index: int) -> bool:
         return words <= 10
     if is_terminated(text) or words > 60 or text.rstrip().endswith(","):
         return False  # a sentence, or one cut mid-way ("… Hội Cựu chiến binh,")
-    following = next((p for p in paragraphs[index + 1:] if p.rows is not None or p.text), None)
+    following = next((p for p in paragraphs[index + 1 :] if p.rows is not None or p.text), None)
     if following is None:
         return False
     if following.rows is not None:

@@ -7,6 +7,7 @@ trì", "Thời gian hoàn thành"). The columns are the x-ranges the words of he
 separated by vertical gutters no word crosses; a row is the lines between two steps down
 wider than the line step; a cell is the row's words inside a column, top to bottom.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -34,15 +35,16 @@ def column_tables(page) -> list[tuple[tuple[float, float, float, float], list[li
     height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
     for index in range(len(lines)):
         for size in range(_HEADER_LINES, 0, -1):
-            header = lines[index:index + size]
-            if len(header) < size or any(_step(a, b) > _HEADER_PITCH * height
-                                         for a, b in zip(header, header[1:])):
+            header = lines[index : index + size]
+            if len(header) < size or any(
+                _step(a, b) > _HEADER_PITCH * height for a, b in zip(header, header[1:])
+            ):
                 continue
             words = fold(" ".join(w["text"] for line in header for w in line))
             named = _ROLE["lead"].search(words) or _ROLE["deadline"].search(words)
             if not _ROLE["task"].search(words) or not named:
                 continue  # cheap test first: most pages have no table header at all
-            table = _read(header, _body(lines[index + size:], header[-1], height), height)
+            table = _read(header, _body(lines[index + size :], header[-1], height), height)
             if table:
                 return [table]
     return []
@@ -93,8 +95,12 @@ def _read(header: list[list[dict]], body: list[list[dict]], height: float):
             rows.append(_cells(body[start:index], spans))
             start = index
     words = [w for line in header + body for w in line]
-    bbox = (min(w["x0"] for w in words) - 1, min(w["top"] for w in words) - 1,
-            max(w["x1"] for w in words) + 1, max(w["bottom"] for w in words) + 1)
+    bbox = (
+        min(w["x0"] for w in words) - 1,
+        min(w["top"] for w in words) - 1,
+        max(w["x1"] for w in words) + 1,
+        max(w["bottom"] for w in words) + 1,
+    )
     return bbox, [head] + rows
 
 

@@ -8,6 +8,7 @@ Three kinds of damage are handled, each only when the text itself shows it:
 The evidence is Vietnamese syllable structure: a conversion is kept only when it
 turns words that are not Vietnamese syllables into words that are.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,8 +52,8 @@ _RHYMES = """
     uy uya uyu uych uyn uynh uyp uyt uyên uyêt
 """.split()
 _SYLLABLE = re.compile(
-    "(" + "|".join(_ONSETS) + ")?("
-    + "|".join(sorted(_RHYMES, key=len, reverse=True)) + ")")
+    "(" + "|".join(_ONSETS) + ")?(" + "|".join(sorted(_RHYMES, key=len, reverse=True)) + ")"
+)
 
 _LETTERS = frozenset(string.ascii_lowercase) | {ch for ch in VIETNAMESE_LETTERS if ch.islower()}
 # Letters only Unicode Vietnamese has: legacy-font text cannot contain them.
@@ -102,8 +103,11 @@ def _words(text: str):
     """
     for raw in text.split():
         word = raw.strip(_EDGE)
-        if word and not any("0" <= ch <= "9" for ch in word) and any(
-                ch.isalpha() or "\xa0" <= ch <= "\xff" for ch in word):
+        if (
+            word
+            and not any("0" <= ch <= "9" for ch in word)
+            and any(ch.isalpha() or "\xa0" <= ch <= "\xff" for ch in word)
+        ):
             yield word
 
 
@@ -185,8 +189,10 @@ def _reads_as_vietnamese(text: str) -> bool:
     """Mostly syllables, some with letters only Vietnamese has (ư, ạ, ế, ...)."""
     if vietnamese_share(text) < 0.5:
         return False
-    return any(any(ch in _UNICODE_ONLY for ch in word) and _is_syllable(word)
-               for word in re.findall(r"[^\W\d_]+", text[:_SAMPLE_CHARS]))
+    return any(
+        any(ch in _UNICODE_ONLY for ch in word) and _is_syllable(word)
+        for word in re.findall(r"[^\W\d_]+", text[:_SAMPLE_CHARS])
+    )
 
 
 def plausible_language(text: str) -> bool:

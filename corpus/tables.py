@@ -5,6 +5,7 @@ wording ("Đơn vị chủ trì", "Cơ quan chủ trì thực hiện", "Thời g
 "Tiến độ" …). A two-row header ("Đơn vị thực hiện" over "Chủ trì" | "Phối hợp") is read
 as one. A table that is not a task table gives one clause per row, cells joined by " | ".
 """
+
 from __future__ import annotations
 
 import re
@@ -69,8 +70,13 @@ def pipe_tables(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def table_clauses(rows, section: str, section_title: str = "", page: int | None = None,
-                  warnings: list[ParseWarning] | None = None) -> list[Clause]:
+def table_clauses(
+    rows,
+    section: str,
+    section_title: str = "",
+    page: int | None = None,
+    warnings: list[ParseWarning] | None = None,
+) -> list[Clause]:
     """Clauses of one table found under `section`; group rows ("II | Nhóm …") extend it.
     A table of several rows not read as a task table adds a warning to `warnings`."""
     rows = [tuple(" ".join(cell.split()) for cell in row) for row in rows if any(c.strip() for c in row)]
@@ -80,8 +86,16 @@ def table_clauses(rows, section: str, section_title: str = "", page: int | None 
     if "task" not in roles.values() or not {"lead", "deadline"} & set(roles.values()):
         if warnings is not None and len(rows) > 2:
             warnings.append(ParseWarning("table_columns", section))
-        return [Clause(section=section, text=" | ".join(c for c in row if c), page=page,
-                       kind="table_row", section_title=section_title) for row in rows]
+        return [
+            Clause(
+                section=section,
+                text=" | ".join(c for c in row if c),
+                page=page,
+                kind="table_row",
+                section_title=section_title,
+            )
+            for row in rows
+        ]
     column = {role: index for index, role in roles.items()}
     clauses, group, title = [], "", section_title
     for row in _rejoin_rows(body, column):
@@ -94,10 +108,16 @@ def table_clauses(rows, section: str, section_title: str = "", page: int | None 
         if not task or all(_COLUMN_NUMBERS.match(c) for c in filled):
             continue
         label = number.rstrip(".") if _ROW_NUMBER.match(number) else ""
-        clauses.append(Clause(
-            section=".".join(part for part in (section, group, label) if part),
-            text=task, page=page, kind="table_row", section_title=title,
-            cells={role: cell[role] for role in ("lead", "partners", "deadline") if cell.get(role)}))
+        clauses.append(
+            Clause(
+                section=".".join(part for part in (section, group, label) if part),
+                text=task,
+                page=page,
+                kind="table_row",
+                section_title=title,
+                cells={role: cell[role] for role in ("lead", "partners", "deadline") if cell.get(role)},
+            )
+        )
     return clauses
 
 
@@ -111,8 +131,13 @@ def _rejoin_rows(body: list[tuple[str, ...]], column: dict[str, int]) -> list[tu
     for row in body:
         number = row[column["number"]] if column["number"] < len(row) else ""
         task = row[column["task"]] if column["task"] < len(row) else ""
-        if out and not number and (not task or task[0].islower()) and any(row) \
-                and _ROW_NUMBER.match(out[-1][column["number"]] or "x"):
+        if (
+            out
+            and not number
+            and (not task or task[0].islower())
+            and any(row)
+            and _ROW_NUMBER.match(out[-1][column["number"]] or "x")
+        ):
             width = max(len(out[-1]), len(row))
             above, below = out[-1] + ("",) * (width - len(out[-1])), row + ("",) * (width - len(row))
             out[-1] = tuple(" ".join(filter(None, (a, b))) for a, b in zip(above, below))
@@ -152,13 +177,20 @@ def _cell_line_table(blocks: list[Block], start: int):
             break
     header = lines[:-1] if lines and _ROW_NUMBER.match(lines[-1]) else []
     roles = header_roles(header)
-    if len(header) < 3 or len(roles) < len(header) or "task" not in roles.values() \
-            or not {"lead", "deadline"} & set(roles.values()):
+    if (
+        len(header) < 3
+        or len(roles) < len(header)
+        or "task" not in roles.values()
+        or not {"lead", "deadline"} & set(roles.values())
+    ):
         return None
     rows, width, index = [tuple(header)], len(header), index - 1
     expected = 1
-    while index < len(blocks) and blocks[index].rows is None \
-            and " ".join(blocks[index].text.split()) == str(expected):
+    while (
+        index < len(blocks)
+        and blocks[index].rows is None
+        and " ".join(blocks[index].text.split()) == str(expected)
+    ):
         cells, index = [str(expected)], index + 1
         while index < len(blocks) and blocks[index].rows is None and len(cells) <= width:
             text = " ".join(blocks[index].text.split())
@@ -166,8 +198,11 @@ def _cell_line_table(blocks: list[Block], start: int):
                 break
             if text and cells[1:] and text[0].islower():
                 cells[-1] = f"{cells[-1]} {text}"  # a wrapped cell
-            elif text and len(cells) < width and not (
-                    roles.get(len(cells)) in ("note", "product") and len(text.split()) > _SHORT_CELL):
+            elif (
+                text
+                and len(cells) < width
+                and not (roles.get(len(cells)) in ("note", "product") and len(text.split()) > _SHORT_CELL)
+            ):
                 cells.append(text)  # a long sentence where a short note belongs: the text after the table
             elif text:
                 break  # the table is over: this line is the text after it
@@ -189,17 +224,27 @@ def join_split_tables(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         if block.rows is not None and block.rows:
-            previous = next((i for i in range(len(out) - 1, -1, -1)
-                             if out[i].rows is not None or not _PAGE_DEBRIS.fullmatch(out[i].text)), None)
-            if previous is not None and out[previous].rows is not None \
-                    and len(out[previous].rows[0]) == len(block.rows[0]) \
-                    and block.page is not None and out[previous].page is not None \
-                    and block.page == out[previous].page + 1:
+            previous = next(
+                (
+                    i
+                    for i in range(len(out) - 1, -1, -1)
+                    if out[i].rows is not None or not _PAGE_DEBRIS.fullmatch(out[i].text)
+                ),
+                None,
+            )
+            if (
+                previous is not None
+                and out[previous].rows is not None
+                and len(out[previous].rows[0]) == len(block.rows[0])
+                and block.page is not None
+                and out[previous].page is not None
+                and block.page == out[previous].page + 1
+            ):
                 rows = block.rows
                 if _folded_row(rows[0]) == _folded_row(out[previous].rows[0]):
                     rows = rows[1:]
                 out[previous] = Block("", page=out[previous].page, rows=out[previous].rows + tuple(rows))
-                del out[previous + 1:]
+                del out[previous + 1 :]
                 continue
         out.append(block)
     return out
@@ -215,8 +260,11 @@ def _roles(rows) -> tuple[dict[int, str], list]:
     roles = header_roles(header)
     # A second header row splits a merged cell ("Đơn vị thực hiện" → "Chủ trì" | "Phối hợp");
     # a loader may repeat the vertically merged cells ("STT") in it.
-    if len(rows) > 1 and {"lead", "partners"} & set(header_roles(rows[1]).values()) \
-            and not _ROW_NUMBER.match(rows[1][0] or "x"):
+    if (
+        len(rows) > 1
+        and {"lead", "partners"} & set(header_roles(rows[1]).values())
+        and not _ROW_NUMBER.match(rows[1][0] or "x")
+    ):
         merged = [a if a == b else f"{a} {b}".strip() for a, b in zip(header, rows[1])]
         return header_roles(merged), rows[2:]
     return roles, rows[1:]

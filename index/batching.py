@@ -5,6 +5,7 @@ worker takes the first question waiting and, while other questions are on their 
 searches started but have not reached the encoder yet), gathers them for a few ms more. A
 question asked alone never waits.
 """
+
 from __future__ import annotations
 
 import queue
@@ -32,6 +33,7 @@ def use_threads(count: int) -> None:
         return
     if done is None or done[0] != count:
         import faiss
+
         faiss.omp_set_num_threads(count)
     torch = sys.modules.get("torch")
     if torch is not None:
@@ -50,8 +52,13 @@ class _Request:
 class QueryBatcher:
     """`embed_batch(texts, "query")` through one worker thread that batches concurrent calls."""
 
-    def __init__(self, embedder: Callable[[], object], threads: int = 1,
-                 gather_seconds: float = 0.004, max_batch: int = 32):
+    def __init__(
+        self,
+        embedder: Callable[[], object],
+        threads: int = 1,
+        gather_seconds: float = 0.004,
+        max_batch: int = 32,
+    ):
         self._embedder = embedder
         self.threads, self.gather_seconds, self.max_batch = threads, gather_seconds, max_batch
         self._queue: queue.Queue[_Request] = queue.Queue()

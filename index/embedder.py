@@ -1,4 +1,5 @@
 """The encoder contract (`Embedder`) and its sentence-transformers implementation."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,10 +34,12 @@ def _import_sentence_transformer():
 
     if "sentence_transformers" in sys.modules or "sklearn.metrics" in sys.modules:
         from sentence_transformers import SentenceTransformer
+
         return SentenceTransformer
 
     def pairwise_distances(*args, **kwargs):
         from sklearn.metrics import pairwise_distances as real
+
         return real(*args, **kwargs)
 
     stand_in = types.ModuleType("sklearn.metrics")
@@ -64,8 +67,9 @@ class SentenceTransformerEmbedder:
 
         self.batch_size = batch_size
         local = Path(model_name_or_path).is_dir()
-        self._model = SentenceTransformer(str(model_name_or_path), device="cpu",
-                                          **({"local_files_only": True} if local else {}))
+        self._model = SentenceTransformer(
+            str(model_name_or_path), device="cpu", **({"local_files_only": True} if local else {})
+        )
         self._model.float()  # CPU inference: float32 whatever dtype the weights were stored in
         marker = read_marker(Path(model_name_or_path)) if local else None
         if marker and marker.get("source_sha256"):
@@ -75,8 +79,9 @@ class SentenceTransformerEmbedder:
             self.name = str(model_name_or_path)
         prompts = getattr(self._model, "prompts", None) or {}
         self._prompt_names = {kind: kind for kind in ("query", "document") if kind in prompts}
-        get_dim = (getattr(self._model, "get_embedding_dimension", None)
-                   or getattr(self._model, "get_sentence_embedding_dimension", None))
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension", None
+        )
         dim = get_dim() if get_dim else None
         self.dim = int(dim) if dim else int(self.embed_batch(["dim"], "query").shape[1])
 
@@ -91,7 +96,12 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"kind must be 'query' or 'document', not {kind!r}")
         if not texts:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
-        vectors = self._model.encode(list(texts), prompt_name=self._prompt_names.get(kind),
-                                     batch_size=self.batch_size, convert_to_numpy=True,
-                                     normalize_embeddings=True, show_progress_bar=False)
+        vectors = self._model.encode(
+            list(texts),
+            prompt_name=self._prompt_names.get(kind),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,4 +1,5 @@
 """Answer-quality metrics on a question set (the format of shared/eval/dev_questions.jsonl)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -21,6 +22,7 @@ def group_of(q: dict) -> str:
     """The question's language group: en, vi (with diacritics), vi-no-diacritics."""
     from bot.cards import looks_english
     from nlp.fold import fold
+
     if looks_english(q["q"]):
         return "en"
     return "vi-no-diacritics" if fold(q["q"]) == q["q"].lower() else "vi"
@@ -28,7 +30,9 @@ def group_of(q: dict) -> str:
 
 def decline_rates(questions: list[dict], answers: list[dict]) -> dict[str, dict]:
     """Per language group: out-of-scope questions declined, answerable ones wrongly declined."""
-    groups: dict[str, dict] = defaultdict(lambda: {"oos": 0, "declined": 0, "answerable": 0, "false_declined": 0})
+    groups: dict[str, dict] = defaultdict(
+        lambda: {"oos": 0, "declined": 0, "answerable": 0, "false_declined": 0}
+    )
     for q, a in zip(questions, answers):
         g = groups[group_of(q)]
         if answerable_question(q):
@@ -65,8 +69,9 @@ def evaluate(questions: list[dict], answers: list[dict]) -> dict:
     ranks, per_kind = {}, defaultdict(list)
     agency_ok, agency_n, deadline_ok, deadline_n = 0, 0, 0, 0
     for q, a in answerable:
-        rank = next((i + 1 for i, r in enumerate(a["results"][:10])
-                     if _correct(r, expected(q), q.get("plan"))), None)
+        rank = next(
+            (i + 1 for i, r in enumerate(a["results"][:10]) if _correct(r, expected(q), q.get("plan"))), None
+        )
         ranks[q["id"]] = rank
         per_kind[q["kind"]].append(rank is not None and rank <= 3)
         first = a["results"][rank - 1] if rank else None
@@ -86,11 +91,14 @@ def evaluate(questions: list[dict], answers: list[dict]) -> dict:
 
     return {
         "questions": len(questions),
-        "R@1": recall(1), "R@3": recall(3), "R@10": recall(10),
+        "R@1": recall(1),
+        "R@3": recall(3),
+        "R@10": recall(10),
         "MRR@10": sum(1 / r for r in ranks.values() if r) / n,
         "R@3 by kind": {k: sum(v) / len(v) for k, v in sorted(per_kind.items())},
-        "declined out-of-scope": (sum(not a["answered"] for _, a in negatives) / len(negatives)
-                                  if negatives else None),
+        "declined out-of-scope": (
+            sum(not a["answered"] for _, a in negatives) / len(negatives) if negatives else None
+        ),
         "wrongly declined": sum(not a["answered"] for _, a in answerable),
         "agency accuracy": agency_ok / agency_n if agency_n else None,
         "deadline accuracy": deadline_ok / deadline_n if deadline_n else None,
@@ -102,9 +110,15 @@ def evaluate(questions: list[dict], answers: list[dict]) -> dict:
 
 # The intents a right answer of each kind may have.
 KIND_INTENTS = {
-    "list": {"agency_tasks"}, "absent": {"absent_agency"}, "scoped": {"agency_tasks", "clause"},
-    "overview": {"overview", "clause"}, "definition": {"definition"}, "deadline": {"clause", "agency_tasks"},
-    "business": {"clause"}, "oos": {"out_of_scope"}, "follow_up": {"agency_tasks", "clause", "overview"},
+    "list": {"agency_tasks"},
+    "absent": {"absent_agency"},
+    "scoped": {"agency_tasks", "clause"},
+    "overview": {"overview", "clause"},
+    "definition": {"definition"},
+    "deadline": {"clause", "agency_tasks"},
+    "business": {"clause"},
+    "oos": {"out_of_scope"},
+    "follow_up": {"agency_tasks", "clause", "overview"},
 }
 
 
@@ -155,7 +169,8 @@ def evaluate_user(questions: list[dict], answers: list[dict]) -> dict:
         intents.append(a.get("intent") in intent_of(q))
     n = max(len(passed), 1)
     return {
-        "questions": len(passed), "passed": sum(ok for _, ok in passed) / n,
+        "questions": len(passed),
+        "passed": sum(ok for _, ok in passed) / n,
         "passed by kind": {k: sum(v) / len(v) for k, v in sorted(per_kind.items())},
         "intent accuracy": sum(intents) / n,
         "failed": [qid for qid, ok in passed if not ok],
@@ -166,4 +181,3 @@ def intent_accuracy(questions: list[dict], answers: list[dict]) -> float:
     """Share of answers whose intent is one a right answer may have."""
     ok = [a.get("intent") in intent_of(q) for q, a in zip(questions, answers)]
     return sum(ok) / max(len(ok), 1)
-

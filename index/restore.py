@@ -4,6 +4,7 @@
 for several accented ones; the corpus's syllable and syllable-pair counts pick
 the most likely sequence (a small Viterbi over a bigram model).
 """
+
 from __future__ import annotations
 
 import math
@@ -75,8 +76,10 @@ def restore(text: str, vocab: Vocabulary) -> str:
         step = {}
         for s in column:
             score, path = max(
-                ((prev_score + transition(prev, s) + 0.3 * unigram(s), prev_path)
-                 for prev, (prev_score, prev_path) in best.items()),
+                (
+                    (prev_score + transition(prev, s) + 0.3 * unigram(s), prev_path)
+                    for prev, (prev_score, prev_path) in best.items()
+                ),
                 key=lambda item: item[0],
             )
             step[s] = (score, path + [s])

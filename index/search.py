@@ -4,6 +4,7 @@ Lexical matching always runs on folded text (so "so xay dung" meets "Sở Xây
 dựng"); the dense encoder gets the question with its diacritics restored from the
 corpus's own vocabulary, because the model reads accented Vietnamese far better.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,13 +27,15 @@ from nlp.glossary import glossary
 # Function words and question words: they carry no topic, and in a lexical
 # OR-query they only add noise. Written with their marks, because folded forms
 # collide with content words ("bạn" you / "ban" board, "gì" / "gi").
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
     ai gì nào là có của các những và với cho để được trong về thế như bao nhiêu khi ở đâu
     phải làm này đó thì một hay hoặc từ đến tại theo trên dưới sau trước ra vào cần sao
     muốn tôi chúng ta bạn mình kia đây rồi chưa không gồm nhiệm vụ hỏi
     which what who whom when where why how is are was were the a an of for to in on and or
     be by with that this do does did has have it its as at from i my me we our you your
-""".split())
+""".split()
+)
 # Folded, "bạn" (you) would swallow "ban" (board, "ban hành").
 FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS) - {"ban"}
 # "kế hoạch" in a question about a plan names the document itself, not a topic.
@@ -40,15 +43,33 @@ DOCUMENT_WORDS = ("kế hoạch này", "của kế hoạch", "trong kế hoạch
 
 
 # Folded phrases that ask "by when / how long": they favour clauses with a deadline.
-TIME_WORDS = ("khi nao", "han", "thoi han", "han chot", "bao lau", "truoc ngay", "bao gio",
-              "thoi gian", "bao nhieu ngay", "bao nhieu gio", "deadline", "when", "by when",
-              "how long", "ngay nao", "luc nao", "tien do")
+TIME_WORDS = (
+    "khi nao",
+    "han",
+    "thoi han",
+    "han chot",
+    "bao lau",
+    "truoc ngay",
+    "bao gio",
+    "thoi gian",
+    "bao nhieu ngay",
+    "bao nhieu gio",
+    "deadline",
+    "when",
+    "by when",
+    "how long",
+    "ngay nao",
+    "luc nao",
+    "tien do",
+)
 
 # Compounds that only ask (folded): never a topic the plans could lack.
-QUESTION_COMPOUNDS = frozenset("""
+QUESTION_COMPOUNDS = frozenset(
+    """
     bao_nhieu the_nao nhu_the_nao lam_gi khi_nao bao_gio o_dau tai_sao vi_sao cai_gi la_gi
     hien_nay nam_nay hom_nay the_nay ra_sao nhu_vay duoc_khong
-""".split())
+""".split()
+)
 
 MAX_QUESTION_CHARS = 1000
 # A heading names what its paragraphs are about in the fewest words.
@@ -80,15 +101,25 @@ class Answer:
 
     def as_json(self) -> dict:
         return {
-            "question": self.question, "answered": self.answered, "intent": self.intent,
+            "question": self.question,
+            "answered": self.answered,
+            "intent": self.intent,
             "plan_filter": self.plan_filter,
             "results": [
-                {"plan": h.clause.plan, "section": h.clause.section, "text": h.clause.text,
-                 "quote": h.quote, "lead": h.clause.lead, "partners": h.clause.partners,
-                 "deadline": h.clause.deadline.as_json() if h.clause.deadline else None,
-                 "target": h.clause.target.as_json() if h.clause.target else None,
-                 "page": h.clause.page, "score": round(h.score, 4), "footnotes": h.clause.footnotes,
-                 **({"role": h.role, "via": h.via} if h.role else {})}
+                {
+                    "plan": h.clause.plan,
+                    "section": h.clause.section,
+                    "text": h.clause.text,
+                    "quote": h.quote,
+                    "lead": h.clause.lead,
+                    "partners": h.clause.partners,
+                    "deadline": h.clause.deadline.as_json() if h.clause.deadline else None,
+                    "target": h.clause.target.as_json() if h.clause.target else None,
+                    "page": h.clause.page,
+                    "score": round(h.score, 4),
+                    "footnotes": h.clause.footnotes,
+                    **({"role": h.role, "via": h.via} if h.role else {}),
+                }
                 for h in self.hits
             ],
             **self.details,
@@ -160,7 +191,7 @@ class CorpusStats:
 
 def question_stats(db, raw: str) -> tuple[Question, CorpusStats]:
     """The normalized question and the statistics it needs, read inside one snapshot."""
-    stats = CorpusStats(vocabulary_for(db, raw[:2 * MAX_QUESTION_CHARS]), {}, clause_count(db))
+    stats = CorpusStats(vocabulary_for(db, raw[: 2 * MAX_QUESTION_CHARS]), {}, clause_count(db))
     question = normalize_question(raw, stats)
     folded, accented = _gram_lists(question)
     stats.document_frequency = document_frequencies(db, [*folded, *accented])
@@ -193,17 +224,20 @@ def load_features(db, clause_ids, terms: list[str] = ()) -> dict[int, ClauseFeat
     pattern = _terms_pattern(list(terms))
     features = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
             "select c.id, c.lead, c.partners, "
             "c.search_text || ' ' || c.accented_text || ' ' || c.heading_text, "
             "(c.target is not null or exists(select 1 from deadlines d where d.clause_id = c.id)) "
-            f"from clauses c where c.id in ({marks})", chunk)
+            f"from clauses c where c.id in ({marks})",
+            chunk,
+        )
         for clause_id, lead, partners, keywords, has_deadline in rows:
             found = frozenset(pattern.findall(keywords or "")) if pattern else frozenset()
             features[clause_id] = ClauseFeatures(
-                found, _folded_agencies(lead), _folded_agencies(partners), bool(has_deadline))
+                found, _folded_agencies(lead), _folded_agencies(partners), bool(has_deadline)
+            )
     return features
 
 
@@ -230,8 +264,7 @@ def normalize_question(raw: str, stats: CorpusStats) -> Question:
     for phrase in DOCUMENT_WORDS:
         lowered = lowered.replace(f" {phrase} ", f" {phrase.replace('kế hoạch', '')} ")
     words = _TOKEN.findall(lowered)
-    accented = [] if is_unaccented(lexical) else [
-        w for w in dict.fromkeys(words) if w not in STOPWORDS]
+    accented = [] if is_unaccented(lexical) else [w for w in dict.fromkeys(words) if w not in STOPWORDS]
     return Question(
         text=text,
         dense_text=dense_text,
@@ -327,19 +360,21 @@ def _match_terms(question: Question) -> list[str]:
     return question.accented_terms or question.terms
 
 
-def lexical_scores(db, question: Question, limit: int,
-                   df: dict[str, int] | None = None) -> dict[int, float]:
+def lexical_scores(db, question: Question, limit: int, df: dict[str, int] | None = None) -> dict[int, float]:
     query = fts_query(question, df)
     if not query:
         return {}
     rows = db.query(
         f"select rowid, -bm25(clauses_fts, 1.0, 1.0, {HEADING_WEIGHT}) as score from clauses_fts "
-        f"where clauses_fts match ? order by score desc limit ?", [query, limit])
+        f"where clauses_fts match ? order by score desc limit ?",
+        [query, limit],
+    )
     return {row["rowid"]: row["score"] for row in rows}
 
 
-def coverage(question: Question, clause_terms: set[str], stats: CorpusStats,
-             weights: dict[str, float] | None = None) -> float:
+def coverage(
+    question: Question, clause_terms: set[str], stats: CorpusStats, weights: dict[str, float] | None = None
+) -> float:
     """IDF-weighted share of the question's informative words found in the clause.
 
     `weights`: the terms' IDFs, when the caller computed them once for many clauses."""
@@ -380,8 +415,15 @@ def _minmax(values: dict[int, float]) -> dict[int, float]:
     return {k: ((v - low) / span if span > 1e-9 else 1.0) for k, v in values.items()}
 
 
-def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusStats,
-         weights: Weights, k: int, signals: str = "hybrid") -> Answer:
+def rank(
+    db,
+    question: Question,
+    dense: list[tuple[int, float]],
+    stats: CorpusStats,
+    weights: Weights,
+    k: int,
+    signals: str = "hybrid",
+) -> Answer:
     """Fuse the signals over the union of lexical and dense candidates."""
     lexical = lexical_scores(db, question, 100, stats.document_frequency) if signals != "dense" else {}
     dense_scores = dict(dense) if signals != "lexical" else {}
@@ -399,9 +441,11 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
         if features is None:  # removed since this version's statistics were taken
             continue
         cov = coverage(question, features.tokens, stats, idfs)
-        score = (weights.lexical * lexical_n.get(clause_id, 0.0)
-                 + weights.dense * dense_n.get(clause_id, 0.0)
-                 + weights.coverage * cov)
+        score = (
+            weights.lexical * lexical_n.get(clause_id, 0.0)
+            + weights.dense * dense_n.get(clause_id, 0.0)
+            + weights.coverage * cov
+        )
         if asked & features.lead:
             score += weights.agency_lead
         elif asked & features.partners:
@@ -425,8 +469,11 @@ def rank(db, question: Question, dense: list[tuple[int, float]], stats: CorpusSt
         answered = top_cov >= weights.min_coverage or top_dense >= weights.min_dense
         if question.unknown_words and top_cov < weights.min_coverage_unknown:
             answered = False
-    hits = [Hit(records[i], quote_for(question, records[i], stats), score)
-            for score, _, _, i in scored[:k] if i in records]
+    hits = [
+        Hit(records[i], quote_for(question, records[i], stats), score)
+        for score, _, _, i in scored[:k]
+        if i in records
+    ]
     return Answer(question.text, answered, hits, cut_to=question.cut_to)
 
 

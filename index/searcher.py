@@ -1,4 +1,5 @@
 """Answering questions: one snapshot (the vector version, the rows beside it) and the encoder."""
+
 from __future__ import annotations
 
 import threading
@@ -19,9 +20,15 @@ class Searcher:
     needs are read with it (index/statistics.py).
     """
 
-    def __init__(self, store: Store, vectors: VectorVersions, encoder: Callable[[], object],
-                 weights: Weights | None = None, prepare: Callable[[], None] | None = None,
-                 threads: int = 1):
+    def __init__(
+        self,
+        store: Store,
+        vectors: VectorVersions,
+        encoder: Callable[[], object],
+        weights: Weights | None = None,
+        prepare: Callable[[], None] | None = None,
+        threads: int = 1,
+    ):
         self.store, self.vectors, self.encoder = store, vectors, encoder
         self.weights = weights or Weights()
         self.threads = threads
@@ -72,7 +79,6 @@ class Searcher:
                 normalized, stats = question_stats(db, question)
                 if not normalized.text:
                     return Answer("", False, [], "empty question")
-                dense = [] if signals == "lexical" else dense_candidates(
-                    index, self.batcher, normalized, 100)
+                dense = [] if signals == "lexical" else dense_candidates(index, self.batcher, normalized, 100)
                 return rank(db, normalized, dense, stats, self.weights, k, signals)
         raise RuntimeError("the vector index keeps changing; try again")

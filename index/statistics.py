@@ -6,6 +6,7 @@ syllable and syllable-pair counts. Held in memory per clause they grew with the 
 kept here, a question reads only the rows of its own terms and syllables, and opening
 the index costs the same at any size.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,9 @@ def _counts(rows) -> tuple[Counter, Counter, Counter, int]:
     clauses = 0
     for row in rows:
         clauses += 1
-        df.update(keyword_tokens(row["search_text"] or "", row["accented_text"] or "",
-                                 row["heading_text"] or ""))
+        df.update(
+            keyword_tokens(row["search_text"] or "", row["accented_text"] or "", row["heading_text"] or "")
+        )
         syllables = [s.lower() for s in _SYLLABLE.findall(row["text"] or "")]
         unigrams.update(syllables)
         bigrams.update(zip(syllables, syllables[1:]))
@@ -51,23 +53,26 @@ def _apply(db, counts: tuple[Counter, Counter, Counter, int], sign: int) -> None
     conn.executemany(
         "insert into term_stats(term, df) values (?, ?) "
         "on conflict(term) do update set df = df + excluded.df",
-        ((t, sign * n) for t, n in df.items()))
+        ((t, sign * n) for t, n in df.items()),
+    )
     conn.executemany(
         "insert into syllable_stats(syllable, folded, n) values (?, ?, ?) "
         "on conflict(syllable) do update set n = n + excluded.n",
-        ((s, fold(s), sign * n) for s, n in unigrams.items()))
+        ((s, fold(s), sign * n) for s, n in unigrams.items()),
+    )
     conn.executemany(
         "insert into pair_stats(first, second, n) values (?, ?, ?) "
         "on conflict(first, second) do update set n = n + excluded.n",
-        ((a, b, sign * n) for (a, b), n in bigrams.items()))
+        ((a, b, sign * n) for (a, b), n in bigrams.items()),
+    )
     if sign < 0:  # only the keys this change touched can have reached zero
         conn.executemany("delete from term_stats where term = ? and df <= 0", ((t,) for t in df))
-        conn.executemany("delete from syllable_stats where syllable = ? and n <= 0",
-                         ((s,) for s in unigrams))
-        conn.executemany("delete from pair_stats where first = ? and second = ? and n <= 0",
-                         bigrams.keys())
-    totals = {"clause_count": _meta_int(db, "clause_count") + sign * clauses,
-              "syllable_total": _meta_int(db, "syllable_total") + sign * sum(unigrams.values())}
+        conn.executemany("delete from syllable_stats where syllable = ? and n <= 0", ((s,) for s in unigrams))
+        conn.executemany("delete from pair_stats where first = ? and second = ? and n <= 0", bigrams.keys())
+    totals = {
+        "clause_count": _meta_int(db, "clause_count") + sign * clauses,
+        "syllable_total": _meta_int(db, "syllable_total") + sign * sum(unigrams.values()),
+    }
     db["meta"].upsert_all([{"key": k, "value": str(v)} for k, v in totals.items()], pk="key")
 
 
@@ -90,10 +95,12 @@ def document_frequencies(db, terms) -> dict[str, int]:
     terms = list(dict.fromkeys(terms))
     found: dict[str, int] = {}
     for start in range(0, len(terms), _CHUNK):
-        chunk = terms[start:start + _CHUNK]
+        chunk = terms[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        found.update((r["term"], r["df"]) for r in db.query(
-            f"select term, df from term_stats where term in ({marks})", chunk))
+        found.update(
+            (r["term"], r["df"])
+            for r in db.query(f"select term, df from term_stats where term in ({marks})", chunk)
+        )
     return found
 
 
@@ -113,10 +120,11 @@ def vocabulary_for(db, text: str) -> Vocabulary:
         if fold(word) in wanted:
             vocab.unigrams[word] += 3
     for start in range(0, len(folded), _CHUNK):
-        chunk = folded[start:start + _CHUNK]
+        chunk = folded[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for r in db.query(f"select syllable, n from syllable_stats where folded in ({marks}) "
-                          "order by rowid", chunk):
+        for r in db.query(
+            f"select syllable, n from syllable_stats where folded in ({marks}) order by rowid", chunk
+        ):
             vocab.unigrams[r["syllable"]] += r["n"]
     for syllable in vocab.unigrams:
         vocab.by_fold[fold(syllable)].append(syllable)
@@ -127,9 +135,10 @@ def vocabulary_for(db, text: str) -> Vocabulary:
     for first, seconds in following.items():
         seconds = sorted(seconds)
         for start in range(0, len(seconds), _CHUNK):
-            chunk = seconds[start:start + _CHUNK]
+            chunk = seconds[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for r in db.query(f"select second, n from pair_stats where first = ? and second in ({marks})",
-                              [first, *chunk]):
+            for r in db.query(
+                f"select second, n from pair_stats where first = ? and second in ({marks})", [first, *chunk]
+            ):
                 vocab.bigrams[(first, r["second"])] = r["n"]
     return vocab

@@ -3,6 +3,7 @@
 One file, WAL mode: readers (the bot answering) never wait for the one writer
 (an ingest), and a reader inside a transaction sees one whole version.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,55 +26,100 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '_'"
 
 def _m001_plans_and_clauses(db: sqlite_utils.Database) -> None:
     db["plans"].create(
-        {"id": int, "number": str, "title": str, "issuer": str, "date": str, "place": str,
-         "signer": str, "source_name": str, "sha256": str, "kind": str, "stored_path": str,
-         "ingested_at": float},
-        pk="id", not_null={"number"},
+        {
+            "id": int,
+            "number": str,
+            "title": str,
+            "issuer": str,
+            "date": str,
+            "place": str,
+            "signer": str,
+            "source_name": str,
+            "sha256": str,
+            "kind": str,
+            "stored_path": str,
+            "ingested_at": float,
+        },
+        pk="id",
+        not_null={"number"},
     )
     db["plans"].create_index(["number"], unique=True)
     db["clauses"].create(
-        {"id": int, "plan_id": int, "ord": int, "section": str, "section_title": str,
-         "kind": str, "text": str, "words": str, "page": int, "lead": str, "partners": str,
-         "footnotes": str, "content_hash": str, "search_text": str, "accented_text": str,
-         "heading_text": str},
-        pk="id", foreign_keys=[("plan_id", "plans", "id")],
+        {
+            "id": int,
+            "plan_id": int,
+            "ord": int,
+            "section": str,
+            "section_title": str,
+            "kind": str,
+            "text": str,
+            "words": str,
+            "page": int,
+            "lead": str,
+            "partners": str,
+            "footnotes": str,
+            "content_hash": str,
+            "search_text": str,
+            "accented_text": str,
+            "heading_text": str,
+        },
+        pk="id",
+        foreign_keys=[("plan_id", "plans", "id")],
     )
     db["clauses"].create_index(["plan_id"])
     db["clauses"].create_index(["content_hash"])
     db["sentences"].create(
-        {"clause_id": int, "ord": int, "text": str}, pk=("clause_id", "ord"),
+        {"clause_id": int, "ord": int, "text": str},
+        pk=("clause_id", "ord"),
         foreign_keys=[("clause_id", "clauses", "id")],
     )
     db["agencies"].create(
-        {"clause_id": int, "agency": str, "role": str}, pk=("clause_id", "agency", "role"),
+        {"clause_id": int, "agency": str, "role": str},
+        pk=("clause_id", "agency", "role"),
         foreign_keys=[("clause_id", "clauses", "id")],
     )
     db["agencies"].create_index(["agency"])
     db["deadlines"].create(
-        {"clause_id": int, "text": str, "type": str, "due": str}, pk="clause_id",
+        {"clause_id": int, "text": str, "type": str, "due": str},
+        pk="clause_id",
         foreign_keys=[("clause_id", "clauses", "id")],
     )
     db["deadlines"].create_index(["due"])
-    db["clauses"].enable_fts(["search_text", "accented_text", "heading_text"], fts_version="FTS5",
-                             tokenize=FTS_TOKENIZE,
-                             create_triggers=True)
+    db["clauses"].enable_fts(
+        ["search_text", "accented_text", "heading_text"],
+        fts_version="FTS5",
+        tokenize=FTS_TOKENIZE,
+        create_triggers=True,
+    )
 
 
 def _m002_embeddings_and_meta(db: sqlite_utils.Database) -> None:
     # Vectors are cached by content hash and model, so unchanged text is never
     # re-embedded, whichever plan or version it comes back in.
-    db["embeddings"].create({"content_hash": str, "model": str, "vector": bytes},
-                            pk=("content_hash", "model"))
+    db["embeddings"].create(
+        {"content_hash": str, "model": str, "vector": bytes}, pk=("content_hash", "model")
+    )
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
 def _m003_bot_tables(db: sqlite_utils.Database) -> None:
     db["questions"].create(
-        {"id": int, "ts": float, "user_id": int, "chat_id": int, "question": str,
-         "answered": int, "top_clause_id": int, "score": float}, pk="id")
+        {
+            "id": int,
+            "ts": float,
+            "user_id": int,
+            "chat_id": int,
+            "question": str,
+            "answered": int,
+            "top_clause_id": int,
+            "score": float,
+        },
+        pk="id",
+    )
     db["questions"].create_index(["ts"])
-    db["feedback"].create({"question_id": int, "user_id": int, "value": int, "ts": float},
-                          pk=("question_id", "user_id"))
+    db["feedback"].create(
+        {"question_id": int, "user_id": int, "value": int, "ts": float}, pk=("question_id", "user_id")
+    )
     db["subscriptions"].create({"chat_id": int, "agency": str}, pk=("chat_id", "agency"))
 
 
@@ -83,11 +129,15 @@ def _m004_corpus_statistics(db: sqlite_utils.Database) -> None:
     from index.statistics import count_everything
 
     db.execute("create table term_stats (term text primary key, df integer not null) without rowid")
-    db.execute("create table syllable_stats (syllable text not null unique, folded text not null, "
-               "n integer not null)")
+    db.execute(
+        "create table syllable_stats (syllable text not null unique, folded text not null, "
+        "n integer not null)"
+    )
     db.execute("create index syllable_stats_folded on syllable_stats(folded)")
-    db.execute("create table pair_stats (first text not null, second text not null, n integer not null, "
-               "primary key (first, second)) without rowid")
+    db.execute(
+        "create table pair_stats (first text not null, second text not null, n integer not null, "
+        "primary key (first, second)) without rowid"
+    )
     count_everything(db)
 
 
@@ -113,8 +163,10 @@ def _m006_plan_identity(db: sqlite_utils.Database) -> None:
     # Plans are one per identity, no longer one per number.
     db["plans"].add_column("identity", str)
     for row in list(db.query("select id, number, issuer, date from plans")):
-        db.execute("update plans set identity = ? where id = ?",
-                   [plan_identity(row["number"], row["issuer"], row["date"]), row["id"]])
+        db.execute(
+            "update plans set identity = ? where id = ?",
+            [plan_identity(row["number"], row["issuer"], row["date"]), row["id"]],
+        )
     for index in db["plans"].indexes:
         if index.unique and index.columns == ["number"]:
             db.execute(f"drop index [{index.name}]")
@@ -130,9 +182,11 @@ def _m007_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
     db["deadlines"].add_column("ord", int, not_null_default=0)
     db["deadlines"].transform(pk=("clause_id", "ord"))
     # Durations stored as deadlines before are targets now.
-    db.execute("update clauses set target = "
-               "(select json_object('text', d.text, 'type', d.type, 'due', d.due) "
-               "from deadlines d where d.clause_id = clauses.id and d.type = 'duration')")
+    db.execute(
+        "update clauses set target = "
+        "(select json_object('text', d.text, 'type', d.type, 'due', d.due) "
+        "from deadlines d where d.clause_id = clauses.id and d.type = 'duration')"
+    )
     db.execute("delete from deadlines where type = 'duration'")
 
 
@@ -160,7 +214,8 @@ class DatabaseDamaged(Exception):
         super().__init__(
             f"the database {self.path} is damaged ({why}); planbot will not start on it. "
             f"To recover, run `planbot reindex`: it moves the damaged file aside and rebuilds "
-            f"every plan from the stored documents in {documents}")
+            f"every plan from the stored documents in {documents}"
+        )
 
 
 def check_database(path: Path) -> None:
@@ -188,7 +243,7 @@ def check_database(path: Path) -> None:
 
 
 def storage_problem(error: BaseException) -> str | None:
-    """"disk_full" or "read_only" when a write failed for want of space or permission, else None."""
+    """ "disk_full" or "read_only" when a write failed for want of space or permission, else None."""
     text = str(error).lower()
     number = getattr(error, "errno", None)
     if "disk is full" in text or "no space" in text or number == 28:  # ENOSPC
@@ -199,8 +254,7 @@ def storage_problem(error: BaseException) -> str | None:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -233,8 +287,7 @@ class Store:
 
     def migrate(self) -> None:
         with self.write() as db:
-            db["_migrations"].create({"name": str, "applied_at": float}, pk="name",
-                                     if_not_exists=True)
+            db["_migrations"].create({"name": str, "applied_at": float}, pk="name", if_not_exists=True)
             done = {row["name"] for row in db["_migrations"].rows}
             for name, step in MIGRATIONS:
                 if name not in done:

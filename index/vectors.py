@@ -5,6 +5,7 @@ rename), and only then does the store's meta row switch to N, in the same
 transaction that commits the clauses. A reader therefore loads either the old
 whole index or the new whole index; startup deletes whatever a killed build left.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,11 +27,11 @@ from index.embeddings import clause_vectors
 # recall@10 = 1.00 vs exact on clustered (embedding-like) vectors and builds 1M in
 # a few minutes on 2 cores, where HNSW would need ~8+ min.
 APPROXIMATE_ABOVE = 20_000
-IVF_CELLS_PER_ROOT = 4        # nlist ≈ 4·√N
-IVF_POINTS_PER_CELL = 40      # k-means sample per cell (faiss asks for ≥ 39)
-IVF_KMEANS_ITERATIONS = 10    # faiss's default is 25; cells need not be converged
-IVF_NPROBE = 32               # cells scanned per question, at least ...
-IVF_MIN_SCANNED = 10_000      # ... and enough to scan this many vectors on average
+IVF_CELLS_PER_ROOT = 4  # nlist ≈ 4·√N
+IVF_POINTS_PER_CELL = 40  # k-means sample per cell (faiss asks for ≥ 39)
+IVF_KMEANS_ITERATIONS = 10  # faiss's default is 25; cells need not be converged
+IVF_NPROBE = 32  # cells scanned per question, at least ...
+IVF_MIN_SCANNED = 10_000  # ... and enough to scan this many vectors on average
 IVF_SAMPLE_SEED = 0
 
 
@@ -71,7 +72,7 @@ def make_index(ids: np.ndarray, vectors: np.ndarray, dim: int) -> faiss.Index:
     index = faiss.IndexIDMap2(base)
     if len(ids):
         index.add_with_ids(vectors, ids)
-    if approximate:   # saved with the index, so a loaded index searches the same way
+    if approximate:  # saved with the index, so a loaded index searches the same way
         ivf = faiss.extract_index_ivf(index)
         ivf.nprobe = _ivf_probes(len(ids), ivf.nlist)
     return index
@@ -210,7 +211,7 @@ class VectorVersions:
             index.remove_ids(faiss.IDSelectorBatch(gone))
         new = np.setdiff1d(now, held, assume_unique=True)
         for start in range(0, len(new), 500):
-            chunk = new[start:start + 500].tolist()
+            chunk = new[start : start + 500].tolist()
             marks = ",".join("?" * len(chunk))
             ids, vectors = clause_vectors(db, model, f"c.id in ({marks})", chunk)
             if len(ids):
@@ -222,9 +223,14 @@ class VectorVersions:
     def _switch(self, db, index: faiss.Index, model: str, trained: int) -> int:
         version = (self.current() or 0) + 1
         self.files.write(version, index)
-        db["meta"].upsert_all([{"key": "vector_version", "value": str(version)},
-                               {"key": "embed_model", "value": model},
-                               {"key": "vector_trained_on", "value": str(trained)}], pk="key")
+        db["meta"].upsert_all(
+            [
+                {"key": "vector_version", "value": str(version)},
+                {"key": "embed_model", "value": model},
+                {"key": "vector_trained_on", "value": str(trained)},
+            ],
+            pk="key",
+        )
         return version
 
     def retrain_due(self) -> bool:

@@ -6,6 +6,7 @@ accent-folded, case- and punctuation-normalized form, so "so kh dt", "Sở KH&Đ
 Quất") are caught by a generic rule: a capitalized head noun (Sở, Ban, Trung tâm …)
 and its name words up to the first predicate or function word.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,7 @@ def _province_table() -> dict[str, tuple[str, str]]:
 
 
 _PROVINCE_BY_KEY = MappingProxyType(_province_table())
-_PLACES = "|".join(sorted((key.replace(" ", r"(?: -)? ") for key in _PROVINCE_BY_KEY),
-                          key=len, reverse=True))
+_PLACES = "|".join(sorted((key.replace(" ", r"(?: -)? ") for key in _PROVINCE_BY_KEY), key=len, reverse=True))
 
 
 def _expand(pattern: str) -> re.Pattern:
@@ -87,28 +87,38 @@ def _rows():
                 yield (abbr, f"Sở {field}", False, True)
 
 
-_TABLE = tuple((_expand(pattern), canonical, needs_capital, bare)
-               for pattern, canonical, needs_capital, bare in _rows())
+_TABLE = tuple(
+    (_expand(pattern), canonical, needs_capital, bare) for pattern, canonical, needs_capital, bare in _rows()
+)
 # A field's abbreviation inside a unit's name stands for the field: "Báo TN&MT" is
 # "Báo Tài nguyên và Môi trường", not the Sở. Over the folded name; e.g. "tn & mt", "tnmt".
 _FIELD_ABBREVIATIONS = tuple(
     (re.compile(r"(?<![\w&])" + r"\s*[&/-]?\s*".join(abbr.split("_")) + r"(?![\w&])"), field)
-    for _, abbr, field in FIELDS if abbr and "_" in abbr)
+    for _, abbr, field in FIELDS
+    if abbr and "_" in abbr
+)
 _OPTIONAL_PART = re.compile(r"\[([^|\]]*)\|([^\]]*)\]")  # e.g. "[ {place}| tỉnh]" in a canonical name
 _HEADS = tuple(head.split() for head in HEADS) + tuple([typo] for typo in HEAD_TYPOS)
 # "và" inside a field's name stays in a unit's name: "… Chính sách tài nguyên và môi trường".
 _FIELD_PHRASES = frozenset(
-    " ".join(words[i - 1:i + 2]).lower() for _, _, field in FIELDS
-    for words in [field.replace(",", "").split()] for i, word in enumerate(words) if word == "và" and i)
+    " ".join(words[i - 1 : i + 2]).lower()
+    for _, _, field in FIELDS
+    for words in [field.replace(",", "").split()]
+    for i, word in enumerate(words)
+    if word == "và" and i
+)
 _COLLECTIVE_BEFORE = frozenset(("các", "những", "mỗi", "từng"))
 # Function words that may stand inside an unknown unit's name ("Hạt Kiểm lâm các huyện").
 _INSIDE_NAMES = frozenset(("các", "những", "của", "tại", "trên", "thuộc", "về"))
 
 # What may stand between agencies of one enumeration: separators and person titles,
 # e.g. ", và Chủ tịch " in "Sở Y tế, và Chủ tịch UBND các huyện".
-_GAP = re.compile(r"(?:\s|[,;/&–-]|và(?!\w)|(?:"
-                  + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
-                  + r")(?!\w))*", re.IGNORECASE)
+_GAP = re.compile(
+    r"(?:\s|[,;/&–-]|và(?!\w)|(?:"
+    + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
+    + r")(?!\w))*",
+    re.IGNORECASE,
+)
 # Openers after which the clause's subject (lead) follows, at the start of a clause.
 _LEAD_INS = (
     re.compile(r"(?:giao(?: nhiệm vụ)?(?: cho)?)\s+", re.I),  # e.g. "Giao Sở Kế hoạch và Đầu tư chủ trì"
@@ -173,7 +183,7 @@ def cell_agencies(cell: str, issuer: str | None = None) -> list[str]:
     """
     names, position = [], 0
     for mention in _mentions(cell, issuer) + [_Mention(len(cell), len(cell), "")]:
-        for part in cell[position:mention.start].split(";"):
+        for part in cell[position : mention.start].split(";"):
             part = _CELL_EDGES.sub("", " ".join(part.split()))
             if any(ch.isalpha() for ch in part):
                 names.append(part)
@@ -260,8 +270,12 @@ def _mentions(text: str, issuer: str | None = None) -> list[_Mention]:
                 continue  # "số", "sơ" fold to "so" too: "hồ sơ xây dựng" is no Sở
             if needs_capital and not _capital_evidence(match, words[first], has_capitals, last - first):
                 continue
-            if bare and first and words[first - 1][:1].isalpha() \
-                    and lowered_words[first - 1] not in NAME_STOPS:
+            if (
+                bare
+                and first
+                and words[first - 1][:1].isalpha()
+                and lowered_words[first - 1] not in NAME_STOPS
+            ):
                 continue  # "Báo TN&MT", "Trung tâm Truyền thông TN&MT": it ends a unit's name
             taken[first:last] = [True] * (last - first)
             name = _resolve(canonical, match, ministry)
@@ -285,7 +299,7 @@ def _is_ministry(issuer: str | None) -> bool:
 def _resolve(canonical: str, match: re.Match, ministry: bool = False) -> str:
     place = next((value for key, value in match.groupdict().items() if value), None)
     if ministry and not place and canonical.endswith(" tỉnh") and not _PROVINCE_WORD.search(match.group()):
-        return canonical[:-len(" tỉnh")]  # a ministry's own department: "Cục Thuế", not "Cục Thuế tỉnh"
+        return canonical[: -len(" tỉnh")]  # a ministry's own department: "Cục Thuế", not "Cục Thuế tỉnh"
     if place:
         name, kind = _PROVINCE_BY_KEY[place.replace(" -", "")]
         canonical = _OPTIONAL_PART.sub(r"\1", canonical)
@@ -303,13 +317,14 @@ def _generic_mentions(text, tokens, words, taken) -> list[_Mention]:
             index += 1
             continue
         end = _name_end(words, lowered, index + len(head), taken)
-        name_words = words[index + len(head):end]
+        name_words = words[index + len(head) : end]
         # A lower-case name needs a head that takes one, and more than a word ("Công ty tôi").
-        if name_words and (name_words[0][0].isupper()
-                           or (" ".join(head) in LOWERCASE_NAME_HEADS and len(name_words) > 1)):
-            name = " ".join(text[tokens[index][0]:tokens[end - 1][1]].split())
+        if name_words and (
+            name_words[0][0].isupper() or (" ".join(head) in LOWERCASE_NAME_HEADS and len(name_words) > 1)
+        ):
+            name = " ".join(text[tokens[index][0] : tokens[end - 1][1]].split())
             if lowered[index] in HEAD_TYPOS:
-                name = HEAD_TYPOS[lowered[index]] + name[len(words[index]):]
+                name = HEAD_TYPOS[lowered[index]] + name[len(words[index]) :]
             found.append(_Mention(tokens[index][0], tokens[end - 1][1], _spelled_out(name)))
             index = end
         else:
@@ -325,7 +340,7 @@ def _spelled_out(name: str) -> str:
     for pattern, field in _FIELD_ABBREVIATIONS:
         match = pattern.search(folded)
         if match:
-            return name[:match.start()] + field + name[match.end():]
+            return name[: match.start()] + field + name[match.end() :]
     return name
 
 
@@ -335,8 +350,8 @@ def _head_at(lowered, words, index, taken) -> list[str] | None:
     if index and lowered[index - 1] in _COLLECTIVE_BEFORE:
         return None  # "các Sở chuyên ngành" is a group, not one agency
     for head in _HEADS:
-        span = lowered[index:index + len(head)]
-        if span == head and not any(taken[index:index + len(head)]):
+        span = lowered[index : index + len(head)]
+        if span == head and not any(taken[index : index + len(head)]):
             return head
     return None
 
@@ -352,8 +367,14 @@ def _name_end(words, lowered, index, taken) -> int:
                 continue
             # A short name goes on past a comma into more capitalized name words
             # ("Viện Chiến lược, Chính sách …"); another head after it is the next agency.
-            if word == "," and index < end <= index + 2 and end + 1 < limit and words[end + 1][0].isupper() \
-                    and not taken[end + 1] and _head_at(lowered, words, end + 1, taken) is None:
+            if (
+                word == ","
+                and index < end <= index + 2
+                and end + 1 < limit
+                and words[end + 1][0].isupper()
+                and not taken[end + 1]
+                and _head_at(lowered, words, end + 1, taken) is None
+            ):
                 end += 1
                 continue
             break
@@ -361,8 +382,10 @@ def _name_end(words, lowered, index, taken) -> int:
             pair = f"{lowered[end]} {lowered[end + 1]}" if end + 1 < len(words) else ""
             if lowered[end] in NAME_STOPS or pair in NAME_STOPS:
                 break
-            if lowered[end] == "và" and (" ".join(lowered[end - 1:end + 2]) in NAME_PHRASES
-                                         or " ".join(lowered[end - 1:end + 2]) in _FIELD_PHRASES):
+            if lowered[end] == "và" and (
+                " ".join(lowered[end - 1 : end + 2]) in NAME_PHRASES
+                or " ".join(lowered[end - 1 : end + 2]) in _FIELD_PHRASES
+            ):
                 end += 2
                 continue
             if lowered[end] == "và":

@@ -2,6 +2,7 @@
 issue date, a table's deadline cell and the deadline rules (which build on `iso_date` and
 `month_end`).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -56,7 +57,7 @@ def parse_date(text: str, whole: bool = False) -> FoundDate | None:
 
 
 def iso_date(year: int, month: int, day: int) -> str | None:
-    """"YYYY-MM-DD", or None for an impossible date (31/2)."""
+    """ "YYYY-MM-DD", or None for an impossible date (31/2)."""
     try:
         return date(year, month, day).isoformat()
     except ValueError:

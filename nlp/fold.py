@@ -1,4 +1,5 @@
 """Accent folding: the form in which typed-without-diacritics text meets the plan."""
+
 from __future__ import annotations
 
 import unicodedata

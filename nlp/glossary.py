@@ -4,13 +4,17 @@ The dense encoder reads English well enough to rank, but the keyword index and
 the coverage check that decides whether to answer only know the plan's own
 Vietnamese words. This table carries an English question over to them.
 """
+
 from __future__ import annotations
 
 import re
 
 # Ordered: longer phrases first, so "social insurance" wins over "insurance".
 GLOSSARY: list[tuple[str, str]] = [
-    ("department of planning and investment", "sở kế hoạch và đầu tư"),  # e.g. "What does the Department of Planning and Investment do?"
+    (
+        "department of planning and investment",
+        "sở kế hoạch và đầu tư",
+    ),  # e.g. "What does the Department of Planning and Investment do?"
     ("department of construction", "sở xây dựng"),  # e.g. "Department of Construction tasks"
     ("department of finance", "sở tài chính"),  # e.g. "Department of Finance"
     ("department of industry and trade", "sở công thương"),  # e.g. "Department of Industry and Trade"
@@ -21,10 +25,19 @@ GLOSSARY: list[tuple[str, str]] = [
     ("department of justice", "sở tư pháp"),  # e.g. "Department of Justice"
     ("department of home affairs", "sở nội vụ"),  # e.g. "Department of Home Affairs"
     ("department of science and technology", "sở khoa học và công nghệ"),  # e.g. "DOST"
-    ("department of labour", "sở lao động thương binh và xã hội"),  # e.g. "Department of Labour, Invalids and Social Affairs"
+    (
+        "department of labour",
+        "sở lao động thương binh và xã hội",
+    ),  # e.g. "Department of Labour, Invalids and Social Affairs"
     ("department of labor", "sở lao động thương binh và xã hội"),  # e.g. "Department of Labor"
-    ("department of agriculture", "sở nông nghiệp và phát triển nông thôn"),  # e.g. "Department of Agriculture and Rural Development"
-    ("department of culture", "sở văn hóa thể thao và du lịch"),  # e.g. "Department of Culture, Sports and Tourism"
+    (
+        "department of agriculture",
+        "sở nông nghiệp và phát triển nông thôn",
+    ),  # e.g. "Department of Agriculture and Rural Development"
+    (
+        "department of culture",
+        "sở văn hóa thể thao và du lịch",
+    ),  # e.g. "Department of Culture, Sports and Tourism"
     ("department of transport", "sở giao thông vận tải"),  # e.g. "Department of Transport"
     ("people's committee", "ủy ban nhân dân"),  # e.g. "the provincial People's Committee"
     ("peoples committee", "ủy ban nhân dân"),  # e.g. "Peoples Committee"

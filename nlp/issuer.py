@@ -3,6 +3,7 @@
 "ỦY BAN NHÂN DÂN / TỈNH BÌNH DƯƠNG" → "Ủy ban nhân dân tỉnh Bình Dương"; "UBND TỈNH X / SỞ Y"
 → the last body named, Sở Y, in its canonical spelling when it is a known agency.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,8 @@ from nlp.fold import fold
 
 # Words that open the name of a body in a header, tried anywhere in it; the last one wins.
 _ISSUER_HEADS = re.compile(  # e.g. "SỞ Y TẾ" in "UBND TỈNH X / SỞ Y TẾ"
-    r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b")
+    r"\b(?:SỞ|BAN|CỤC|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|ỦY BAN|UỶ BAN|HỘI ĐỒNG|BỘ|TỔNG CỤC)\b"
+)
 # Local bodies a header names before its province, for a letter-spaced header.
 _LOCAL_BODIES = ("Ủy ban nhân dân", "Hội đồng nhân dân")
 # Administrative units: the words after them are a place name, capitalised.
@@ -25,7 +27,7 @@ def issuer(text: str) -> str:
     text = _respaced(re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", " ".join(text.split())))
     heads = [m.start() for m in _ISSUER_HEADS.finditer(text) if m.start() > 0]
     if heads and _all_caps(text):
-        text = text[heads[-1]:]
+        text = text[heads[-1] :]
     if not text or not _all_caps(text):
         return text
     canonical = canonical_agency(text)
@@ -37,7 +39,7 @@ def issuer(text: str) -> str:
         return f"{canonical.removesuffix(' tỉnh').removesuffix(' thành phố')} {kind} {name}"
     words, out, in_place = text.lower().split(), [], False
     for position, word in enumerate(words):
-        pair = " ".join(words[position - 1:position + 1]) if position else word
+        pair = " ".join(words[position - 1 : position + 1]) if position else word
         out.append(word.capitalize() if position == 0 or in_place else word)
         in_place = in_place or word in _ADMIN_UNITS or pair in _ADMIN_UNITS
     return " ".join(out)

@@ -10,6 +10,7 @@ reports plans ask for, and maps onto iCalendar RRULEs one to one.
 A day written as "trước ngày 10" is taken as the due day itself, as nlp/deadlines.py does
 for one-off dates ("trước ngày 30/6/2021" → 2021-06-30).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -32,8 +33,10 @@ def _rule(pattern: str) -> re.Pattern:
 # Where a duty names its own days, in this order; all that match are joined
 # ("trước ngày 10 của tháng cuối quý và trước ngày 10 tháng 12" → both).
 DAY_RULES = (
-    (_rule(r"ngày (?P<d>\d{1,2}) (?:của )?(?:các )?tháng cuối (?:mỗi |của |các |hằng |hàng )?quý"),
-     "quarter"),  # e.g. "trước ngày 10 của tháng cuối quý"
+    (
+        _rule(r"ngày (?P<d>\d{1,2}) (?:của )?(?:các )?tháng cuối (?:mỗi |của |các |hằng |hàng )?quý"),
+        "quarter",
+    ),  # e.g. "trước ngày 10 của tháng cuối quý"
     (_rule(rf"ngày (?P<d>\d{{1,2}}) (?:của )?{_EVERY} tháng"), "month"),  # e.g. "trước ngày 20 hằng tháng"
     # a day and month without a year: every year on that day ("trước ngày 15/6 và 15/12")
     # e.g. "10/12"
@@ -45,8 +48,10 @@ DAY_RULES = (
 PERIOD_RULES = (
     (_rule(rf"định kỳ (?:{_EVERY} )?(?:{_COUNT} )?{_UNIT}"), "every"),  # e.g. "định kỳ 6 tháng"
     (_rule(rf"{_COUNT} {_UNIT} (?:một|1|01) lần"), "every"),  # e.g. "3 tháng một lần"
-    (_rule(rf"(?:(?:ít nhất|tối thiểu) )?{_COUNT} lần\s*(?:/\s*|trong (?:một |01 )?|mỗi |một ){_UNIT}"),
-     "times"),  # e.g. "ít nhất 2 lần/năm"
+    (
+        _rule(rf"(?:(?:ít nhất|tối thiểu) )?{_COUNT} lần\s*(?:/\s*|trong (?:một |01 )?|mỗi |một ){_UNIT}"),
+        "times",
+    ),  # e.g. "ít nhất 2 lần/năm"
     (_rule(rf"{_EVERY} {_UNIT}"), "every"),  # e.g. "báo cáo hằng quý"
 )
 # A ceiling is not a duty: "không quá một lần/năm" says how often one may inspect.

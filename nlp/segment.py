@@ -1,4 +1,5 @@
 """Sentences and word segmentation of a clause, by underthesea."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Pure functions over clause records and plan infos, so the bot, the CLI, the timeline and
 the calendar all see the same schedule, and a test can pick "today".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,11 @@ def task_label(task: Task, limit: int) -> str:
     who = ", ".join(task.clause.lead) or "Chưa nêu cơ quan"
     what = " ".join(task.clause.text.split())
     # most clauses open with their agency ("Sở Nội vụ tăng cường …"): do not say it twice
-    text = what if what.lower().startswith(task.clause.lead[0].lower() if task.clause.lead else "\0") \
+    text = (
+        what
+        if what.lower().startswith(task.clause.lead[0].lower() if task.clause.lead else "\0")
         else f"{who}: {what}"
+    )
     return textwrap.shorten(text, limit, placeholder="…")
 
 

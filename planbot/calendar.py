@@ -5,6 +5,7 @@ Each task is an all-day event on its due date; a recurring duty is one event per
 with the period when the plan names one. UIDs derive from the plan and the clause's text,
 so importing a newer export updates events instead of duplicating them.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The `planbot` command: a thin shell over planbot.library."""
+
 from __future__ import annotations
 
 import argparse
@@ -29,6 +30,7 @@ EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE
 
 def _open(settings: Settings, bundled: bool = True):
     from planbot.library import Planbot
+
     library = Planbot.open(settings)
     if bundled:
         library.ensure_bundled()
@@ -43,6 +45,7 @@ def _progress_bar(name: str):
             filled = int(fraction * 24)
             sys.stderr.write(f"\r{name[:32]:32} [{'#' * filled}{'.' * (24 - filled)}] {stage:8}")
             sys.stderr.flush()
+
     return show
 
 
@@ -64,16 +67,24 @@ def ingest(args, settings: Settings) -> int:
             if sys.stderr.isatty():
                 sys.stderr.write("\n")
             status = "replaced" if report.replaced else "indexed" if report.changed else "unchanged"
-            scanned = (f" | read by OCR: {report.ocr_pages} pages, mean confidence "
-                       f"{report.ocr_confidence:.0f}%, {report.ocr_corrections} words corrected"
-                       if report.ocr_pages else "")
-            print(f"{path.name}: {status} {report.number} — {report.title[:70]} | "
-                  f"{report.clauses} clauses, {report.agencies} agencies, "
-                  f"{report.deadlines} deadlines, {report.seconds:.1f} s{scanned}{_replaced(report)}")
+            scanned = (
+                f" | read by OCR: {report.ocr_pages} pages, mean confidence "
+                f"{report.ocr_confidence:.0f}%, {report.ocr_corrections} words corrected"
+                if report.ocr_pages
+                else ""
+            )
+            print(
+                f"{path.name}: {status} {report.number} — {report.title[:70]} | "
+                f"{report.clauses} clauses, {report.agencies} agencies, "
+                f"{report.deadlines} deadlines, {report.seconds:.1f} s{scanned}{_replaced(report)}"
+            )
             if report.unreadable_pages:
                 pages = ", ".join(map(str, report.unreadable_pages))
-                print(f"planbot: warning: {path.name}: page(s) {pages} could not be read by OCR "
-                      f"(confidence below {OCR_FLOOR:.0f}%) and were left out", file=sys.stderr)
+                print(
+                    f"planbot: warning: {path.name}: page(s) {pages} could not be read by OCR "
+                    f"(confidence below {OCR_FLOOR:.0f}%) and were left out",
+                    file=sys.stderr,
+                )
             if report.citation:
                 print(f"  cited as: {report.citation}")
             for warning in report.warnings:
@@ -89,16 +100,19 @@ def _replaced(report) -> str:
     if not old:
         return ""
     when = time.strftime("%Y-%m-%d", time.localtime(old["ingested_at"] or 0))
-    return (f" | old: {old['source_name']}, {old['clauses']} clauses, indexed {when}; "
-            f"new: {report.source_name}, {report.clauses} clauses")
+    return (
+        f" | old: {old['source_name']}, {old['clauses']} clauses, indexed {when}; "
+        f"new: {report.source_name}, {report.clauses} clauses"
+    )
 
 
 def plans(args, settings: Settings) -> int:
     """List the indexed plans."""
     library = _open(settings)
     for info in library.plans():
-        print(f"{info.id:>3}  {info.number:<16} {info.date or '-':<10}  {info.clauses:>4} clauses  "
-              f"{info.title}")
+        print(
+            f"{info.id:>3}  {info.number:<16} {info.date or '-':<10}  {info.clauses:>4} clauses  {info.title}"
+        )
     library.close()
     return 0
 
@@ -152,8 +166,11 @@ def reindex(args, settings: Settings) -> int:
             part = settings.db_path.with_name(settings.db_path.name + suffix)
             if part.exists():
                 part.rename(aside.with_name(aside.name + suffix))
-        print(f"planbot: {settings.db_path} was damaged ({error.why}); moved to {aside.name}, "
-              f"rebuilding from {settings.documents_dir}", file=sys.stderr)
+        print(
+            f"planbot: {settings.db_path} was damaged ({error.why}); moved to {aside.name}, "
+            f"rebuilding from {settings.documents_dir}",
+            file=sys.stderr,
+        )
         library = _open(settings, bundled=False)
         try:
             rebuilt = library.rebuild_from_documents()
@@ -176,6 +193,7 @@ def reindex(args, settings: Settings) -> int:
 def ask(args, settings: Settings) -> int:
     """Answer one question, or one per line of --file."""
     from planbot.terminal import answer_card
+
     library = _open(settings)
     if args.file:
         questions = Path(args.file).read_text(encoding="utf-8").splitlines()
@@ -199,12 +217,17 @@ def ask(args, settings: Settings) -> int:
 def chat(args, settings: Settings) -> int:
     """A console conversation; reads lines until EOF when stdin is not a terminal."""
     from planbot.terminal import answer_card
+
     # Loading takes seconds (minutes on a first run): say so, on stderr so answers stay clean.
     print("⏳ Đang nạp kế hoạch và mô hình ngôn ngữ…", file=sys.stderr, flush=True)
     library = _open(settings)
     _ = library.embedder  # load it now, not inside the first question
     plans = library.plans()
-    print(f"✓ Sẵn sàng: {len(plans)} kế hoạch ({', '.join(p.number for p in plans)}).", file=sys.stderr, flush=True)
+    print(
+        f"✓ Sẵn sàng: {len(plans)} kế hoạch ({', '.join(p.number for p in plans)}).",
+        file=sys.stderr,
+        flush=True,
+    )
     interactive = sys.stdin.isatty()
     previous, asked_at = None, 0.0
     if interactive:
@@ -243,13 +266,16 @@ def _schedule(args, settings: Settings):
     finally:
         library.close()
     if not found:
-        print(f"planbot: {name or 'no agency'} has no dated or recurring task; the output is empty",
-              file=sys.stderr)
+        print(
+            f"planbot: {name or 'no agency'} has no dated or recurring task; the output is empty",
+            file=sys.stderr,
+        )
     return found, name, 0
 
 
 def _today(args) -> dt.date:
     from planbot.agenda import today_in_vietnam
+
     return args.today or today_in_vietnam()
 
 
@@ -259,6 +285,7 @@ def timeline(args, settings: Settings) -> int:
     if code:
         return code
     from planbot.timeline import timeline_png
+
     title = f"Hạn chót — {name}" if name else "Hạn chót — mọi cơ quan"
     Path(args.output).write_bytes(timeline_png(found, _today(args), title))
     print(f"{args.output}: {len(found)} tasks")
@@ -271,6 +298,7 @@ def calendar(args, settings: Settings) -> int:
     if code:
         return code
     from planbot.calendar import calendar as make_calendar
+
     cal = make_calendar(found, name or "mọi cơ quan", _today(args))
     Path(args.output).write_bytes(cal.to_ical())
     print(f"{args.output}: {len(cal.walk('VEVENT'))} events from {len(found)} tasks")
@@ -283,6 +311,7 @@ def serve(args, settings: Settings) -> int:
         print("planbot: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return EXIT_USAGE
     from bot.app import run_bot
+
     library = _open(settings)
     run_bot(settings, library, webhook_url=args.webhook_url, port=args.port)
     return 0
@@ -301,8 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("ingest", help="add plans (TXT, DOCX, PDF)")
     p.add_argument("paths", nargs="+")
-    p.add_argument("--replace", action="store_true",
-                   help="replace an indexed plan with the same number, issuer and date")
+    p.add_argument(
+        "--replace", action="store_true", help="replace an indexed plan with the same number, issuer and date"
+    )
     p.set_defaults(func=ingest)
     commands.add_parser("plans", help="list indexed plans").set_defaults(func=plans)
     p = commands.add_parser("clauses", help="list clauses")
@@ -320,8 +350,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file")
     p.add_argument("-k", type=int, default=3)
     p.set_defaults(func=ask)
-    for name, func, what in (("timeline", timeline, "a timeline PNG of the deadlines"),
-                             ("calendar", calendar, "an iCalendar (.ics) file of the deadlines")):
+    for name, func, what in (
+        ("timeline", timeline, "a timeline PNG of the deadlines"),
+        ("calendar", calendar, "an iCalendar (.ics) file of the deadlines"),
+    ):
         p = commands.add_parser(name, help=what)
         p.add_argument("--agency", help="one agency (any accents, abbreviations)")
         p.add_argument("-o", "--output", required=True)

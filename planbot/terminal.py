@@ -3,6 +3,7 @@
 One formatting for both shells: citations, deadlines and dates come from bot/cards, so the
 console and Telegram never disagree on how a source or a due date is written.
 """
+
 from __future__ import annotations
 
 import textwrap

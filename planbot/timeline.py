@@ -4,6 +4,7 @@ Drawn with matplotlib's object API on the Agg canvas (no pyplot, no display, no 
 figure state), so it renders headless and from the bot's worker threads alike. DejaVu Sans,
 matplotlib's bundled default, has every Vietnamese letter.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,12 @@ from planbot.agenda import Task, task_label
 MAX_ROWS = 20
 LABEL_CHARS = 48
 COLOURS = {"upcoming": "#1f77b4", "overdue": "#d62728", "recurring": "#9467bd", "ended": "#8c8c8c"}
-STATUS_VI = {"upcoming": "Sắp đến hạn", "overdue": "Đã quá hạn", "recurring": "Định kỳ",
-             "ended": "Kế hoạch đã hết thời kỳ"}
+STATUS_VI = {
+    "upcoming": "Sắp đến hạn",
+    "overdue": "Đã quá hạn",
+    "recurring": "Định kỳ",
+    "ended": "Kế hoạch đã hết thời kỳ",
+}
 
 
 def status(task: Task, today: dt.date) -> str:
@@ -72,13 +77,33 @@ def timeline_figure(found: list[Task], today: dt.date, title: str, max_rows: int
         seen.add(kind)
         if len(when) > 1:  # a recurring duty: a thin bar across its occurrences
             ax.hlines(y, when[0], when[-1], colors=COLOURS[kind], linewidth=2, alpha=0.35)
-        ax.scatter(when, [y] * len(when), marker="D" if task.rule is None else "o", s=46,
-                   color=COLOURS[kind], zorder=3, label=label, gid=f"clause-{task.clause.id}")
+        ax.scatter(
+            when,
+            [y] * len(when),
+            marker="D" if task.rule is None else "o",
+            s=46,
+            color=COLOURS[kind],
+            zorder=3,
+            label=label,
+            gid=f"clause-{task.clause.id}",
+        )
         if task.rule is None:  # a one-off date is read off the mark, not guessed from the axis
-            ax.annotate(task.due.strftime("%d/%m/%Y"), (mdates.date2num(task.due), y), xytext=(7, 4),
-                        textcoords="offset points", fontsize=7.5, color=COLOURS[kind])
-    ax.axvline(today, color="#d62728", linestyle="--", linewidth=1.4, zorder=2,
-               label=f"Hôm nay {today.strftime('%d/%m/%Y')}")
+            ax.annotate(
+                task.due.strftime("%d/%m/%Y"),
+                (mdates.date2num(task.due), y),
+                xytext=(7, 4),
+                textcoords="offset points",
+                fontsize=7.5,
+                color=COLOURS[kind],
+            )
+    ax.axvline(
+        today,
+        color="#d62728",
+        linestyle="--",
+        linewidth=1.4,
+        zorder=2,
+        label=f"Hôm nay {today.strftime('%d/%m/%Y')}",
+    )
     ax.set_yticks(range(len(shown)), [task_label(t, LABEL_CHARS) for t in reversed(shown)], fontsize=8.5)
     ax.set_ylim(-0.8, max(len(shown), 1) - 0.2)
     everything = [d for t in shown for d in _dates(t, today)] + [today]

@@ -1,4 +1,5 @@
 """Shared fixtures: the eval set, a library on the real model, a library on a fake encoder."""
+
 from __future__ import annotations
 
 import json
@@ -49,6 +50,7 @@ def make_settings(data_dir: Path, **changes) -> Settings:
 def library(tmp_path_factory):
     """The real product: bundled plan ingested with the real converted model."""
     from planbot.library import Planbot
+
     lib = Planbot.open(make_settings(tmp_path_factory.mktemp("planbot-real")))
     lib.ensure_bundled()
     yield lib
@@ -60,6 +62,7 @@ def fake_library(tmp_path):
     """The product on a hashing encoder: fast, for index logic."""
     from planbot.library import Planbot
     from tests.fakes import HashingEmbedder
+
     lib = Planbot.open(make_settings(tmp_path / "data"), embedder=HashingEmbedder())
     yield lib
     lib.close()
@@ -69,6 +72,7 @@ def fake_library(tmp_path):
 def api():
     """A fake Telegram Bot API server on 127.0.0.1, for one test."""
     from tests.fake_bot_api import serve
+
     yield from serve()
 
 
@@ -83,6 +87,7 @@ def two_plans(library, eval_dir, tmp_path_factory):
     """The bundled plan (copied from the session library: nothing re-embedded) and plan 1187,
     the index of shared/eval/dev_user_questions.jsonl."""
     from planbot.library import Planbot
+
     target = tmp_path_factory.mktemp("two-plans") / "data"
     copy_data_dir(library.settings.data_dir, target)
     lib = Planbot.open(make_settings(target))

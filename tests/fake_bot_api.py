@@ -1,5 +1,6 @@
 """The bot tests' helpers: the fake Bot API server (bot/fake_bot_api.py, shared with
 bench/load.py), a scriptable FakeLibrary, and the users, chats and calls the tests share."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +10,6 @@ import time
 from typing import Any
 
 from bot.fake_bot_api import TOKEN, FakeBotApi, buttons, parse_html, running  # noqa: F401 - re-exported
-
 
 # --- FakeLibrary: a scriptable stand-in for planbot.library.Planbot ------------------
 # For behaviour the real library cannot be made to show on demand: an ingest that
@@ -21,32 +21,68 @@ def _library_types():
     """Answer, Hit, IngestReport: the fake hands back the real library's record types."""
     from index.search import Answer, Hit
     from planbot.library import IngestReport
+
     return Answer, Hit, IngestReport
 
 
 class FakeLibrary:
     def __init__(self) -> None:
-        from nlp.deadlines import Deadline
         from index.records import ClauseRecord
+        from nlp.deadlines import Deadline
 
         def clause(id_, section, text, lead, partners=(), deadline=None, footnotes=()):
             sentences = [s.strip() + "." for s in text.split(".") if s.strip()]
-            return ClauseRecord(id_, "629/KH-UBND", "2019-02-14", section, "Nhiệm vụ cụ thể", text, sentences,
-                                list(lead), list(partners), deadline, 3, list(footnotes))
+            return ClauseRecord(
+                id_,
+                "629/KH-UBND",
+                "2019-02-14",
+                section,
+                "Nhiệm vụ cụ thể",
+                text,
+                sentences,
+                list(lead),
+                list(partners),
+                deadline,
+                3,
+                list(footnotes),
+            )
 
         self.clauses = [
-            clause(1, "II.2.a", "Sở Xây dựng tiếp tục đẩy mạnh cải cách quy trình, thủ tục hành chính về cấp phép xây dựng, "
-                   "rút ngắn thời gian cấp phép còn dưới 63 ngày làm việc. Ứng dụng công nghệ thông tin trong cấp phép.",
-                   ["Sở Xây dựng"], deadline=Deadline("dưới 63 ngày làm việc", "duration")),
-            clause(2, "II.2.b", "Sở Tài nguyên và Môi trường chủ trì, phối hợp Sở Xây dựng giảm thời gian đăng ký đất đai.",
-                   ["Sở Tài nguyên và Môi trường"], ["Sở Xây dựng"], Deadline("trước ngày 30/6/2019", "date", "2019-06-30")),
-            clause(3, "II.1", "Sở Kế hoạch và Đầu tư tham mưu Bộ chỉ số năng lực cạnh tranh cấp sở, ngành, địa phương.",
-                   ["Sở Kế hoạch và Đầu tư"], deadline=Deadline("trong quý II/2019", "quarter", "2019-06-30"),
-                   footnotes=["(1) DDCI: chỉ số năng lực cạnh tranh cấp sở, ngành, địa phương."]),
-            clause(4, "III", "Sở Kế hoạch và Đầu tư tổng hợp kết quả, báo cáo UBND tỉnh trước ngày 15/12/2019.",
-                   ["Sở Kế hoạch và Đầu tư"], deadline=Deadline("trước ngày 15/12/2019", "date", "2019-12-15")),
+            clause(
+                1,
+                "II.2.a",
+                "Sở Xây dựng tiếp tục đẩy mạnh cải cách quy trình, thủ tục hành chính về cấp phép xây dựng, "
+                "rút ngắn thời gian cấp phép còn dưới 63 ngày làm việc. Ứng dụng công nghệ thông tin trong cấp phép.",
+                ["Sở Xây dựng"],
+                deadline=Deadline("dưới 63 ngày làm việc", "duration"),
+            ),
+            clause(
+                2,
+                "II.2.b",
+                "Sở Tài nguyên và Môi trường chủ trì, phối hợp Sở Xây dựng giảm thời gian đăng ký đất đai.",
+                ["Sở Tài nguyên và Môi trường"],
+                ["Sở Xây dựng"],
+                Deadline("trước ngày 30/6/2019", "date", "2019-06-30"),
+            ),
+            clause(
+                3,
+                "II.1",
+                "Sở Kế hoạch và Đầu tư tham mưu Bộ chỉ số năng lực cạnh tranh cấp sở, ngành, địa phương.",
+                ["Sở Kế hoạch và Đầu tư"],
+                deadline=Deadline("trong quý II/2019", "quarter", "2019-06-30"),
+                footnotes=["(1) DDCI: chỉ số năng lực cạnh tranh cấp sở, ngành, địa phương."],
+            ),
+            clause(
+                4,
+                "III",
+                "Sở Kế hoạch và Đầu tư tổng hợp kết quả, báo cáo UBND tỉnh trước ngày 15/12/2019.",
+                ["Sở Kế hoạch và Đầu tư"],
+                deadline=Deadline("trước ngày 15/12/2019", "date", "2019-12-15"),
+            ),
         ]
-        self.plan_list = [("629/KH-UBND", "2019-02-14", "Triển khai thực hiện Nghị quyết số 02/NQ-CP năm 2019")]
+        self.plan_list = [
+            ("629/KH-UBND", "2019-02-14", "Triển khai thực hiện Nghị quyết số 02/NQ-CP năm 2019")
+        ]
         self.questions: list[tuple[int, int, str, bool]] = []
         self.feedback: dict[tuple[int, int], int] = {}
         self.reasons: dict[tuple[int, int], str] = {}
@@ -93,7 +129,10 @@ class FakeLibrary:
     def plans(self):
         from index.records import PlanInfo
 
-        return [PlanInfo(i + 1, n, d, t, sum(c.plan == n for c in self.clauses)) for i, (n, d, t) in enumerate(self.plan_list)]
+        return [
+            PlanInfo(i + 1, n, d, t, sum(c.plan == n for c in self.clauses))
+            for i, (n, d, t) in enumerate(self.plan_list)
+        ]
 
     def clause(self, clause_id):
         return next((c for c in self.clauses if c.id == clause_id), None)
@@ -119,7 +158,11 @@ class FakeLibrary:
         agency = self._resolve(name)
         if agency is None:
             return None, [], []
-        return agency, [c for c in self.clauses if agency in c.lead], [c for c in self.clauses if agency in c.partners]
+        return (
+            agency,
+            [c for c in self.clauses if agency in c.lead],
+            [c for c in self.clauses if agency in c.partners],
+        )
 
     def deadlines(self, days=30, agency=None, today=None):
         import datetime as dt
@@ -130,11 +173,19 @@ class FakeLibrary:
             return [], []
         horizon = (today + dt.timedelta(days=days)).isoformat()
         due = sorted(
-            (c for c in self.clauses if c.deadline and c.deadline.due and c.deadline.due <= horizon
-             and (resolved is None or resolved in c.lead + c.partners)),
+            (
+                c
+                for c in self.clauses
+                if c.deadline
+                and c.deadline.due
+                and c.deadline.due <= horizon
+                and (resolved is None or resolved in c.lead + c.partners)
+            ),
             key=lambda c: (c.deadline.due, c.id),
         )
-        return [c for c in due if c.deadline.due < today.isoformat()], [c for c in due if c.deadline.due >= today.isoformat()]
+        return [c for c in due if c.deadline.due < today.isoformat()], [
+            c for c in due if c.deadline.due >= today.isoformat()
+        ]
 
     def schedule(self, agency=None):
         from planbot.agenda import tasks
@@ -182,7 +233,15 @@ class FakeLibrary:
         number = match.group(1) if match else Path(original_name or path).stem
         if sha in self.ingested:
             return IngestReport(number, "", 1, 1, 0, 0.01, False)
-        for stage, fraction in [("load", 0.0), ("parse", 0.1), ("embed", 0.2), ("embed", 0.5), ("embed", 0.9), ("index", 0.9), ("done", 1.0)]:
+        for stage, fraction in [
+            ("load", 0.0),
+            ("parse", 0.1),
+            ("embed", 0.2),
+            ("embed", 0.5),
+            ("embed", 0.9),
+            ("index", 0.9),
+            ("done", 1.0),
+        ]:
             progress(stage, fraction)
             time.sleep(self.ingest_step)
             if self.ingest_gate is not None and stage == "parse":
@@ -209,11 +268,20 @@ class FakeLibrary:
         return {
             "per_day": [("2024-05-01", len(self.questions))],
             "declined": [("2024-05-01T08:00", q) for _, _, q, ok in self.questions if not ok][-20:],
-            "feedback": {"up": sum(v > 0 for v in self.feedback.values()), "down": sum(v < 0 for v in self.feedback.values())},
+            "feedback": {
+                "up": sum(v > 0 for v in self.feedback.values()),
+                "down": sum(v < 0 for v in self.feedback.values()),
+            },
             "disliked": [
-                {"ts": "2024-05-01T08:00", "question": self.questions[q - 1][2], "answered": self.questions[q - 1][3],
-                 "answer": self.clauses[0], "reason": self.reasons.get((q, u))}
-                for (q, u), v in self.feedback.items() if v < 0
+                {
+                    "ts": "2024-05-01T08:00",
+                    "question": self.questions[q - 1][2],
+                    "answered": self.questions[q - 1][3],
+                    "answer": self.clauses[0],
+                    "reason": self.reasons.get((q, u)),
+                }
+                for (q, u), v in self.feedback.items()
+                if v < 0
             ],
         }
 
@@ -228,6 +296,7 @@ GROUP = FakeBotApi.group_chat()
 
 def async_test(fn):
     """Run an async test function in a fresh event loop (no pytest plugin needed)."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         return asyncio.run(asyncio.wait_for(fn(*args, **kwargs), 120))
@@ -264,7 +333,9 @@ def start_bot(server: FakeBotApi, library, data_dir, **changes):
     return running(build_application(bot_settings(server, data_dir, **changes), library))
 
 
-async def ask(server: FakeBotApi, text: str, user: dict = ALICE, chat: dict | None = None, reply_to: dict | None = None):
+async def ask(
+    server: FakeBotApi, text: str, user: dict = ALICE, chat: dict | None = None, reply_to: dict | None = None
+):
     """Send `text` and wait for the bot's reply; returns (the user's message, the reply)."""
     chat = chat or FakeBotApi.private_chat(user["id"])
     since = server.mark()

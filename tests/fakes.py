@@ -1,4 +1,5 @@
 """A deterministic stand-in encoder for unit tests of the index logic."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ Every builder writes one file into `folder` and returns its path. Sizes are cut 
 from what was seen (a 199 MB DOCX becomes 70 MB of XML in well under 1 MB of ZIP) but
 keep what made the original hurt.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,11 +20,13 @@ _CONTENT_TYPES = (
     'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
     'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
     'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-    'wordprocessingml.document.main+xml"/></Types>')
+    'wordprocessingml.document.main+xml"/></Types>'
+)
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
     'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-    'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
 
 
 def _docx(path: Path, body_chunks, level: int = 6) -> Path:
@@ -40,7 +43,7 @@ def _docx(path: Path, body_chunks, level: int = 6) -> Path:
 
 
 def _paragraph(text: str) -> bytes:
-    return f"<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>".encode()
+    return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'.encode()
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -61,14 +64,16 @@ def _page_pdf(content: bytes, length: bytes | None = None, flate: bool = False) 
     stream = zlib.compress(content, 9) if flate else content
     header = b"<< /Length " + (length or str(len(stream)).encode())
     header += b" /Filter /FlateDecode >>" if flate else b" >>"
-    return _pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        header + b"\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ])
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            header + b"\nstream\n" + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
 
 
 # ---- hangs on tiny files ---------------------------------------------------------------
@@ -93,16 +98,20 @@ def million_chars_page_pdf(folder: Path, chars: int = 200_000) -> Path:
 def url_dots_txt(folder: Path) -> Path:
     """A URL followed by 30 dots: underthesea's tokenizer doubles its time per dot."""
     path = folder / "url-cham.txt"
-    path.write_text("Kế hoạch chuyển đổi số, xem thêm tại http://example.gov.vn/ke-hoach"
-                    + "." * 30 + "\n", encoding="utf-8")
+    path.write_text(
+        "Kế hoạch chuyển đổi số, xem thêm tại http://example.gov.vn/ke-hoach" + "." * 30 + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def ngay_header_docx(folder: Path) -> Path:
     """A DOCX header table cell repeating "ngày " 128k times (against _HEADER_TABLE)."""
     cell = "ngày " * 128_000
-    table = (f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{cell}</w:t></w:r></w:p></w:tc>"
-             "<w:tc><w:p><w:r><w:t>Số: 1/KH-UBND</w:t></w:r></w:p></w:tc></w:tr></w:tbl>").encode()
+    table = (
+        f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{cell}</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Số: 1/KH-UBND</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    ).encode()
     return _docx(folder / "o-ngay.docx", [table, _paragraph("KẾ HOẠCH"), _paragraph("Sở Tài chính chủ trì.")])
 
 
@@ -116,16 +125,24 @@ def tiny_paragraphs_docx(folder: Path, count: int = 800_000) -> Path:
 
 def list_items_txt(folder: Path, count: int = 80_000) -> Path:
     path = folder / "muc-liet-ke.txt"
-    path.write_text("KẾ HOẠCH\nThực hiện nhiệm vụ năm 2024\nI. NHIỆM VỤ\n"
-                    + "".join(f"- Nhiệm vụ số {i} của Sở Tài chính\n" for i in range(count)), encoding="utf-8")
+    path.write_text(
+        "KẾ HOẠCH\nThực hiện nhiệm vụ năm 2024\nI. NHIỆM VỤ\n"
+        + "".join(f"- Nhiệm vụ số {i} của Sở Tài chính\n" for i in range(count)),
+        encoding="utf-8",
+    )
     return path
 
 
 def footnote_triples_txt(folder: Path, count: int = 10_000) -> Path:
     path = folder / "chu-thich.txt"
-    path.write_text("KẾ HOẠCH\nI. NHIỆM VỤ\n" + "".join(
-        f"Sở Y tế thực hiện nhiệm vụ {i}[{i}]\n\n[{i}] Quyết định số {i}/QĐ-UBND\n\n" for i in range(count)),
-        encoding="utf-8")
+    path.write_text(
+        "KẾ HOẠCH\nI. NHIỆM VỤ\n"
+        + "".join(
+            f"Sở Y tế thực hiện nhiệm vụ {i}[{i}]\n\n[{i}] Quyết định số {i}/QĐ-UBND\n\n"
+            for i in range(count)
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -182,11 +199,11 @@ def lying_sizes_docx(folder: Path) -> Path:
     lie = max(1, info.file_size // 100)
     # Patch the local header (offset 22: uncompressed size) and the central directory entry.
     local = info.header_offset
-    if data[local + 22:local + 26] != b"\xff\xff\xff\xff":
-        data[local + 22:local + 26] = struct.pack("<I", lie)
+    if data[local + 22 : local + 26] != b"\xff\xff\xff\xff":
+        data[local + 22 : local + 26] = struct.pack("<I", lie)
     central = data.rfind(b"PK\x01\x02", 0, data.rfind(b"word/document.xml"))
-    if data[central + 24:central + 28] != b"\xff\xff\xff\xff":
-        data[central + 24:central + 28] = struct.pack("<I", lie)
+    if data[central + 24 : central + 28] != b"\xff\xff\xff\xff":
+        data[central + 24 : central + 28] = struct.pack("<I", lie)
     path.write_bytes(bytes(data))
     return path
 
@@ -206,12 +223,14 @@ def flate_bomb_pdf(folder: Path, megabytes: int = 1600) -> Path:
     for _ in range(megabytes):
         checksum = zlib.adler32(chunk, checksum)
     stream = head + block * (megabytes - 1) + end + struct.pack(">I", checksum)
-    pdf = _pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ])
+    pdf = _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        ]
+    )
     path = folder / "bom-flate.pdf"
     path.write_bytes(pdf)
     return path

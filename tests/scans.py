@@ -6,6 +6,7 @@ fictitious province) and written the way real plans are: letterhead, number and 
 title, Roman sections, numbered and lettered items naming agencies and deadlines, and
 a ruled task table with a cell merged over two rows.
 """
+
 from __future__ import annotations
 
 import io
@@ -16,55 +17,105 @@ NUMBER = "45/KH-UBND"
 DATE = "2023-03-12"
 TITLE = "Phát triển du lịch nông thôn gắn với xây dựng nông thôn mới giai đoạn 2023 - 2025"
 
-LETTERHEAD = (("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-              ("TỈNH HÒA PHONG", "Độc lập - Tự do - Hạnh phúc"),
-              ("Số: 45/KH-UBND", "Hòa Phong, ngày 12 tháng 3 năm 2023"))
+LETTERHEAD = (
+    ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("TỈNH HÒA PHONG", "Độc lập - Tự do - Hạnh phúc"),
+    ("Số: 45/KH-UBND", "Hòa Phong, ngày 12 tháng 3 năm 2023"),
+)
 BODY = (
     ("center", "KẾ HOẠCH"),
     ("center", "Phát triển du lịch nông thôn gắn với xây dựng nông thôn mới"),
     ("center", "giai đoạn 2023 - 2025"),
     ("", ""),
-    ("", "Thực hiện Quyết định số 922/QĐ-TTg ngày 02/8/2022 của Thủ tướng Chính phủ, Ủy ban nhân dân "
-         "tỉnh ban hành Kế hoạch phát triển du lịch nông thôn như sau:"),
+    (
+        "",
+        "Thực hiện Quyết định số 922/QĐ-TTg ngày 02/8/2022 của Thủ tướng Chính phủ, Ủy ban nhân dân "
+        "tỉnh ban hành Kế hoạch phát triển du lịch nông thôn như sau:",
+    ),
     ("bold", "I. MỤC ĐÍCH, YÊU CẦU"),
-    ("", "1. Phát huy tiềm năng, lợi thế về cảnh quan, văn hóa của các xã để phát triển sản phẩm "
-         "du lịch nông thôn đặc trưng, tạo việc làm và tăng thu nhập cho người dân."),
-    ("", "2. Các sở, ngành và địa phương xác định rõ nhiệm vụ, cơ quan chủ trì và thời hạn hoàn thành; "
-         "bảo đảm phối hợp chặt chẽ trong quá trình thực hiện."),
+    (
+        "",
+        "1. Phát huy tiềm năng, lợi thế về cảnh quan, văn hóa của các xã để phát triển sản phẩm "
+        "du lịch nông thôn đặc trưng, tạo việc làm và tăng thu nhập cho người dân.",
+    ),
+    (
+        "",
+        "2. Các sở, ngành và địa phương xác định rõ nhiệm vụ, cơ quan chủ trì và thời hạn hoàn thành; "
+        "bảo đảm phối hợp chặt chẽ trong quá trình thực hiện.",
+    ),
     ("bold", "II. NHIỆM VỤ VÀ GIẢI PHÁP"),
     ("", "1. Quy hoạch và phát triển sản phẩm"),
-    ("", "a) Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với Sở Nông nghiệp và Phát triển "
-         "nông thôn rà soát, lựa chọn các điểm du lịch nông thôn tiêu biểu; "
-         "hoàn thành trước ngày 30/9/2023."),
-    ("", "b) Sở Kế hoạch và Đầu tư chủ trì tham mưu bố trí vốn đầu tư hạ tầng giao thông đến các điểm "
-         "du lịch; thời hạn hoàn thành: Quý IV/2023."),
-    ("", "c) Ủy ban nhân dân các huyện, thị xã, thành phố hỗ trợ hộ dân cải tạo nhà ở để đón khách "
-         "lưu trú, thực hiện thường xuyên hằng năm."),
+    (
+        "",
+        "a) Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với Sở Nông nghiệp và Phát triển "
+        "nông thôn rà soát, lựa chọn các điểm du lịch nông thôn tiêu biểu; "
+        "hoàn thành trước ngày 30/9/2023.",
+    ),
+    (
+        "",
+        "b) Sở Kế hoạch và Đầu tư chủ trì tham mưu bố trí vốn đầu tư hạ tầng giao thông đến các điểm "
+        "du lịch; thời hạn hoàn thành: Quý IV/2023.",
+    ),
+    (
+        "",
+        "c) Ủy ban nhân dân các huyện, thị xã, thành phố hỗ trợ hộ dân cải tạo nhà ở để đón khách "
+        "lưu trú, thực hiện thường xuyên hằng năm.",
+    ),
     ("", "2. Đào tạo nguồn nhân lực"),
-    ("", "a) Sở Lao động, Thương binh và Xã hội chủ trì tổ chức các lớp đào tạo nghề hướng dẫn viên "
-         "tại điểm cho lao động nông thôn, hoàn thành trong năm 2024."),
-    ("", "b) Sở Thông tin và Truyền thông xây dựng bản đồ số các điểm du lịch nông thôn và quảng bá "
-         "trên môi trường mạng; thời hạn: trước ngày 31/12/2023."),
+    (
+        "",
+        "a) Sở Lao động, Thương binh và Xã hội chủ trì tổ chức các lớp đào tạo nghề hướng dẫn viên "
+        "tại điểm cho lao động nông thôn, hoàn thành trong năm 2024.",
+    ),
+    (
+        "",
+        "b) Sở Thông tin và Truyền thông xây dựng bản đồ số các điểm du lịch nông thôn và quảng bá "
+        "trên môi trường mạng; thời hạn: trước ngày 31/12/2023.",
+    ),
     ("bold", "III. TỔ CHỨC THỰC HIỆN"),
-    ("", "1. Sở Tài chính chủ trì thẩm định dự toán kinh phí thực hiện Kế hoạch, trình Ủy ban nhân dân "
-         "tỉnh trước ngày 15/4/2023."),
-    ("", "2. Các sở, ngành báo cáo kết quả thực hiện về Sở Văn hóa, Thể thao và Du lịch định kỳ "
-         "6 tháng để tổng hợp, báo cáo Ủy ban nhân dân tỉnh."),
+    (
+        "",
+        "1. Sở Tài chính chủ trì thẩm định dự toán kinh phí thực hiện Kế hoạch, trình Ủy ban nhân dân "
+        "tỉnh trước ngày 15/4/2023.",
+    ),
+    (
+        "",
+        "2. Các sở, ngành báo cáo kết quả thực hiện về Sở Văn hóa, Thể thao và Du lịch định kỳ "
+        "6 tháng để tổng hợp, báo cáo Ủy ban nhân dân tỉnh.",
+    ),
 )
 TABLE = (
     ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"),
-    ("1", "Xây dựng bộ tiêu chí điểm du lịch nông thôn", "Sở Văn hóa, Thể thao và Du lịch",
-     "Sở Nông nghiệp và Phát triển nông thôn", "Quý III/2023"),
-    ("2", "Tập huấn kỹ năng phục vụ khách cho hộ kinh doanh", None,  # merged with the cell above
-     "Sở Lao động, Thương binh và Xã hội", "Năm 2024"),
-    ("3", "Hỗ trợ chứng nhận sản phẩm OCOP gắn với du lịch", "Sở Nông nghiệp và Phát triển nông thôn",
-     "Sở Công Thương", "Năm 2024"),
-    ("4", "Cấp phép kinh doanh lưu trú tại nhà dân", "Sở Văn hóa, Thể thao và Du lịch",
-     "Công an tỉnh", "Thường xuyên"),
-    ("5", "Đầu tư đường giao thông đến điểm du lịch", "Sở Giao thông vận tải", "Sở Tài chính",
-     "Năm 2025"),
-    ("6", "Đánh giá kết quả thực hiện Kế hoạch", "Sở Kế hoạch và Đầu tư",
-     "Các sở, ngành", "Tháng 12/2025"),
+    (
+        "1",
+        "Xây dựng bộ tiêu chí điểm du lịch nông thôn",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Quý III/2023",
+    ),
+    (
+        "2",
+        "Tập huấn kỹ năng phục vụ khách cho hộ kinh doanh",
+        None,  # merged with the cell above
+        "Sở Lao động, Thương binh và Xã hội",
+        "Năm 2024",
+    ),
+    (
+        "3",
+        "Hỗ trợ chứng nhận sản phẩm OCOP gắn với du lịch",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Công Thương",
+        "Năm 2024",
+    ),
+    (
+        "4",
+        "Cấp phép kinh doanh lưu trú tại nhà dân",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Công an tỉnh",
+        "Thường xuyên",
+    ),
+    ("5", "Đầu tư đường giao thông đến điểm du lịch", "Sở Giao thông vận tải", "Sở Tài chính", "Năm 2025"),
+    ("6", "Đánh giá kết quả thực hiện Kế hoạch", "Sở Kế hoạch và Đầu tư", "Các sở, ngành", "Tháng 12/2025"),
 )
 
 
@@ -101,16 +152,19 @@ def plan_pdf(font) -> bytes:
         if not text:
             pdf.ln(3)
             continue
-        pdf.multi_cell(0, 6.5, text, align=Align.C if style == "center" else Align.J,
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 6.5, text, align=Align.C if style == "center" else Align.J, new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(1.5)
     pdf.add_page()
-    pdf.multi_cell(0, 6.5, "PHỤ LỤC: DANH MỤC NHIỆM VỤ TRỌNG TÂM", align=Align.C,
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 6.5, "PHỤ LỤC: DANH MỤC NHIỆM VỤ TRỌNG TÂM", align=Align.C, new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(3)
     pdf.set_font("Body", size=11)
-    with pdf.table(col_widths=(10, 48, 40, 40, 27), line_height=6, text_align="LEFT",
-                   first_row_as_headings=False) as table:
+    with pdf.table(
+        col_widths=(10, 48, 40, 40, 27), line_height=6, text_align="LEFT", first_row_as_headings=False
+    ) as table:
         for index, cells in enumerate(TABLE):
             row = table.row()
             below = TABLE[index + 1] if index + 1 < len(TABLE) else ()
@@ -159,8 +213,9 @@ def image_pdf(images, dpi: int = 200) -> bytes:
 def scanned_pdf(pdf_bytes: bytes, dpi: int = 200, skews=(1.8, -1.2), noise: float = 18.0) -> bytes:
     """A text PDF as a skewed, noisy, image-only scan."""
     images = page_images(pdf_bytes, dpi)
-    return image_pdf([photocopy(image, skews[i % len(skews)], noise, seed=i)
-                      for i, image in enumerate(images)], dpi)
+    return image_pdf(
+        [photocopy(image, skews[i % len(skews)], noise, seed=i) for i, image in enumerate(images)], dpi
+    )
 
 
 def mixed_pdf(text_pdf: bytes, scan_pdf: bytes, scanned_pages: set[int]) -> bytes:

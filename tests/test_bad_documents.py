@@ -6,6 +6,7 @@ byte as it was; a valid one is indexed. The CLI runs every refused file in one
 `planbot ingest f1 f2 …` process (no model is loaded when nothing gets past
 loading) and the valid ones in a second; the bot gets each file as an upload.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,9 +20,9 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -147,8 +148,12 @@ def image_only_pdf(folder: Path) -> Path:
 def executable_docx(folder: Path) -> Path:
     # A PE header as Windows writes it: "MZ", then the DOS stub with NULs.
     path = folder / "cai-dat.docx"
-    path.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(50)
-                     + b"This program cannot be run in DOS mode.\r\n" + bytes(400))
+    path.write_bytes(
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+        + bytes(50)
+        + b"This program cannot be run in DOS mode.\r\n"
+        + bytes(400)
+    )
     return path
 
 
@@ -231,7 +236,6 @@ def nul_in_text(folder: Path) -> Path:
     return path
 
 
-
 # ---- what each kind must come to ------------------------------------------------------
 
 
@@ -246,7 +250,9 @@ def some_paragraphs(clauses) -> None:
 
 def no_nul_left(clauses) -> None:
     assert len(clauses) >= 3 and not any("\x00" in c.text for c in clauses)
-    assert any(c.lead == ["Sở Công thương"] and c.deadline and c.deadline.due == "2022-09-30" for c in clauses)
+    assert any(
+        c.lead == ["Sở Công thương"] and c.deadline and c.deadline.due == "2022-09-30" for c in clauses
+    )
 
 
 @dataclass(frozen=True)
@@ -267,37 +273,91 @@ class Case:
 CASES = [
     Case("empty", empty, "is empty", "tệp rỗng"),
     Case("whitespace only", whitespace, "is empty", "tệp rỗng"),
-    Case("random bytes named .pdf", random_pdf, "looks like unrecognised binary data, not a PDF",
-         "có vẻ là dữ liệu nhị phân không rõ loại, không phải PDF"),
-    Case("truncated PDF", truncated_pdf, "is damaged or truncated (no end-of-file marker)",
-         "bị hỏng hoặc bị cắt cụt (thiếu dấu kết thúc tệp)"),
-    Case("encrypted PDF", encrypted_pdf, "is password-protected; send an unencrypted copy",
-         "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu"),
-    Case("garbage scan", image_only_pdf, "is a scan in which no text could be read; send a clearer scan",
-         "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn"),
-    Case("executable renamed .docx", executable_docx, "looks like a Windows executable, not a Word document (DOCX)",
-         "có vẻ là tệp chạy Windows (.exe), không phải văn bản Word (DOCX)"),
-    Case("ZIP that is not a DOCX", zip_not_docx, "is a ZIP archive, not a Word document (DOCX)",
-         "là tệp nén ZIP, không phải văn bản Word (DOCX)"),
+    Case(
+        "random bytes named .pdf",
+        random_pdf,
+        "looks like unrecognised binary data, not a PDF",
+        "có vẻ là dữ liệu nhị phân không rõ loại, không phải PDF",
+    ),
+    Case(
+        "truncated PDF",
+        truncated_pdf,
+        "is damaged or truncated (no end-of-file marker)",
+        "bị hỏng hoặc bị cắt cụt (thiếu dấu kết thúc tệp)",
+    ),
+    Case(
+        "encrypted PDF",
+        encrypted_pdf,
+        "is password-protected; send an unencrypted copy",
+        "có mật khẩu bảo vệ; hãy gửi bản không đặt mật khẩu",
+    ),
+    Case(
+        "garbage scan",
+        image_only_pdf,
+        "is a scan in which no text could be read; send a clearer scan",
+        "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn",
+    ),
+    Case(
+        "executable renamed .docx",
+        executable_docx,
+        "looks like a Windows executable, not a Word document (DOCX)",
+        "có vẻ là tệp chạy Windows (.exe), không phải văn bản Word (DOCX)",
+    ),
+    Case(
+        "ZIP that is not a DOCX",
+        zip_not_docx,
+        "is a ZIP archive, not a Word document (DOCX)",
+        "là tệp nén ZIP, không phải văn bản Word (DOCX)",
+    ),
     Case("DOCX with malformed XML", malformed_docx, "is a damaged DOCX (", "là tệp DOCX bị hỏng ("),
-    Case("PNG named .txt", png_txt, "looks like a PNG image, not text", "có vẻ là ảnh PNG, không phải văn bản (TXT)"),
-    Case("unsupported type", unsupported, "unsupported type .xlsx; send TXT, DOCX or PDF",
-         "chỉ nhận tệp PDF, DOCX hoặc TXT", before_download=True),
-    Case("NUL bytes, not text", mostly_nul_txt, "is not readable text (mostly NUL bytes)",
-         "không đọc được như văn bản (phần lớn là byte NUL)"),
-    Case("25 MB text", huge_txt, "is 25 MB; the limit is 20 MB", "nặng 25 MB, vượt giới hạn 20 MB",
-         before_download=True),
-    Case("zip bomb DOCX", zip_bomb_docx, "expands to 300 MB; refusing (possible zip bomb)",
-         "giải nén ra tới 300 MB; từ chối vì có thể là bom nén"),
+    Case(
+        "PNG named .txt",
+        png_txt,
+        "looks like a PNG image, not text",
+        "có vẻ là ảnh PNG, không phải văn bản (TXT)",
+    ),
+    Case(
+        "unsupported type",
+        unsupported,
+        "unsupported type .xlsx; send TXT, DOCX or PDF",
+        "chỉ nhận tệp PDF, DOCX hoặc TXT",
+        before_download=True,
+    ),
+    Case(
+        "NUL bytes, not text",
+        mostly_nul_txt,
+        "is not readable text (mostly NUL bytes)",
+        "không đọc được như văn bản (phần lớn là byte NUL)",
+    ),
+    Case(
+        "25 MB text",
+        huge_txt,
+        "is 25 MB; the limit is 20 MB",
+        "nặng 25 MB, vượt giới hạn 20 MB",
+        before_download=True,
+    ),
+    Case(
+        "zip bomb DOCX",
+        zip_bomb_docx,
+        "expands to 300 MB; refusing (possible zip bomb)",
+        "giải nén ra tới 300 MB; từ chối vì có thể là bom nén",
+    ),
     Case("stray NUL bytes in a plan", nul_in_text, number="88/KH-UBND", check=no_nul_left),
-    Case("plan with no recognisable structure", structureless_txt, number="ghi-chep-giao-ban",
-         check=some_paragraphs),
+    Case(
+        "plan with no recognisable structure",
+        structureless_txt,
+        number="ghi-chep-giao-ban",
+        check=some_paragraphs,
+    ),
     Case("non-Vietnamese document", english_docx, number="clean-water", check=only_paragraphs),
 ]
 REFUSED = [c for c in CASES if c.refused]
 VALID = [c for c in CASES if not c.refused]
-MIME = {".pdf": "application/pdf", ".txt": "text/plain",
-        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MIME = {
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def cases(selection=CASES):
@@ -339,12 +399,23 @@ class Run:
 
 
 def start_cli(data_dir: Path, *args) -> tuple[subprocess.Popen, float]:
-    env = {**os.environ, "PLANBOT_DATA_DIR": str(data_dir), "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
-           "PYTHONIOENCODING": "utf-8"}
+    env = {
+        **os.environ,
+        "PLANBOT_DATA_DIR": str(data_dir),
+        "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
+        "PYTHONIOENCODING": "utf-8",
+    }
     for name in ("PLANBOT_DEBUG", "TELEGRAM_BOT_TOKEN", "PLANBOT_EMBED_MODEL"):
         env.pop(name, None)
-    process = subprocess.Popen([sys.executable, "-m", "planbot.cli", *map(str, args)], cwd=REPO, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planbot.cli", *map(str, args)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     return process, time.perf_counter()
 
 
@@ -453,9 +524,14 @@ async def outcome(api, since: int, timeout: float = 60):
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while loop.time() < end:
-        for call in sorted(api.calls_of("sendMessage", since) + api.calls_of("editMessageText", since),
-                           key=lambda c: c.at):
-            if call.ok and call.params.get("chat_id") == ADMIN["id"] and not call.params["text"].startswith("⏳"):
+        for call in sorted(
+            api.calls_of("sendMessage", since) + api.calls_of("editMessageText", since), key=lambda c: c.at
+        ):
+            if (
+                call.ok
+                and call.params.get("chat_id") == ADMIN["id"]
+                and not call.params["text"].startswith("⏳")
+            ):
                 return call
         await asyncio.sleep(0.02)
     raise AssertionError(f"no verdict within {timeout}s: {api.calls[since:]}")
@@ -477,7 +553,12 @@ async def test_bot_upload(case, api, prepared, files, library, tmp_path, caplog,
     try:
         async with start_bot(api, bot_library, data_dir):
             since = api.mark()
-            api.send_document(path.name, path.read_bytes(), ADMIN, mime_type=MIME.get(path.suffix, "application/octet-stream"))
+            api.send_document(
+                path.name,
+                path.read_bytes(),
+                ADMIN,
+                mime_type=MIME.get(path.suffix, "application/octet-stream"),
+            )
             verdict = await outcome(api, since)
             await api.settle()
         plans_after = [p.number for p in bot_library.plans()]
@@ -487,7 +568,9 @@ async def test_bot_upload(case, api, prepared, files, library, tmp_path, caplog,
     text = api.sent_message(verdict)["text"]
     to_admin = [c for c in api.calls_of("sendMessage", since) if c.params["chat_id"] == ADMIN["id"]]
     assert len(to_admin) == 1, to_admin  # one message, edited as the work goes on
-    shown = [c for c in api.calls_of("editMessageText", since) + to_admin if not c.params["text"].startswith("⏳")]
+    shown = [
+        c for c in api.calls_of("editMessageText", since) + to_admin if not c.params["text"].startswith("⏳")
+    ]
     assert shown == [verdict]
     problems = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert not problems, [r.getMessage() for r in problems]
@@ -517,14 +600,35 @@ def _sample_details(code: str) -> dict:
 
     from corpus.errors import MESSAGES_EN
 
-    samples = {"what": "png", "expected": "pdf", "why": "nul", "size_mb": 20.5, "limit_mb": 20,
-               "count": 20000, "pages": 900, "page": 3, "chars": 3_000_000, "limit": 500, "seconds": 60,
-               "suffix": ".odt", "encoding": "UTF-16", "guess": "Shift-JIS",
-               "content_type": "application/vnd.ms-word.document.macroEnabled.main+xml",
-               "cause": "unexpected end of data", "number": "629/KH-UBND", "issuer": "UBND tỉnh Cà Mau",
-               "date": "2019-02-14", "old_name": "629.docx", "old_clauses": 50, "new_clauses": 51,
-               "scanned_pages": 2, "missing": "model", "command": "apt-get install tesseract-ocr-vie",
-               "confidence": "31", "floor": "60"}
+    samples = {
+        "what": "png",
+        "expected": "pdf",
+        "why": "nul",
+        "size_mb": 20.5,
+        "limit_mb": 20,
+        "count": 20000,
+        "pages": 900,
+        "page": 3,
+        "chars": 3_000_000,
+        "limit": 500,
+        "seconds": 60,
+        "suffix": ".odt",
+        "encoding": "UTF-16",
+        "guess": "Shift-JIS",
+        "content_type": "application/vnd.ms-word.document.macroEnabled.main+xml",
+        "cause": "unexpected end of data",
+        "number": "629/KH-UBND",
+        "issuer": "UBND tỉnh Cà Mau",
+        "date": "2019-02-14",
+        "old_name": "629.docx",
+        "old_clauses": 50,
+        "new_clauses": 51,
+        "scanned_pages": 2,
+        "missing": "model",
+        "command": "apt-get install tesseract-ocr-vie",
+        "confidence": "31",
+        "floor": "60",
+    }
     if code == "ocr_unavailable":  # its {scan} and {why} are said from these
         return {f: samples[f] for f in ("scanned_pages", "missing", "command")}
     fields = [f for _, f, _, _ in string.Formatter().parse(MESSAGES_EN[code]) if f and f != "hint"]
@@ -538,7 +642,19 @@ def test_every_refusal_reason_reads_in_vietnamese(code):
 
     error = DocumentError(code, "x.txt", **_sample_details(code))
     said = vietnamese_reason(error)
-    english = ("is ", "looks like", "refusing", "send ", "rename", "needs", "not ", "could", "found", "holds", "limit")
+    english = (
+        "is ",
+        "looks like",
+        "refusing",
+        "send ",
+        "rename",
+        "needs",
+        "not ",
+        "could",
+        "found",
+        "holds",
+        "limit",
+    )
     assert not any(word in said.replace("unexpected end of data", "") for word in english), said
     assert said != error.reason and "{" not in said
 

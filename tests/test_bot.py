@@ -5,6 +5,7 @@ The real python-telegram-bot Application polls a fake Bot API server on 127.0.0.
 HTML and length. Paths that matter run on the real library (bundled plan, real
 model); FakeLibrary is used where a test must make the library fail or wait.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,6 @@ from tests.fake_bot_api import (
 REPO = Path(__file__).resolve().parents[1]
 
 
-
-
 # --- the fake itself: it must refuse what Telegram refuses --------------------------------
 
 
@@ -49,8 +48,14 @@ async def test_fake_api_refuses_what_telegram_refuses(api):
             with pytest.raises(BadRequest):
                 await tg.send_message(ALICE["id"], text, parse_mode="HTML")
         with pytest.raises(BadRequest):
-            await tg.send_message(ALICE["id"], "ok", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="é" * 33)]]))
-        sent = await tg.send_message(ALICE["id"], "<b>ok</b> &amp; <a href='https://x.vn'>link</a> " + "😀" * 2000, parse_mode="HTML")
+            await tg.send_message(
+                ALICE["id"],
+                "ok",
+                reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="é" * 33)]]),
+            )
+        sent = await tg.send_message(
+            ALICE["id"], "<b>ok</b> &amp; <a href='https://x.vn'>link</a> " + "😀" * 2000, parse_mode="HTML"
+        )
         await tg.edit_message_text("<b>ok</b>", ALICE["id"], sent.message_id, parse_mode="HTML")
         with pytest.raises(BadRequest, match="not modified"):
             await tg.edit_message_text("<b>ok</b>", ALICE["id"], sent.message_id, parse_mode="HTML")
@@ -73,7 +78,9 @@ async def test_start_shows_example_and_menu_is_registered(api, tmp_path):
         _, admin_help = await ask(api, "/help", ADMIN)
         assert "/xoa" in admin_help["text"] and "20 MB" in admin_help["text"]
     assert [c["command"] for c in api.commands["default"]] == [c for c, _ in COMMANDS]
-    assert [c["command"] for c in api.commands[f"chat:{ADMIN['id']}"]] == [c for c, _ in COMMANDS + ADMIN_COMMANDS]
+    assert [c["command"] for c in api.commands[f"chat:{ADMIN['id']}"]] == [
+        c for c, _ in COMMANDS + ADMIN_COMMANDS
+    ]
 
 
 def test_readme_documents_every_registered_command():
@@ -106,7 +113,11 @@ async def test_unaccented_and_english_questions(api, planbot, tmp_path):
         _, english = await ask(api, "What must Sở Xây dựng do and by when?")
     assert "Sở Xây dựng" in plain["text"] and "II.2.a" in plain["text"] and "Chủ trì" in plain["text"]
     # "what must X do" is the agency's task list (issue 9), in English labels
-    assert "Sở Xây dựng: " in english["text"] and "Lead" in english["text"] and "Plan 629/KH-UBND" in english["text"]
+    assert (
+        "Sở Xây dựng: " in english["text"]
+        and "Lead" in english["text"]
+        and "Plan 629/KH-UBND" in english["text"]
+    )
     assert "dưới 63 ngày làm việc" in english["text"]  # the plan's own words, not translated
 
 
@@ -274,7 +285,19 @@ async def test_forged_and_stale_buttons_change_nothing(api, tmp_path):
     library = FakeLibrary()
     async with start_bot(api, library, tmp_path):
         _, card = await ask(api, "Sở Xây dựng phải làm gì?")
-        forged = ["m:999:1", "f:999:u", "c:999999", "m:1:99", "f:1:x", "zzz", "c:1;DROP", "a:00000000:0", "d:forgedtoken1", "dx:forged12", "al:x"]
+        forged = [
+            "m:999:1",
+            "f:999:u",
+            "c:999999",
+            "m:1:99",
+            "f:1:x",
+            "zzz",
+            "c:1;DROP",
+            "a:00000000:0",
+            "d:forgedtoken1",
+            "dx:forged12",
+            "al:x",
+        ]
         since = api.mark()
         for data in forged:
             api.press(card, data, BOB)
@@ -283,7 +306,11 @@ async def test_forged_and_stale_buttons_change_nothing(api, tmp_path):
         await api.settle()
         answers = api.calls_of("answerCallbackQuery", since)
         assert len(answers) == len(forged) and all(c.params.get("text") for c in answers)
-        changed = [c for c in api.calls[since:] if c.method in {"sendMessage", "editMessageText", "editMessageReplyMarkup", "deleteMessage"}]
+        changed = [
+            c
+            for c in api.calls[since:]
+            if c.method in {"sendMessage", "editMessageText", "editMessageReplyMarkup", "deleteMessage"}
+        ]
         assert changed == []
         assert library.feedback == {} and library.plan_list[0][0] == "629/KH-UBND"
 
@@ -307,7 +334,12 @@ def _clause_set_html() -> str:
     for i in range(40):
         text = f"Sở Xây dựng 🏗️ đẩy mạnh cải cách thủ tục 𝒜 & <cấp phép> số {i}. " * 4
         blocks.append(f"• <b>II.{i}</b> — {cards.esc(text)}\n   ⏰ <i>trước ngày 30/6/2019</i> 😀")
-    return "\n\n".join(blocks) + "\n\n<blockquote>" + cards.esc("Câu trích dẫn rất dài 😀. " * 400) + "</blockquote>"
+    return (
+        "\n\n".join(blocks)
+        + "\n\n<blockquote>"
+        + cards.esc("Câu trích dẫn rất dài 😀. " * 400)
+        + "</blockquote>"
+    )
 
 
 def test_split_respects_limit_tags_and_clause_boundaries():
@@ -346,7 +378,9 @@ def test_split_never_cuts_a_tag_entity_or_surrogate_pair():
 async def test_long_full_text_is_sent_as_several_valid_messages(api, tmp_path):
     library = FakeLibrary()
     long_clause = library.clauses[0]
-    long_clause.text = " ".join(f"Nhiệm vụ {i}: Sở Xây dựng 🏗️ rút ngắn thời gian cấp phép 𝒜 <b>&</b>." for i in range(300))
+    long_clause.text = " ".join(
+        f"Nhiệm vụ {i}: Sở Xây dựng 🏗️ rút ngắn thời gian cấp phép 𝒜 <b>&</b>." for i in range(300)
+    )
     async with start_bot(api, library, tmp_path):
         _, card = await ask(api, "Sở Xây dựng phải làm gì?")
         since = api.mark()
@@ -460,8 +494,12 @@ def test_run_bot_uses_a_webhook_when_given_a_url(api, tmp_path, monkeypatch):
     library = FakeLibrary()
     bundled = []
     library.ensure_bundled = lambda: bundled.append(True) or []
-    run_bot(bot_settings(api, tmp_path), library, webhook_url="https://bot.example.vn/planbot/hook", port=8444)
-    assert calls["webhook_url"] == "https://bot.example.vn/planbot/hook" and calls["url_path"] == "planbot/hook"
+    run_bot(
+        bot_settings(api, tmp_path), library, webhook_url="https://bot.example.vn/planbot/hook", port=8444
+    )
+    assert (
+        calls["webhook_url"] == "https://bot.example.vn/planbot/hook" and calls["url_path"] == "planbot/hook"
+    )
     assert calls["port"] == 8444 and calls["secret_token"] == webhook_secret(TOKEN)
     assert TOKEN not in calls["secret_token"] and TOKEN not in calls["url_path"]
     assert bundled == [True]

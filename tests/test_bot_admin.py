@@ -1,12 +1,11 @@
 """Admin paths end to end: uploading a plan, removing one, reindex, statistics, refusals."""
+
 from __future__ import annotations
 
 import asyncio
 import io
 import re
 import threading
-
-import pytest
 
 from tests.fake_bot_api import (
     ADMIN,
@@ -55,8 +54,6 @@ def plan_45_docx() -> bytes:
     return buffer.getvalue()
 
 
-
-
 def _edits_of(api, message_id: int) -> list:
     return [c for c in api.calls_of("editMessageText") if c.params["message_id"] == message_id]
 
@@ -75,10 +72,17 @@ async def _upload_ask_remove(api, planbot, tmp_path):
         since = api.mark()
         api.send_document("Kế hoạch 45 (Đồng Tháp).docx", content, ADMIN, mime_type=DOCX)
         status = await api.wait_reply(ADMIN["id"], since)
-        done = await api.wait_for("editMessageText", lambda p: "Đã nạp kế hoạch" in p["text"], since, timeout=60)
+        done = await api.wait_for(
+            "editMessageText", lambda p: "Đã nạp kế hoạch" in p["text"], since, timeout=60
+        )
         summary = done.params["text"]
         assert "45/KH-UBND" in summary and "Kế hoạch 45 (Đồng Tháp).docx" in summary
-        assert "Điều khoản:" in summary and "Cơ quan:" in summary and "Hạn chót:" in summary and "giây" in summary
+        assert (
+            "Điều khoản:" in summary
+            and "Cơ quan:" in summary
+            and "Hạn chót:" in summary
+            and "giây" in summary
+        )
         assert api.calls_of("getFile", since) and api.calls_of("download", since)
         edits = _edits_of(api, status.params["_message_id"])
         assert all(b.at - a.at >= 0.9 for a, b in zip(edits, edits[1:])), [e.at for e in edits]
@@ -90,7 +94,9 @@ async def _upload_ask_remove(api, planbot, tmp_path):
 
         since = api.mark()
         api.send_document("ban-sao.docx", content, ADMIN, mime_type=DOCX)
-        again = await api.wait_for("editMessageText", lambda p: "không thay đổi" in p["text"], since, timeout=60)
+        again = await api.wait_for(
+            "editMessageText", lambda p: "không thay đổi" in p["text"], since, timeout=60
+        )
         assert "45/KH-UBND" in again.params["text"]
 
         _, confirm = await ask(api, "/xoa 45/kh-ubnd", ADMIN)
@@ -131,7 +137,11 @@ async def test_oversized_and_wrong_kind_files_are_refused_before_download(api, t
         since = api.mark()
         api.send_document("ke-hoach-lon.pdf", b"%PDF-1.4 small really", ADMIN, file_size=25 * 1024 * 1024)
         big = await api.wait_reply(ADMIN["id"], since)
-        assert "25 MB" in big.params["text"] and "20 MB" in big.params["text"] and "ke-hoach-lon.pdf" in big.params["text"]
+        assert (
+            "25 MB" in big.params["text"]
+            and "20 MB" in big.params["text"]
+            and "ke-hoach-lon.pdf" in big.params["text"]
+        )
         since2 = api.mark()
         api.send_document("virus.exe", b"MZ", ADMIN)
         wrong = await api.wait_reply(ADMIN["id"], since2)
@@ -146,7 +156,9 @@ async def test_unreadable_file_gets_a_vietnamese_error_naming_it(api, planbot, t
     async with start_bot(api, planbot, tmp_path):
         since = api.mark()
         api.send_document("hỏng <1>.pdf", b"this is not a PDF at all", ADMIN, mime_type="application/pdf")
-        failed = await api.wait_for("editMessageText", lambda p: "Không nạp được tệp" in p["text"], since, timeout=60)
+        failed = await api.wait_for(
+            "editMessageText", lambda p: "Không nạp được tệp" in p["text"], since, timeout=60
+        )
     assert "hỏng &lt;1&gt;.pdf" in failed.params["text"]
     assert [p.number for p in planbot.plans()] == before
 
@@ -160,7 +172,9 @@ async def test_upload_path_is_sanitised_and_others_keep_getting_answers(api, tmp
     try:
         async with start_bot(api, library, tmp_path):
             since = api.mark()
-            api.send_document(name, "Số: 77/KH-UBND\nSở Xây dựng làm việc.".encode(), ADMIN, mime_type="text/plain")
+            api.send_document(
+                name, "Số: 77/KH-UBND\nSở Xây dựng làm việc.".encode(), ADMIN, mime_type="text/plain"
+            )
             status = await api.wait_reply(ADMIN["id"], since)
             assert await asyncio.to_thread(library.ingest_started.wait, 10)
             _, answer = await ask(api, "Sở Xây dựng phải làm gì?", ALICE)  # while the ingest is held
@@ -175,7 +189,9 @@ async def test_upload_path_is_sanitised_and_others_keep_getting_answers(api, tmp
         library.ingest_gate.set()
     path, original = library.ingest_calls[0]
     # a random name under the data dir's uploads folder (emptied at start), never the user's
-    assert re.fullmatch(r"[0-9a-f]{16}\.txt", path.name) and path.parent.name == "uploads" and original == name
+    assert (
+        re.fullmatch(r"[0-9a-f]{16}\.txt", path.name) and path.parent.name == "uploads" and original == name
+    )
     assert not path.exists()
 
 

@@ -1,11 +1,10 @@
 """Browsing end to end: /coquan, /hanchot, /kehoach, subscriptions and the daily digest."""
+
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import re
-
-import pytest
 
 from bot import cards, schedule
 from bot.browse import DIGEST_TIME, send_deadline_digest
@@ -18,8 +17,6 @@ from tests.fake_bot_api import (
     buttons,
     start_bot,
 )
-
-
 
 
 @async_test
@@ -83,9 +80,15 @@ async def test_deadlines_listing(api, planbot, tmp_path, monkeypatch):
         body = "\n".join(texts)
         assert "đến hạn trong 60 ngày tới" in body.lower()
         soon, late = body.split("Đã quá hạn")
-        dates = [dt.datetime.strptime(d, "%d/%m/%Y").date() for d in re.findall(r"• <b>(\d\d/\d\d/\d{4})</b>", soon)]
+        dates = [
+            dt.datetime.strptime(d, "%d/%m/%Y").date()
+            for d in re.findall(r"• <b>(\d\d/\d\d/\d{4})</b>", soon)
+        ]
         assert dates == sorted(dates) and len(dates) == len(upcoming) + 1  # + the quarterly report's 10/12
-        past = [dt.datetime.strptime(d, "%d/%m/%Y").date() for d in re.findall(r"• <b>(\d\d/\d\d/\d{4})</b>", late)]
+        past = [
+            dt.datetime.strptime(d, "%d/%m/%Y").date()
+            for d in re.findall(r"• <b>(\d\d/\d\d/\d{4})</b>", late)
+        ]
         assert past == sorted(past, reverse=True) and len(past) == len(overdue)
         assert "629/KH-UBND" in body and "mục" in body
 
@@ -130,7 +133,10 @@ async def _subscribe_and_digest(api, planbot, tmp_path, target, due, agency):
         application.job_queue.run_once(send_deadline_digest, 0, data={"today": due - dt.timedelta(days=3)})
         digest = await api.wait_for("sendMessage", lambda p: p["chat_id"] == GROUP["id"], since)
         assert "🔔" in digest.params["text"] and agency in digest.params["text"]
-        assert target.deadline.text in digest.params["text"] or cards.esc(target.deadline.text) in digest.params["text"]
+        assert (
+            target.deadline.text in digest.params["text"]
+            or cards.esc(target.deadline.text) in digest.params["text"]
+        )
         assert cards.format_date(target.deadline.due) in digest.params["text"]
 
         since = api.mark()

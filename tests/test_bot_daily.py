@@ -1,4 +1,5 @@
 """The rough edges a daily user hits: English help, the readiness line, "đang chuẩn bị…", /theodoi."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,13 +37,17 @@ async def test_serve_says_which_bot_which_plans_and_how(api, tmp_path, capsys):
     async with start_bot(api, FakeLibrary(), tmp_path):
         pass
     (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("planbot ready")]
-    assert line == (f"planbot ready: @{BOT_USERNAME} · 1 plan: 629/KH-UBND (14/02/2019, 4 clauses) · long polling")
+    assert line == (
+        f"planbot ready: @{BOT_USERNAME} · 1 plan: 629/KH-UBND (14/02/2019, 4 clauses) · long polling"
+    )
 
 
 def test_readiness_line_for_a_webhook_and_no_plans():
     line = readiness_line("x_bot", [], "webhook https://example.org/hook (port 8443)")
-    assert line == ("planbot ready: @x_bot · 0 plans: none yet (send one as an admin) · "
-                    "webhook https://example.org/hook (port 8443)")
+    assert line == (
+        "planbot ready: @x_bot · 0 plans: none yet (send one as an admin) · "
+        "webhook https://example.org/hook (port 8443)"
+    )
 
 
 @async_test
@@ -52,8 +57,9 @@ async def test_a_question_waiting_for_the_model_says_it_is_preparing(api, tmp_pa
     async with start_bot(api, library, tmp_path):
         since = api.mark()
         api.send_text("Sở Xây dựng cấp phép xây dựng trong bao nhiêu ngày?", ALICE)
-        await api.wait_for("sendMessage", lambda p: "cấp phép" in p["text"] and "Đang chuẩn bị" not in p["text"],
-                           since)
+        await api.wait_for(
+            "sendMessage", lambda p: "cấp phép" in p["text"] and "Đang chuẩn bị" not in p["text"], since
+        )
         sent = [c.params["text"] for c in api.calls_of("sendMessage", since)]
         assert sent[0].startswith("⏳ Đang chuẩn bị…")
         await api.wait_for("deleteMessage", since=since)  # the note goes once the answer is there
@@ -64,7 +70,9 @@ async def test_a_question_waiting_for_the_model_says_it_is_preparing(api, tmp_pa
 
 
 @async_test
-async def test_subscribing_to_an_agency_with_nothing_dated_says_the_digest_stays_empty(api, tmp_path, monkeypatch):
+async def test_subscribing_to_an_agency_with_nothing_dated_says_the_digest_stays_empty(
+    api, tmp_path, monkeypatch
+):
     monkeypatch.setattr(browse, "today_in_vietnam", lambda: D(2026, 6, 1))
     library = FakeLibrary()  # its plan is of 2019: nothing is due any more
     async with start_bot(api, library, tmp_path):
@@ -88,18 +96,34 @@ async def test_subscription_includes_group_and_recurring_tasks(api, planbot, tmp
             application.job_queue.run_once(send_deadline_digest, 0, data={"today": D(2019, 12, 5)})
             digest = await api.wait_for("sendMessage", lambda p: p["chat_id"] == GROUP["id"], since)
             assert "🔔 <b>Sở Tài chính</b>" in digest.params["text"]
-            assert "<b>10/12/2019</b>" in digest.params["text"] and "lần tới: 10/12/2019" in digest.params["text"]
+            assert (
+                "<b>10/12/2019</b>" in digest.params["text"]
+                and "lần tới: 10/12/2019" in digest.params["text"]
+            )
     finally:  # the library is shared with the rest of the session
         planbot.unsubscribe(GROUP["id"])
 
 
 def test_planbot_serve_prints_its_readiness_line(api, data_dir):  # noqa: F811
     """The real command, as an operator starts it, against the fake Bot API."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PLANBOT_DATA_DIR": str(data_dir),
-           "PLANBOT_MODEL_CACHE": str(MODEL_CACHE), "TELEGRAM_BOT_TOKEN": api.token,
-           "TELEGRAM_BASE_URL": api.base_url, "TELEGRAM_BASE_FILE_URL": api.base_file_url}
-    proc = subprocess.Popen([sys.executable, "-m", "planbot.cli", "serve"], env=env, cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "PLANBOT_DATA_DIR": str(data_dir),
+        "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "TELEGRAM_BASE_FILE_URL": api.base_file_url,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planbot.cli", "serve"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         line = proc.stdout.readline()  # blocks until the bot is up (or the process dies)
     finally:

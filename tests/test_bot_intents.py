@@ -1,4 +1,5 @@
 """Each intent of issue 9 through the real bot and the fake Bot API, on the bundled plan and plan 1187."""
+
 from __future__ import annotations
 
 from tests.fake_bot_api import ALICE, BOB, GROUP, ask, async_test, buttons
@@ -82,4 +83,5 @@ async def test_follow_up_in_a_group_only_as_a_reply_to_the_bot(api, two_plans, t
 
 def start(api, library, tmp_path):
     from tests.fake_bot_api import start_bot
+
     return start_bot(api, library, tmp_path)

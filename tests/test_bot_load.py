@@ -4,6 +4,7 @@ Scaled-down runs of bench/load.py (which the full 50 users × 20 questions bench
 the real Application long-polls the fake Bot API, on a clone of the session's real
 library, while an admin uploads a DOCX plan whose text was never embedded before.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,15 @@ def _check(phase, users: int, per_user: int) -> None:
 async def test_questions_during_an_ingest_all_answered(library, questions, tmp_path):
     """Smoke (≈10 s): 5 users × 2 questions while a small plan (12 clauses) is ingested."""
     phase = await run_phase(
-        "smoke", library, tmp_path / "data", users=5, per_user=2, questions=questions,
-        upload=plan_docx(topics=2), think=(0.0, 0.3), timeout=30,
+        "smoke",
+        library,
+        tmp_path / "data",
+        users=5,
+        per_user=2,
+        questions=questions,
+        upload=plan_docx(topics=2),
+        think=(0.0, 0.3),
+        timeout=30,
         new_plan_questions=NEW_PLAN_QUESTIONS[2:],  # topic 2 (coffee irrigation) is in the small plan
     )
     _check(phase, 5, 2)
@@ -46,7 +54,15 @@ async def test_questions_during_an_ingest_all_answered(library, questions, tmp_p
 async def test_ten_users_five_questions_during_an_ingest(library, questions, tmp_path):
     """10 users × 5 questions, think time 0.2–1 s, while the full plan (44 clauses) is ingested."""
     phase = await run_phase(
-        "slow", library, tmp_path / "data", users=10, per_user=5, questions=questions,
-        upload=plan_docx(), think=(0.2, 1.0), timeout=60, new_plan_questions=NEW_PLAN_QUESTIONS,
+        "slow",
+        library,
+        tmp_path / "data",
+        users=10,
+        per_user=5,
+        questions=questions,
+        upload=plan_docx(),
+        think=(0.2, 1.0),
+        timeout=60,
+        new_plan_questions=NEW_PLAN_QUESTIONS,
     )
     _check(phase, 10, 5)

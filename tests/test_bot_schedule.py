@@ -1,4 +1,5 @@
 """/hanchot's agenda, the timeline photo, /lich's .ics, /toi, through the fake Bot API."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,22 +19,30 @@ D = dt.date
 def _library() -> FakeLibrary:
     """The fake's clauses, dated in a plan that still runs, plus a quarterly report."""
     library = FakeLibrary()
-    library.plan_list = [("629/KH-UBND", "2025-02-14", "Kế hoạch cải thiện môi trường kinh doanh giai đoạn 2025 - 2027")]
+    library.plan_list = [
+        ("629/KH-UBND", "2025-02-14", "Kế hoạch cải thiện môi trường kinh doanh giai đoạn 2025 - 2027")
+    ]
     first, second, third, fourth = library.clauses
     library.clauses = [
-        dataclasses.replace(c, plan_date="2025-02-14") for c in (
+        dataclasses.replace(c, plan_date="2025-02-14")
+        for c in (
             first,
             dataclasses.replace(second, deadline=Deadline("trước ngày 30/6/2026", "date", "2026-06-30")),
             dataclasses.replace(third, deadline=Deadline("trong quý IV/2025", "date", "2025-12-31")),
-            dataclasses.replace(fourth, text="Sở Kế hoạch và Đầu tư tổng hợp, báo cáo trước ngày 10 của tháng cuối quý.",
-                                deadline=Deadline("trước ngày 10 của tháng cuối quý", "recurring")),
+            dataclasses.replace(
+                fourth,
+                text="Sở Kế hoạch và Đầu tư tổng hợp, báo cáo trước ngày 10 của tháng cuối quý.",
+                deadline=Deadline("trước ngày 10 của tháng cuối quý", "recurring"),
+            ),
         )
     ]
     return library
 
 
 @async_test
-async def test_deadlines_due_soon_recurring_then_overdue_with_timeline_and_calendar(api, tmp_path, monkeypatch):
+async def test_deadlines_due_soon_recurring_then_overdue_with_timeline_and_calendar(
+    api, tmp_path, monkeypatch
+):
     monkeypatch.setattr(schedule, "today_in_vietnam", lambda: D(2026, 6, 1))
     library = _library()
     async with start_bot(api, library, tmp_path):
@@ -43,7 +52,7 @@ async def test_deadlines_due_soon_recurring_then_overdue_with_timeline_and_calen
         soon = text[: text.index("Đã quá hạn")]
         assert soon.index("10/06/2026") < soon.index("30/06/2026")  # by date, recurring among them
         assert "lần tới: 10/06/2026, 10/09/2026, 10/12/2026" in text
-        assert "31/12/2025" in text[text.index("Đã quá hạn"):]
+        assert "31/12/2025" in text[text.index("Đã quá hạn") :]
         assert "hết thời kỳ" not in text
         keys = buttons(reply)
         assert keys == {"📈 Dòng thời gian": "tl:all"}
@@ -69,7 +78,9 @@ async def test_deadlines_due_soon_recurring_then_overdue_with_timeline_and_calen
         events = Calendar.from_ical(upload.content).walk("VEVENT")
         assert len(events) == 2
         (quarterly,) = [e for e in events if "RRULE" in e]
-        assert quarterly["RRULE"]["BYMONTH"] == [3, 6, 9, 12] and quarterly.decoded("DTSTART") == D(2025, 3, 10)
+        assert quarterly["RRULE"]["BYMONTH"] == [3, 6, 9, 12] and quarterly.decoded("DTSTART") == D(
+            2025, 3, 10
+        )
         assert "2 sự kiện từ 2 nhiệm vụ" in sent.params["caption"]
 
 
@@ -84,7 +95,9 @@ async def test_an_ended_plan_is_one_line_not_a_wall_of_overdue(api, planbot, tmp
         await api.settle()
         body = "\n".join(c.params["text"] for c in api.calls_of("sendMessage", since))
         assert "Đã quá hạn" not in body
-        assert f"<b>629/KH-UBND</b>: thời kỳ kế hoạch đến 31/12/2021 đã kết thúc; {len(found)} nhiệm vụ" in body
+        assert (
+            f"<b>629/KH-UBND</b>: thời kỳ kế hoạch đến 31/12/2021 đã kết thúc; {len(found)} nhiệm vụ" in body
+        )
 
 
 @async_test

@@ -1,4 +1,5 @@
 """Unit tests of the bot's cards (bot/cards.py) and the console card built from them: no Telegram."""
+
 from __future__ import annotations
 
 from bot import cards
@@ -10,11 +11,20 @@ from planbot import terminal
 
 
 def clause(**changes) -> ClauseRecord:
-    fields = dict(id=7, plan="629/KH-UBND", plan_date="2019-02-14", section="II.2.a",
-                  section_title="Cải cách <thủ tục> & điều kiện", text="Sở Xây dựng rút ngắn thời gian cấp phép.",
-                  sentences=["Sở Xây dựng rút ngắn thời gian cấp phép."], lead=["Sở Xây dựng"],
-                  partners=["Sở Tài chính"], deadline=Deadline("trước ngày 30/6/2019", "date", "2019-06-30"),
-                  page=3, footnotes=["1 ICD: cảng cạn"])
+    fields = dict(
+        id=7,
+        plan="629/KH-UBND",
+        plan_date="2019-02-14",
+        section="II.2.a",
+        section_title="Cải cách <thủ tục> & điều kiện",
+        text="Sở Xây dựng rút ngắn thời gian cấp phép.",
+        sentences=["Sở Xây dựng rút ngắn thời gian cấp phép."],
+        lead=["Sở Xây dựng"],
+        partners=["Sở Tài chính"],
+        deadline=Deadline("trước ngày 30/6/2019", "date", "2019-06-30"),
+        page=3,
+        footnotes=["1 ICD: cảng cạn"],
+    )
     fields.update(changes)
     return ClauseRecord(**fields)
 
@@ -22,28 +32,42 @@ def clause(**changes) -> ClauseRecord:
 def test_format_date_and_deadline_text():
     assert cards.format_date("2019-06-30") == "30/06/2019"
     assert cards.format_date("quý II") == "quý II" and cards.format_date(None) == ""
-    assert cards.deadline_text(Deadline("trước ngày 30/6/2019", "date", "2019-06-30")) == \
-        "trước ngày 30/6/2019 (hạn chót 30/06/2019)"
+    assert (
+        cards.deadline_text(Deadline("trước ngày 30/6/2019", "date", "2019-06-30"))
+        == "trước ngày 30/6/2019 (hạn chót 30/06/2019)"
+    )
     assert cards.deadline_text(Deadline("hàng năm", "recurring"), "en") == "hàng năm"
     assert cards.deadline_text(None) == "không nêu" and cards.deadline_text(None, "en") == "not stated"
 
 
 def test_citation_names_plan_date_section_title_and_page_escaped():
     text = cards.citation(clause())
-    assert text == "Kế hoạch 629/KH-UBND ngày 14/02/2019 · mục II.2.a (Cải cách &lt;thủ tục&gt; &amp; điều kiện) · trang 3"
+    assert (
+        text
+        == "Kế hoạch 629/KH-UBND ngày 14/02/2019 · mục II.2.a (Cải cách &lt;thủ tục&gt; &amp; điều kiện) · trang 3"
+    )
     assert cards.citation(clause(plan_date=None, section="", page=None)) == "Kế hoạch 629/KH-UBND"
     assert cards.citation(clause(), "en").startswith("Plan 629/KH-UBND dated 14/02/2019 · section II.2.a")
 
 
 def test_answer_card_is_valid_html_with_who_when_quote_and_source():
-    answer = Answer("Ai cấp phép <xây dựng>?", True, [Hit(clause(), "Sở Xây dựng rút ngắn thời gian cấp phép.", 1.0),
-                                                    Hit(clause(id=8), "x", 0.5)])
+    answer = Answer(
+        "Ai cấp phép <xây dựng>?",
+        True,
+        [Hit(clause(), "Sở Xây dựng rút ngắn thời gian cấp phép.", 1.0), Hit(clause(id=8), "x", 0.5)],
+    )
     html = cards.answer_card(answer.question, answer)
     parse_html(html)  # raises on HTML Telegram would refuse
-    assert "&lt;xây dựng&gt;" in html and "Chủ trì:</b> Sở Xây dựng" in html and "Phối hợp:</b> Sở Tài chính" in html
+    assert (
+        "&lt;xây dựng&gt;" in html
+        and "Chủ trì:</b> Sở Xây dựng" in html
+        and "Phối hợp:</b> Sở Tài chính" in html
+    )
     assert "<blockquote>Sở Xây dựng rút ngắn thời gian cấp phép.</blockquote>" in html
     assert "Kết quả 1/2" in html
-    keys = {b.text: b.callback_data for row in cards.answer_keyboard(5, answer, 0).inline_keyboard for b in row}
+    keys = {
+        b.text: b.callback_data for row in cards.answer_keyboard(5, answer, 0).inline_keyboard for b in row
+    }
     assert keys["📄 Toàn văn"] == "c:7" and keys["Kết quả khác ▶"] == "m:5:1" and keys["👍"] == "f:5:u"
 
 

@@ -1,4 +1,5 @@
 """The `planbot` command: plans, clauses --json, ingest lines, remove, exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,23 @@ def test_clauses_json_has_the_documented_fields(data_dir, capsys):
     assert cli.main(["clauses", "--plan", "629/KH-UBND", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(rows) > 40
-    assert all(set(r) >= {"id", "plan", "section", "text", "sentences", "lead", "partners",
-                          "deadline", "target", "deadlines", "page"} for r in rows)
+    assert all(
+        set(r)
+        >= {
+            "id",
+            "plan",
+            "section",
+            "text",
+            "sentences",
+            "lead",
+            "partners",
+            "deadline",
+            "target",
+            "deadlines",
+            "page",
+        }
+        for r in rows
+    )
     building = next(r for r in rows if r["text"].startswith("Sở Xây dựng tiếp tục"))
     assert building["plan"] == "629/KH-UBND" and building["section"] == "II.2.a"
     assert building["lead"] == ["Sở Xây dựng"] and building["sentences"]

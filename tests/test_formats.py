@@ -1,4 +1,5 @@
 """One plan, several files: DOCX and PDF give the same clauses; every encoding the same clauses."""
+
 from __future__ import annotations
 
 import codecs
@@ -22,20 +23,43 @@ PLAN = [
 ]
 TASKS = (
     ("STT", "Nội dung nhiệm vụ", "Thời gian hoàn thành", "Đơn vị phối hợp", "Đơn vị chủ trì"),
-    ("1", "Rà soát, công bố thủ tục hành chính thuộc thẩm quyền giải quyết của tỉnh",
-     "Trước ngày 30/6/2021", "Văn phòng UBND tỉnh", "Sở Tư pháp"),
-    ("2", "Tổ chức đối thoại định kỳ với doanh nghiệp về môi trường đầu tư",
-     "Quý III/2021", "Sở Kế hoạch và Đầu tư", "Ban Quản lý Khu kinh tế Dung Quất"),
-    ("3", "Xây dựng cơ sở dữ liệu doanh nghiệp dùng chung", "Trong năm 2021",
-     "Các sở, ngành", "Sở Thông tin và Truyền thông"),
+    (
+        "1",
+        "Rà soát, công bố thủ tục hành chính thuộc thẩm quyền giải quyết của tỉnh",
+        "Trước ngày 30/6/2021",
+        "Văn phòng UBND tỉnh",
+        "Sở Tư pháp",
+    ),
+    (
+        "2",
+        "Tổ chức đối thoại định kỳ với doanh nghiệp về môi trường đầu tư",
+        "Quý III/2021",
+        "Sở Kế hoạch và Đầu tư",
+        "Ban Quản lý Khu kinh tế Dung Quất",
+    ),
+    (
+        "3",
+        "Xây dựng cơ sở dữ liệu doanh nghiệp dùng chung",
+        "Trong năm 2021",
+        "Các sở, ngành",
+        "Sở Thông tin và Truyền thông",
+    ),
 )
 CLOSING = "Các cơ quan, đơn vị nghiêm túc triển khai thực hiện Kế hoạch này./."
 
 
 def _clauses(plan) -> list[tuple]:
-    return [(c.section, " ".join(c.text.split()), c.lead, c.partners,
-             c.deadline.as_json() if c.deadline else None)
-            for c in plan.clauses if c.kind not in ("header", "signature")]
+    return [
+        (
+            c.section,
+            " ".join(c.text.split()),
+            c.lead,
+            c.partners,
+            c.deadline.as_json() if c.deadline else None,
+        )
+        for c in plan.clauses
+        if c.kind not in ("header", "signature")
+    ]
 
 
 def _docx(path):
@@ -88,9 +112,18 @@ def test_docx_and_pdf_of_one_plan_give_the_same_clauses(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1258", "nfd-crlf"])
 def test_every_encoding_gives_identical_clauses(tmp_path, encoding):
-    text = "\n".join(PLAN + ["1. Sở Tư pháp chủ trì rà soát thủ tục hành chính, hoàn thành trước ngày "
-                             "30/6/2021.", "2. Sở Kế hoạch và Đầu tư phối hợp với Sở Tư pháp tổ chức "
-                             "đối thoại với doanh nghiệp trong quý III/2021.", CLOSING]) + "\n"
+    text = (
+        "\n".join(
+            PLAN
+            + [
+                "1. Sở Tư pháp chủ trì rà soát thủ tục hành chính, hoàn thành trước ngày 30/6/2021.",
+                "2. Sở Kế hoạch và Đầu tư phối hợp với Sở Tư pháp tổ chức "
+                "đối thoại với doanh nghiệp trong quý III/2021.",
+                CLOSING,
+            ]
+        )
+        + "\n"
+    )
     reference = tmp_path / "plan.txt"
     reference.write_text(text, encoding="utf-8")
     other = tmp_path / f"plan-{encoding}.txt"
@@ -112,12 +145,33 @@ def test_every_encoding_gives_identical_clauses(tmp_path, encoding):
 
 TABLE = (
     ("TT", "Tên nhiệm vụ", "Sản phẩm", "Đơn vị chủ trì (tham mưu)", "Đơn vị phối hợp", "Thời hạn", "Ghi chú"),
-    ("1", "Rà soát, công bố thủ tục hành chính thuộc thẩm quyền giải quyết của tỉnh", "Quyết định",
-     "Sở Tư pháp", "Văn phòng UBND tỉnh", "30/6/2021", ""),
-    ("2", "Tổ chức đối thoại định kỳ với doanh nghiệp về môi trường đầu tư kinh doanh", "Hội nghị",
-     "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Quý III/2021", "Hằng năm"),
-    ("3", "Xây dựng cơ sở dữ liệu doanh nghiệp dùng chung", "Phần mềm",
-     "Sở Thông tin và Truyền thông", "Sở Nội vụ", "Tháng 12/2021", ""),
+    (
+        "1",
+        "Rà soát, công bố thủ tục hành chính thuộc thẩm quyền giải quyết của tỉnh",
+        "Quyết định",
+        "Sở Tư pháp",
+        "Văn phòng UBND tỉnh",
+        "30/6/2021",
+        "",
+    ),
+    (
+        "2",
+        "Tổ chức đối thoại định kỳ với doanh nghiệp về môi trường đầu tư kinh doanh",
+        "Hội nghị",
+        "Sở Kế hoạch và Đầu tư",
+        "Sở Tài chính",
+        "Quý III/2021",
+        "Hằng năm",
+    ),
+    (
+        "3",
+        "Xây dựng cơ sở dữ liệu doanh nghiệp dùng chung",
+        "Phần mềm",
+        "Sở Thông tin và Truyền thông",
+        "Sở Nội vụ",
+        "Tháng 12/2021",
+        "",
+    ),
 )
 TABLE_ROWS = [
     ("1", TABLE[1][1], ["Sở Tư pháp"], ["Văn phòng Ủy ban nhân dân tỉnh"], "2021-06-30"),
@@ -128,9 +182,17 @@ TABLE_WIDTHS = (8, 52, 20, 30, 30, 22, 18)
 
 
 def _rows(plan) -> list[tuple]:
-    return [(c.section.rsplit(".", 1)[-1], " ".join(c.text.split()), c.lead, c.partners,
-             c.deadline.due if c.deadline else None)
-            for c in plan.clauses if c.kind == "table_row"]
+    return [
+        (
+            c.section.rsplit(".", 1)[-1],
+            " ".join(c.text.split()),
+            c.lead,
+            c.partners,
+            c.deadline.due if c.deadline else None,
+        )
+        for c in plan.clauses
+        if c.kind == "table_row"
+    ]
 
 
 def _pdf_heading(pdf):
@@ -166,8 +228,9 @@ def test_word_table_any_column_order_and_wording(tmp_path):
 
 def test_txt_table_as_pipe_separated_lines(tmp_path):
     path = tmp_path / "t.txt"
-    path.write_text("\n".join(PLAN + [""] + [" | ".join(row) for row in TABLE] + ["", CLOSING]) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(PLAN + [""] + [" | ".join(row) for row in TABLE] + ["", CLOSING]) + "\n", encoding="utf-8"
+    )
     plan = build_plan(load(path))
     assert _rows(plan) == TABLE_ROWS
     assert plan.clauses[-1].text == CLOSING  # the table ends where the "|" lines end

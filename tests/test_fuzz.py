@@ -6,6 +6,7 @@ Each example is read twice, as drawn and repeated k times; the repeated one may 
 at most about k times as long (plus a constant for small inputs), which a quadratic
 rule fails at once. Quick profile: few examples; `slow`: many more and longer texts.
 """
+
 from __future__ import annotations
 
 import time
@@ -20,11 +21,43 @@ from corpus.errors import DocumentError
 from corpus.load import load
 
 PIECES = [
-    "KẾ HOẠCH\n", "I. NHIỆM VỤ\n", "1. ", "a) ", "- ", "+ ", "Số: 12/KH-UBND\n", "ngày 14 tháng 02 năm 2019",
-    "Bình Dương, ngày ", "Đã ký: Nguyễn Văn A", "không muộn hơn ngày 30/6/2020", "theo Quyết định số 1/QĐ-UBND ",
-    "Sở Tài chính chủ trì, phối hợp Sở Xây dựng", "[1]", "(", ")", "...", ".", ",", ":", ";", "|", "\n", "\n\n",
-    "http://so.gov.vn/a", "ngày ", "tháng ", "TM. ỦY BAN NHÂN DÂN", "Nơi nhận:", "PHỤ LỤC", "STT", "\t", " ",
-    "Quý II/2020", "hằng năm", "trước ngày 31/12", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n",
+    "KẾ HOẠCH\n",
+    "I. NHIỆM VỤ\n",
+    "1. ",
+    "a) ",
+    "- ",
+    "+ ",
+    "Số: 12/KH-UBND\n",
+    "ngày 14 tháng 02 năm 2019",
+    "Bình Dương, ngày ",
+    "Đã ký: Nguyễn Văn A",
+    "không muộn hơn ngày 30/6/2020",
+    "theo Quyết định số 1/QĐ-UBND ",
+    "Sở Tài chính chủ trì, phối hợp Sở Xây dựng",
+    "[1]",
+    "(",
+    ")",
+    "...",
+    ".",
+    ",",
+    ":",
+    ";",
+    "|",
+    "\n",
+    "\n\n",
+    "http://so.gov.vn/a",
+    "ngày ",
+    "tháng ",
+    "TM. ỦY BAN NHÂN DÂN",
+    "Nơi nhận:",
+    "PHỤ LỤC",
+    "STT",
+    "\t",
+    " ",
+    "Quý II/2020",
+    "hằng năm",
+    "trước ngày 31/12",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n",
 ]
 REPEAT = 8  # the repeated text is 8x longer: linear rules take ~8x, quadratic ones ~64x
 SLACK_SECONDS = 1.5  # fixed costs (imports warm, underthesea's first call) and scheduler noise

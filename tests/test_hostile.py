@@ -6,13 +6,14 @@ stands in for the model) on a copy of a data dir holding the bundled plan; a ref
 file leaves that data dir byte for byte as it was, and the bundled plan still answers.
 The cases that only end by the reader's deadline or memory limit are `slow`.
 """
+
 from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -45,7 +46,11 @@ def _long(kind: str) -> Callable[[Path], Path]:
 
 
 CASES = [
-    Case("self-referencing /Length PDF", h.self_referencing_length_pdf, frozenset({"damaged_pdf", "no_text_layer"})),
+    Case(
+        "self-referencing /Length PDF",
+        h.self_referencing_length_pdf,
+        frozenset({"damaged_pdf", "no_text_layer"}),
+    ),
     Case("URL and 30 dots", h.url_dots_txt, frozenset({INGEST})),
     Case("DOCX header cell of 128k 'ngày '", h.ngay_header_docx, frozenset({INGEST})),
     Case("800k tiny DOCX paragraphs", h.tiny_paragraphs_docx, frozenset({"too_many_blocks"})),
@@ -60,7 +65,12 @@ CASES = [
     Case("long line against _SIGNED", _long("signed"), frozenset({INGEST})),
     Case("long line against _NOT_AFTER", _long("not_after"), frozenset({INGEST})),
     Case("long line against _CITED", _long("cited"), frozenset({INGEST})),
-    Case("1 page of 200k glyphs", h.million_chars_page_pdf, frozenset({"too_many_page_chars", "too_slow"}), slow=True),
+    Case(
+        "1 page of 200k glyphs",
+        h.million_chars_page_pdf,
+        frozenset({"too_many_page_chars", "too_slow"}),
+        slow=True,
+    ),
     Case("PDF Flate bomb", h.flate_bomb_pdf, frozenset({"too_much_memory", "too_slow"}), slow=True),
     Case("80k list items", h.list_items_txt, frozenset({INGEST, "too_slow"}), slow=True),
     Case("10k footnote triples", h.footnote_triples_txt, frozenset({INGEST, "too_slow"}), slow=True),
@@ -69,7 +79,10 @@ CASES = [
 
 def cases():
     return pytest.mark.parametrize(
-        "case", [pytest.param(c, marks=pytest.mark.slow) if c.slow else c for c in CASES], ids=[c.name for c in CASES])
+        "case",
+        [pytest.param(c, marks=pytest.mark.slow) if c.slow else c for c in CASES],
+        ids=[c.name for c in CASES],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +98,9 @@ def seeded(tmp_path_factory) -> Path:
 
 def _rss() -> int:
     """This process's resident memory now, in bytes (the child's is capped by RLIMIT_AS)."""
-    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS"))
+    line = next(
+        line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS")
+    )
     return int(line.split()[1]) * 1024
 
 
@@ -148,8 +163,10 @@ def _other_issuer(folder: Path) -> Path:
 
 def _new_version(folder: Path) -> Path:
     path = folder / "629-ban-sua.txt"
-    path.write_text(SEED.read_text(encoding="utf-8").replace("dưới 63 ngày làm việc", "dưới 45 ngày làm việc"),
-                    encoding="utf-8")
+    path.write_text(
+        SEED.read_text(encoding="utf-8").replace("dưới 63 ngày làm việc", "dưới 45 ngày làm việc"),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -161,7 +178,10 @@ def test_same_number_from_another_issuer_is_kept_apart(seeded, tmp_path):
         report = library.ingest(_other_issuer(tmp_path))
         assert report.changed and report.replaced is None and report.number == "629/KH-UBND"
         plans = library.plans()
-        assert sorted(p.issuer for p in plans) == ["Ủy ban nhân dân tỉnh Bình Dương", "Ủy ban nhân dân tỉnh Cà Mau"]
+        assert sorted(p.issuer for p in plans) == [
+            "Ủy ban nhân dân tỉnh Bình Dương",
+            "Ủy ban nhân dân tỉnh Cà Mau",
+        ]
         documents = list(library.settings.documents_dir.iterdir())
         assert len(documents) == 2  # the bundled plan's document is still there
         with pytest.raises(ValueError, match="several plans are numbered 629/KH-UBND"):
@@ -180,11 +200,22 @@ def _cli(data_dir: Path, *args):
 
     from tests.conftest import MODEL_CACHE, REPO
 
-    env = {**os.environ, "PLANBOT_DATA_DIR": str(data_dir), "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
-           "PYTHONIOENCODING": "utf-8"}
+    env = {
+        **os.environ,
+        "PLANBOT_DATA_DIR": str(data_dir),
+        "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
+        "PYTHONIOENCODING": "utf-8",
+    }
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run([sys.executable, "-m", "planbot.cli", *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "planbot.cli", *map(str, args)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
 
 
 def test_cli_replaces_a_new_version_only_with_replace_and_says_old_and_new(library, tmp_path):
@@ -216,19 +247,28 @@ async def _upload_new_version(api, data_dir: Path, path: Path, choice: str):
         async with start_bot(api, library, data_dir):
             since = api.mark()
             api.send_document(path.name, path.read_bytes(), ADMIN, mime_type="text/plain")
-            asked = await api.wait_for("editMessageText", lambda p: p["text"].startswith("❓"), since, timeout=90)
+            asked = await api.wait_for(
+                "editMessageText", lambda p: p["text"].startswith("❓"), since, timeout=90
+            )
             message = api.sent_message(asked)
             keys = buttons(message)
             assert set(keys) == {"♻️ Thay bằng bản mới (53 điều khoản)", "Giữ bản cũ (53 điều khoản)"}, keys
-            assert f"Bản cũ: tệp {SEED.name}" in message["text"] and f"bản mới: tệp {path.name}" in message["text"]
+            assert (
+                f"Bản cũ: tệp {SEED.name}" in message["text"]
+                and f"bản mới: tệp {path.name}" in message["text"]
+            )
             assert [p.source_name for p in library.plans()] == [SEED.name]  # nothing replaced yet
             since = api.mark()
             api.press(message, keys[next(k for k in keys if k.startswith(choice))], ADMIN)
-            verdict = await api.wait_for("editMessageText", lambda p: not p["text"].startswith("⏳"), since,
-                                         timeout=90)
+            verdict = await api.wait_for(
+                "editMessageText", lambda p: not p["text"].startswith("⏳"), since, timeout=90
+            )
             await api.settle()
-            return api.sent_message(verdict)["text"], [p.source_name for p in library.plans()], \
-                list((data_dir / "uploads").iterdir())
+            return (
+                api.sent_message(verdict)["text"],
+                [p.source_name for p in library.plans()],
+                list((data_dir / "uploads").iterdir()),
+            )
     finally:
         library.close()
 
@@ -278,6 +318,7 @@ async def test_bot_keeps_answering_ten_users_while_the_worst_files_are_read(seed
     latencies, failures = [], []
     try:
         async with start_bot(api, library, data_dir, questions_per_minute=1000):
+
             async def keep_asking(user, stop):
                 while not stop.is_set():
                     started = time.monotonic()
@@ -295,8 +336,12 @@ async def test_bot_keeps_answering_ten_users_while_the_worst_files_are_read(seed
             for path in worst:
                 since = api.mark()
                 api.send_document(path.name, path.read_bytes(), ADMIN, mime_type="application/octet-stream")
-                await api.wait_for("editMessageText", lambda p: p["text"].startswith(("❌", "✅")), since,
-                                   timeout=CASE_SECONDS + 30)
+                await api.wait_for(
+                    "editMessageText",
+                    lambda p: p["text"].startswith(("❌", "✅")),
+                    since,
+                    timeout=CASE_SECONDS + 30,
+                )
             stop.set()
             await asyncio.gather(*askers)
     finally:

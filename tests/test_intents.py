@@ -1,4 +1,5 @@
 """Question shapes (index/intents.py) and the answers composed from them (index/answer.py), without a model."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,31 +11,69 @@ from index.records import ClauseRecord, PlanInfo
 from index.search import Answer, Hit
 
 PLANS = [
-    PlanInfo(1, "629/KH-UBND", "2019-02-14", "Cải thiện môi trường kinh doanh năm 2019 trên địa bàn tỉnh Bình Dương",
-             53, "Ủy ban nhân dân tỉnh Bình Dương"),
-    PlanInfo(2, "1187/KH-UBND", "2020-05-20", "Chuyển đổi số trong giải quyết thủ tục hành chính giai đoạn 2020 - 2022",
-             21, "Ủy ban nhân dân tỉnh Hòa Phong"),
+    PlanInfo(
+        1,
+        "629/KH-UBND",
+        "2019-02-14",
+        "Cải thiện môi trường kinh doanh năm 2019 trên địa bàn tỉnh Bình Dương",
+        53,
+        "Ủy ban nhân dân tỉnh Bình Dương",
+    ),
+    PlanInfo(
+        2,
+        "1187/KH-UBND",
+        "2020-05-20",
+        "Chuyển đổi số trong giải quyết thủ tục hành chính giai đoạn 2020 - 2022",
+        21,
+        "Ủy ban nhân dân tỉnh Hòa Phong",
+    ),
 ]
 
 
-def clause(i, text, lead=(), partners=(), plan="629/KH-UBND", section="II.1", title="Nhiệm vụ", deadline=None,
-           footnotes=(), kind="item"):
-    return ClauseRecord(i, plan, None, section, title, text, [text], list(lead), list(partners),
-                        Deadline(deadline, "date", "2021-06-30") if deadline else None, None, list(footnotes), kind)
+def clause(
+    i,
+    text,
+    lead=(),
+    partners=(),
+    plan="629/KH-UBND",
+    section="II.1",
+    title="Nhiệm vụ",
+    deadline=None,
+    footnotes=(),
+    kind="item",
+):
+    return ClauseRecord(
+        i,
+        plan,
+        None,
+        section,
+        title,
+        text,
+        [text],
+        list(lead),
+        list(partners),
+        Deadline(deadline, "date", "2021-06-30") if deadline else None,
+        None,
+        list(footnotes),
+        kind,
+    )
 
 
-@pytest.mark.parametrize("question, number", [
-    ("Sở Xây dựng phải làm gì trong kế hoạch 1187?", "1187/KH-UBND"),
-    ("KH 629: Sở Tư pháp làm gì?", "629/KH-UBND"),
-    ("theo 629/KH-UBND thì ai cấp phép", "629/KH-UBND"),
-    ("ke hoach so 1187 noi gi", "1187/KH-UBND"),
-    ("Kế hoạch chuyển đổi số nhằm mục đích gì?", "1187/KH-UBND"),  # by topic
-    ("kế hoạch của UBND tỉnh Hòa Phong có mục tiêu gì", "1187/KH-UBND"),  # by issuer
-    ("kế hoạch năm 2019 giao gì cho Sở Tài chính", "629/KH-UBND"),  # by year
-    ("Sở Xây dựng phải làm gì?", None),
-    ("kế hoạch này nói gì?", None),
-    ("kế hoạch của tỉnh có mục tiêu gì", None),  # "tỉnh" names both plans: no choice made
-])
+@pytest.mark.parametrize(
+    "question, number",
+    [
+        ("Sở Xây dựng phải làm gì trong kế hoạch 1187?", "1187/KH-UBND"),
+        ("KH 629: Sở Tư pháp làm gì?", "629/KH-UBND"),
+        ("theo 629/KH-UBND thì ai cấp phép", "629/KH-UBND"),
+        ("ke hoach so 1187 noi gi", "1187/KH-UBND"),
+        ("Kế hoạch chuyển đổi số nhằm mục đích gì?", "1187/KH-UBND"),  # by topic
+        ("kế hoạch của UBND tỉnh Hòa Phong có mục tiêu gì", "1187/KH-UBND"),  # by issuer
+        ("kế hoạch năm 2019 giao gì cho Sở Tài chính", "629/KH-UBND"),  # by year
+        ("Sở Xây dựng phải làm gì?", None),
+        ("kế hoạch này nói gì?", None),
+        ("kế hoạch của tỉnh có mục tiêu gì", None),  # "tỉnh" names both plans: no choice made
+    ],
+)
 def test_plan_named_by_number_topic_issuer_or_year(question, number):
     assert plan_filter(question, PLANS)[0] == number
 
@@ -43,21 +82,24 @@ def test_unknown_plan_number_is_reported():
     assert plan_filter("kế hoạch 999 nói gì", PLANS) == (None, "999")
 
 
-@pytest.mark.parametrize("question, kind", [
-    ("Sở Công thương có những nhiệm vụ gì?", "agency_tasks"),
-    ("so giao duc va dao tao phai lam gi", "agency_tasks"),
-    ("What must the Department of Health do?", "agency_tasks"),
-    ("Sở Tài chính và Sở Công thương phải làm gì, hạn khi nào?", "agency_tasks"),
-    ("Sở Xây dựng phải làm gì với các bến thủy nội địa?", "clause"),  # a topic of its own
-    ("Kế hoạch này nói gì?", "overview"),
-    ("mục tiêu của kế hoạch là gì?", "overview"),
-    ("What is the plan about?", "overview"),
-    ("Kế hoạch 629 đánh giá tình hình năm 2018 ra sao?", "clause"),
-    ("ICD là gì?", "definition"),
-    ("CFS là viết tắt của gì", "definition"),
-    ("thu tuc cap ho chieu o dau", "clause"),
-    ("Lịch nghỉ Tết Nguyên đán năm nay thế nào?", "clause"),
-])
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Sở Công thương có những nhiệm vụ gì?", "agency_tasks"),
+        ("so giao duc va dao tao phai lam gi", "agency_tasks"),
+        ("What must the Department of Health do?", "agency_tasks"),
+        ("Sở Tài chính và Sở Công thương phải làm gì, hạn khi nào?", "agency_tasks"),
+        ("Sở Xây dựng phải làm gì với các bến thủy nội địa?", "clause"),  # a topic of its own
+        ("Kế hoạch này nói gì?", "overview"),
+        ("mục tiêu của kế hoạch là gì?", "overview"),
+        ("What is the plan about?", "overview"),
+        ("Kế hoạch 629 đánh giá tình hình năm 2018 ra sao?", "clause"),
+        ("ICD là gì?", "definition"),
+        ("CFS là viết tắt của gì", "definition"),
+        ("thu tuc cap ho chieu o dau", "clause"),
+        ("Lịch nghỉ Tết Nguyên đán năm nay thế nào?", "clause"),
+    ],
+)
 def test_shapes(question, kind):
     assert detect(question, PLANS).kind == kind
 
@@ -70,8 +112,12 @@ def test_two_agencies_and_time_are_read():
 def test_follow_up_borrows_the_previous_subject_only_when_it_has_none():
     before = detect("Sở Tư pháp có nhiệm vụ gì trong kế hoạch 629?", PLANS)
     after = with_context(detect("còn hạn chót thì sao?", PLANS), before)
-    assert (after.kind, after.agencies, after.plan, after.asks_time) == \
-        ("agency_tasks", ("Sở Tư pháp",), "629/KH-UBND", True)
+    assert (after.kind, after.agencies, after.plan, after.asks_time) == (
+        "agency_tasks",
+        ("Sở Tư pháp",),
+        "629/KH-UBND",
+        True,
+    )
     own = with_context(detect("còn Sở Tài chính thì sao?", PLANS), before)
     assert own.agencies == ("Sở Tài chính",)
     assert with_context(detect("Cục Thuế tỉnh làm gì?", PLANS), before).agencies == ("Cục Thuế tỉnh",)
@@ -79,8 +125,9 @@ def test_follow_up_borrows_the_previous_subject_only_when_it_has_none():
 
 
 def test_agency_key_drops_the_province():
-    assert agency_key("Ngân hàng Nhà nước Việt Nam – chi nhánh tỉnh") == \
-        agency_key("Ngân hàng Nhà nước Việt Nam – chi nhánh Bình Dương")
+    assert agency_key("Ngân hàng Nhà nước Việt Nam – chi nhánh tỉnh") == agency_key(
+        "Ngân hàng Nhà nước Việt Nam – chi nhánh Bình Dương"
+    )
     assert agency_key("Cục Thuế tỉnh") == agency_key("Cục Thuế tỉnh Bình Dương")
     assert agency_key("Sở Xây dựng") != agency_key("Sở Tài chính")
 
@@ -89,7 +136,13 @@ def test_task_list_lead_then_partner_grouped_by_plan_dated_first_when_asked():
     clauses = [
         clause(1, "Sở Tài chính phối hợp thẩm định", ["Sở Tư pháp"], ["Sở Tài chính"]),
         clause(2, "Sở Tài chính bố trí kinh phí", ["Sở Tài chính"]),
-        clause(3, "Sở Tài chính hướng dẫn thanh toán", ["Sở Tài chính"], plan="1187/KH-UBND", deadline="Quý II/2021"),
+        clause(
+            3,
+            "Sở Tài chính hướng dẫn thanh toán",
+            ["Sở Tài chính"],
+            plan="1187/KH-UBND",
+            deadline="Quý II/2021",
+        ),
         clause(4, "Số: 629/KH-UBND", kind="header"),
     ]
     tasks = task_list(clauses, "Sở Tài chính")
@@ -100,7 +153,9 @@ def test_task_list_lead_then_partner_grouped_by_plan_dated_first_when_asked():
 def test_definitions_from_footnotes_called_and_acronyms():
     clauses = [
         clause(1, "Hải quan", footnotes=["1 ICD (Inland Container Depot): cảng cạn/ cảng khô"]),
-        clause(2, "Ủy ban nhân dân các huyện, thị xã, thành phố (sau đây gọi tắt là UBND cấp huyện) rà soát."),
+        clause(
+            2, "Ủy ban nhân dân các huyện, thị xã, thành phố (sau đây gọi tắt là UBND cấp huyện) rà soát."
+        ),
         clause(3, "Bám sát tiêu chí của Ngân hàng Thế giới (WB) về môi trường kinh doanh."),
     ]
     found = {d.term: d.meaning for d in definitions(clauses)}
@@ -136,9 +191,20 @@ def test_respond_contract_per_intent():
     clauses = [
         clause(1, "Sở Tư pháp thẩm định văn bản", ["Sở Tư pháp"]),
         clause(2, "Số hóa hộ tịch", ["Sở Tư pháp"], plan="1187/KH-UBND", deadline="năm 2021"),
-        clause(3, "Mục đích: giảm thời gian đi lại", plan="1187/KH-UBND", section="I.1", title="Mục đích",
-               kind="paragraph"),
-        clause(4, "Cục Hải quan tỉnh đảm bảo", ["Cục Hải quan tỉnh"], footnotes=["1 ICD (Inland Container Depot): cảng cạn"]),
+        clause(
+            3,
+            "Mục đích: giảm thời gian đi lại",
+            plan="1187/KH-UBND",
+            section="I.1",
+            title="Mục đích",
+            kind="paragraph",
+        ),
+        clause(
+            4,
+            "Cục Hải quan tỉnh đảm bảo",
+            ["Cục Hải quan tỉnh"],
+            footnotes=["1 ICD (Inland Container Depot): cảng cạn"],
+        ),
     ]
     source = Source(clauses, ranked=[clauses[3], clauses[1]])
     tasks = respond(source, "Sở Tư pháp có nhiệm vụ gì?")

@@ -1,4 +1,5 @@
 """The library on a fake encoder: ingest, replace, remove, browse, and the index versions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,11 @@ I. Nhiệm vụ
 
 def _state(data_dir: Path) -> dict[str, str]:
     """Hash of every file under the data dir: 'nothing changed' means byte for byte."""
-    return {str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(data_dir.rglob("*")) if p.is_file() and not p.name.endswith(("-wal", "-shm"))}
+    return {
+        str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data_dir.rglob("*"))
+        if p.is_file() and not p.name.endswith(("-wal", "-shm"))
+    }
 
 
 def test_bundled_plan_ingests_with_metadata(fake_library):
@@ -106,11 +110,22 @@ def test_deadlines_are_split_into_overdue_and_upcoming(fake_library):
     assert mine and all("Sở Thông tin và Truyền thông" in r.lead + r.partners for r in mine)
 
 
-@pytest.mark.parametrize("question, answered", [
-    ('"', False), ('OR', False), ('*', False), ('NEAR(', False), ('(((', False), ("   ", False),
-    ("🙂", False), ("a" * 5000, False), ("DROP TABLE clauses; --", False),
-    ('Sở "Xây dựng" OR * NEAR( AND', True), ("<b>Sở</b> Xây dựng", True),
-])
+@pytest.mark.parametrize(
+    "question, answered",
+    [
+        ('"', False),
+        ("OR", False),
+        ("*", False),
+        ("NEAR(", False),
+        ("(((", False),
+        ("   ", False),
+        ("🙂", False),
+        ("a" * 5000, False),
+        ("DROP TABLE clauses; --", False),
+        ('Sở "Xây dựng" OR * NEAR( AND', True),
+        ("<b>Sở</b> Xây dựng", True),
+    ],
+)
 def test_odd_questions_never_error(fake_library, question, answered):
     """Query syntax and markup are read as words: junk is declined, a real name still answers."""
     fake_library.ensure_bundled()
@@ -140,6 +155,7 @@ def test_readers_see_whole_versions_and_leftovers_are_cleaned(fake_library):
     (vectors / f"v{version + 1}.faiss").write_bytes(b"killed mid-build")
     (vectors / f"v{version + 1}.faiss.999.tmp").write_bytes(b"killed mid-write")
     from planbot.library import Planbot
+
     reopened = Planbot.open(fake_library.settings, embedder=fake_library.embedder)
     assert sorted(p.name for p in vectors.iterdir()) == [f"v{version}.faiss"]
     assert reopened.ask("Sở Xây dựng có nhiệm vụ gì?").hits[0].clause.lead == ["Sở Xây dựng"]

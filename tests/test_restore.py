@@ -1,4 +1,5 @@
 """Diacritics put back from the corpus's own words."""
+
 from index.restore import Vocabulary, is_unaccented, restore
 
 CORPUS = [
@@ -12,8 +13,10 @@ CORPUS = [
 def test_restores_a_question_typed_without_marks():
     vocab = Vocabulary.from_texts(CORPUS)
     assert restore("so xay dung cap phep", vocab) == "sở xây dựng cấp phép"
-    assert restore("thu hoc phi vien phi khong dung tien mat", vocab) == \
-        "thu học phí viện phí không dùng tiền mặt"
+    assert (
+        restore("thu hoc phi vien phi khong dung tien mat", vocab)
+        == "thu học phí viện phí không dùng tiền mặt"
+    )
 
 
 def test_unknown_syllables_stay_as_typed():

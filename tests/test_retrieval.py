@@ -1,4 +1,5 @@
 """Answer quality on the dev questions through the CLI, and `make run` answering on stdin."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,12 @@ def test_dev_questions_through_the_cli(library, eval_dir, tmp_path):
     path.write_text("\n".join(q["q"] for q in questions) + "\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "planbot.cli", "ask", "--json", "-k", "10", "--file", str(path)],
-        capture_output=True, text=True, env=_env(library.settings.data_dir), cwd=REPO, timeout=600)
+        capture_output=True,
+        text=True,
+        env=_env(library.settings.data_dir),
+        cwd=REPO,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert [a["question"] for a in answers] == [q["q"] for q in questions]
@@ -36,8 +42,16 @@ def test_dev_questions_through_the_cli(library, eval_dir, tmp_path):
     assert metrics["agency accuracy"] >= 0.95, metrics
     for answer in answers:
         for result in answer["results"]:
-            assert set(result) >= {"plan", "section", "text", "quote", "lead", "partners",
-                                   "deadline", "score"}
+            assert set(result) >= {
+                "plan",
+                "section",
+                "text",
+                "quote",
+                "lead",
+                "partners",
+                "deadline",
+                "score",
+            }
             quote = " ".join(result["quote"].split())
             assert quote and quote[:40] in " ".join(result["text"].split())
 
@@ -48,8 +62,11 @@ def test_answer_card_names_agency_deadline_quote_and_citation(library):
     assert answer.answered and best.clause.lead == ["Sở Xây dựng"]
     assert best.clause.target.text == "dưới 63 ngày làm việc"  # a processing time: the target
     assert "63 ngày làm việc" in best.quote
-    assert (best.clause.plan, best.clause.section, best.clause.plan_date) == \
-        ("629/KH-UBND", "II.2.a", "2019-02-14")
+    assert (best.clause.plan, best.clause.section, best.clause.plan_date) == (
+        "629/KH-UBND",
+        "II.2.a",
+        "2019-02-14",
+    )
 
 
 def test_footnotes_are_findable(library):
@@ -60,17 +77,26 @@ def test_footnotes_are_findable(library):
 
 
 def test_out_of_scope_questions_are_declined_with_suggestions(library):
-    for question in ["Cách nấu phở bò?", "How do I cook beef noodle soup?",
-                     "Where do I apply for a passport?"]:
+    for question in [
+        "Cách nấu phở bò?",
+        "How do I cook beef noodle soup?",
+        "Where do I apply for a passport?",
+    ]:
         answer = library.ask(question)
         assert not answer.answered, question
         assert answer.hits, "a decline still lists the nearest clauses"
 
 
 def test_make_run_answers_on_stdin_without_a_token(tmp_path):
-    done = subprocess.run(["make", "-s", "run"], input="Sở Xây dựng có nhiệm vụ gì?\n",
-                          capture_output=True, text=True, env=_env(tmp_path / "fresh"),
-                          cwd=REPO, timeout=900)
+    done = subprocess.run(
+        ["make", "-s", "run"],
+        input="Sở Xây dựng có nhiệm vụ gì?\n",
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path / "fresh"),
+        cwd=REPO,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr
     assert "Sở Xây dựng" in done.stdout
     assert "dưới 63 ngày làm việc" in done.stdout

@@ -1,4 +1,5 @@
 """The schedule of tasks: /hanchot's agenda, the timeline PNG (what was drawn), the .ics read back."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,8 @@ from icalendar import Calendar
 from matplotlib import dates as mdates
 from PIL import Image
 
-from nlp.deadlines import Deadline
 from index.records import ClauseRecord, PlanInfo
+from nlp.deadlines import Deadline
 from planbot import cli
 from planbot.agenda import agenda, tasks
 from planbot.calendar import calendar
@@ -24,21 +25,59 @@ def _clause(id_, plan, text, lead, deadline, plan_date):
     return ClauseRecord(id_, plan, plan_date, f"II.{id_}", "Nhiệm vụ", text, [text], lead, [], deadline, 2)
 
 
-PLANS = [PlanInfo(1, "12/KH-UBND", "2025-01-10", "Kế hoạch chuyển đổi số giai đoạn 2025 - 2027", 4),
-         PlanInfo(2, "7/KH-UBND", "2019-02-14", "Kế hoạch cải cách hành chính năm 2019", 2)]
+PLANS = [
+    PlanInfo(1, "12/KH-UBND", "2025-01-10", "Kế hoạch chuyển đổi số giai đoạn 2025 - 2027", 4),
+    PlanInfo(2, "7/KH-UBND", "2019-02-14", "Kế hoạch cải cách hành chính năm 2019", 2),
+]
 RECORDS = [
-    _clause(1, "12/KH-UBND", "Sở Tài chính bố trí kinh phí trước ngày 15/3/2026.", ["Sở Tài chính"],
-            Deadline("trước ngày 15/3/2026", "date", "2026-03-15"), "2025-01-10"),
-    _clause(2, "12/KH-UBND", "Sở Nội vụ tổng hợp báo cáo trước ngày 10 của tháng cuối quý.", ["Sở Nội vụ"],
-            Deadline("trước ngày 10 của tháng cuối quý", "recurring"), "2025-01-10"),
-    _clause(3, "12/KH-UBND", "Sở Xây dựng ban hành quy chế trong tháng 12/2025.", ["Sở Xây dựng"],
-            Deadline("trong tháng 12/2025", "date", "2025-12-31"), "2025-01-10"),
-    _clause(4, "12/KH-UBND", "Sở Y tế thanh tra không quá một lần/năm.", ["Sở Y tế"],
-            Deadline("không quá một lần/năm", "frequency"), "2025-01-10"),
-    _clause(5, "7/KH-UBND", "Sở Nội vụ đánh giá chỉ số cải cách trong quý II/2019.", ["Sở Nội vụ"],
-            Deadline("trong quý II/2019", "date", "2019-06-30"), "2019-02-14"),
-    _clause(6, "7/KH-UBND", "Các sở báo cáo định kỳ 6 tháng.", ["Các sở"],
-            Deadline("định kỳ 6 tháng", "recurring"), "2019-02-14"),
+    _clause(
+        1,
+        "12/KH-UBND",
+        "Sở Tài chính bố trí kinh phí trước ngày 15/3/2026.",
+        ["Sở Tài chính"],
+        Deadline("trước ngày 15/3/2026", "date", "2026-03-15"),
+        "2025-01-10",
+    ),
+    _clause(
+        2,
+        "12/KH-UBND",
+        "Sở Nội vụ tổng hợp báo cáo trước ngày 10 của tháng cuối quý.",
+        ["Sở Nội vụ"],
+        Deadline("trước ngày 10 của tháng cuối quý", "recurring"),
+        "2025-01-10",
+    ),
+    _clause(
+        3,
+        "12/KH-UBND",
+        "Sở Xây dựng ban hành quy chế trong tháng 12/2025.",
+        ["Sở Xây dựng"],
+        Deadline("trong tháng 12/2025", "date", "2025-12-31"),
+        "2025-01-10",
+    ),
+    _clause(
+        4,
+        "12/KH-UBND",
+        "Sở Y tế thanh tra không quá một lần/năm.",
+        ["Sở Y tế"],
+        Deadline("không quá một lần/năm", "frequency"),
+        "2025-01-10",
+    ),
+    _clause(
+        5,
+        "7/KH-UBND",
+        "Sở Nội vụ đánh giá chỉ số cải cách trong quý II/2019.",
+        ["Sở Nội vụ"],
+        Deadline("trong quý II/2019", "date", "2019-06-30"),
+        "2019-02-14",
+    ),
+    _clause(
+        6,
+        "7/KH-UBND",
+        "Các sở báo cáo định kỳ 6 tháng.",
+        ["Các sở"],
+        Deadline("định kỳ 6 tháng", "recurring"),
+        "2019-02-14",
+    ),
 ]
 
 
@@ -72,8 +111,11 @@ def test_timeline_draws_one_row_per_task_and_today():
     assert [_day(line.get_xdata()[0]) for line in today_lines] == [TODAY]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Hôm nay 01/03/2026" in legend and "Đã quá hạn" in legend and "Định kỳ" in legend
-    marks = {c.get_gid(): [mdates.num2date(x).date() for x in c.get_offsets()[:, 0]] for c in ax.collections
-             if c.get_gid()}
+    marks = {
+        c.get_gid(): [mdates.num2date(x).date() for x in c.get_offsets()[:, 0]]
+        for c in ax.collections
+        if c.get_gid()
+    }
     assert marks["clause-1"] == [D(2026, 3, 15)]
     assert D(2026, 3, 10) in marks["clause-2"] and D(2026, 6, 10) in marks["clause-2"]
     assert marks["clause-6"] == [D(2019, 6, 30), D(2019, 12, 31)]  # inside its plan's period only

@@ -1,4 +1,5 @@
 """Unit tests of ranking (index/search.py) and of the statistics it reads (index/statistics.py)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,17 +14,26 @@ from tests.test_library import OTHER_PLAN
 
 
 def _question(terms, accented=(), agencies=(), asks_time=False) -> Question:
-    return Question(text=" ".join(terms), dense_text=" ".join(terms), terms=list(terms),
-                    accented_terms=list(accented), agencies=list(agencies), asks_time=asks_time,
-                    foreign=False)
+    return Question(
+        text=" ".join(terms),
+        dense_text=" ".join(terms),
+        terms=list(terms),
+        accented_terms=list(accented),
+        agencies=list(agencies),
+        asks_time=asks_time,
+        foreign=False,
+    )
 
 
 def _tables(db) -> dict:
-    return {"terms": dict(db.execute("select term, df from term_stats").fetchall()),
-            "syllables": dict(db.execute("select syllable, n from syllable_stats").fetchall()),
-            "pairs": Counter({(a, b): n for a, b, n in db.execute(
-                "select first, second, n from pair_stats").fetchall()}),
-            "clauses": statistics.clause_count(db)}
+    return {
+        "terms": dict(db.execute("select term, df from term_stats").fetchall()),
+        "syllables": dict(db.execute("select syllable, n from syllable_stats").fetchall()),
+        "pairs": Counter(
+            {(a, b): n for a, b, n in db.execute("select first, second, n from pair_stats").fetchall()}
+        ),
+        "clauses": statistics.clause_count(db),
+    }
 
 
 def _recounted(db) -> dict:
@@ -52,8 +62,12 @@ def test_the_question_vocabulary_restores_as_the_whole_one(fake_library):
     fake_library.ensure_bundled()
     texts = [c.text for c in fake_library.clauses()]
     whole = Vocabulary.from_texts(texts)
-    for typed in ("so xay dung cap phep xay dung", "ai chiu trach nhiem dat dai",
-                  "thoi han cap giay chung nhan quyen su dung dat", "so nao lo"):
+    for typed in (
+        "so xay dung cap phep xay dung",
+        "ai chiu trach nhiem dat dai",
+        "thoi han cap giay chung nhan quyen su dung dat",
+        "so nao lo",
+    ):
         part = statistics.vocabulary_for(fake_library.store.db, typed)
         assert restore(typed, part) == restore(typed, whole), typed
         syllables = typed.split()
@@ -65,8 +79,17 @@ def test_every_gram_is_matched_below_the_budget_and_the_rarest_above_it(monkeypa
     small = {"so": 30, "xay": 20, "dung": 25, "xay_dung": 10, "cap_phep": 3}
     assert fts_query(question, small) == fts_query(question)  # a small corpus: unchanged
     monkeypatch.setattr(search, "LEXICAL_BUDGET", 1000)
-    large = {"so": 90_000, "xay": 60_000, "dung": 60_000, "cap": 20_000, "phep": 900,
-             "xay_dung": 50_000, "cap_phep": 400, "so_xay_dung": 300, "dung_cap": 0}
+    large = {
+        "so": 90_000,
+        "xay": 60_000,
+        "dung": 60_000,
+        "cap": 20_000,
+        "phep": 900,
+        "xay_dung": 50_000,
+        "cap_phep": 400,
+        "so_xay_dung": 300,
+        "dung_cap": 0,
+    }
     query = fts_query(question, large)
     kept = {g.strip('"') for g in query.split(":", 1)[1].strip(" ()").split(" OR ")}
     assert {"cap_phep", "so_xay_dung", "dung_cap"} <= kept  # the rare compounds
@@ -77,8 +100,12 @@ def test_every_gram_is_matched_below_the_budget_and_the_rarest_above_it(monkeypa
 def test_user_text_never_reaches_fts_syntax():
     question = _question(['"', "or", "near", "x*", "sở"], accented=["a)", "NOT"])
     query = fts_query(question)
-    for gram in (g.strip(' ()"') for g in query.replace("{search_text heading_text} :", "")
-                 .replace("{accented_text heading_text} :", "").split(" OR ")):
+    for gram in (
+        g.strip(' ()"')
+        for g in query.replace("{search_text heading_text} :", "")
+        .replace("{accented_text heading_text} :", "")
+        .split(" OR ")
+    ):
         assert gram.replace("_", "").isalnum(), query
 
 
@@ -99,7 +126,8 @@ def indexed(fake_library, tmp_path):
     return fake_library
 
 
-def _ranked(library, text: str, weights: Weights = Weights(), signals: str = "lexical", **changes):
+def _ranked(library, text: str, weights: Weights | None = None, signals: str = "lexical", **changes):
+    weights = weights or Weights()
     with library.store.read() as db:
         question, stats = question_stats(db, text)
         return rank(db, dataclasses.replace(question, **changes), [], stats, weights, 5, signals)

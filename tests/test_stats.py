@@ -1,4 +1,5 @@
 """/thongke: days counted in Vietnam time, the 👎 answers with their reasons, through the fake Bot API."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +24,9 @@ def test_days_are_counted_in_vietnam_time(fake_library):
     # 18:30 UTC on 1 Dec is 01:30 on 2 Dec in Vietnam; 16:59 UTC is still 1 Dec there
     _at(lib, ids[0], dt.datetime(2026, 12, 1, 18, 30, tzinfo=UTC))
     _at(lib, ids[1], dt.datetime(2026, 12, 1, 16, 59, tzinfo=UTC))
-    _at(lib, ids[2], dt.datetime(2026, 11, 25, 17, 30, tzinfo=UTC))  # 26/11 00:30 there: the window's first day
+    _at(
+        lib, ids[2], dt.datetime(2026, 11, 25, 17, 30, tzinfo=UTC)
+    )  # 26/11 00:30 there: the window's first day
     _at(lib, ids[3], dt.datetime(2026, 11, 25, 16, 30, tzinfo=UTC))  # 25/11 23:30 there: 8 days back
     now = dt.datetime(2026, 12, 1, 20, 0, tzinfo=UTC).timestamp()  # 2 Dec, 03:00 in Vietnam
     stats = lib.stats(7, now=now)
@@ -35,7 +38,9 @@ def test_disliked_answers_listed_with_the_answer_and_reason(fake_library):
     lib = fake_library
     lib.ingest(_plan(lib))
     clause = lib.clauses()[1]
-    good = lib.log_question(7, 7, "Ai lập quy hoạch?", Answer("Ai lập quy hoạch?", True, [Hit(clause, clause.text, 1.0)]))
+    good = lib.log_question(
+        7, 7, "Ai lập quy hoạch?", Answer("Ai lập quy hoạch?", True, [Hit(clause, clause.text, 1.0)])
+    )
     bad = lib.log_question(7, 7, "Thời tiết?", Answer("Thời tiết?", False, []))
     lib.record_feedback(good, 7, -1)
     lib.record_feedback(good, 8, -1, "wrong_deadline")
@@ -46,7 +51,10 @@ def test_disliked_answers_listed_with_the_answer_and_reason(fake_library):
     stats = lib.stats()
     assert stats["feedback"] == {"up": 1, "down": 3}
     assert [(d["question"], d["reason"]) for d in stats["disliked"]] == [
-        ("Thời tiết?", "irrelevant"), ("Ai lập quy hoạch?", "wrong_deadline"), ("Ai lập quy hoạch?", None)]
+        ("Thời tiết?", "irrelevant"),
+        ("Ai lập quy hoạch?", "wrong_deadline"),
+        ("Ai lập quy hoạch?", None),
+    ]
     text = stats_text(stats)
     assert "Câu trả lời bị 👎</b> (3 gần nhất)" in text
     assert "“Thời tiết?”\n   → (bot đã từ chối trả lời) · <b>không liên quan</b>" in text

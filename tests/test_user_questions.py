@@ -4,6 +4,7 @@ shared/eval/dev_user_questions.jsonl must pass ≥ 90 % by the rules of its READ
 questions written for this work (tests/data/questions.jsonl, each with a note of what it
 checks) too, with their intents.
 """
+
 from __future__ import annotations
 
 from index.evaluate import evaluate_user

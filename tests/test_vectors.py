@@ -1,4 +1,5 @@
 """FAISS index versions: exact and approximate search, atomic files, cleanup."""
+
 from __future__ import annotations
 
 import faiss
@@ -31,16 +32,16 @@ def test_approximate_index_above_threshold_keeps_recall(monkeypatch, tmp_path):
     monkeypatch.setattr(vectors, "IVF_MIN_SCANNED", 1000)  # scaled down with the corpus
     rng = np.random.default_rng(1)
     dim, n = 32, 4000
-    centres = _unit(rng, 80, dim)          # clustered, like clause embeddings
+    centres = _unit(rng, 80, dim)  # clustered, like clause embeddings
     data = centres[rng.integers(0, 80, n)] + 0.1 * rng.standard_normal((n, dim)).astype(np.float32)
     data /= np.linalg.norm(data, axis=1, keepdims=True)
     ids = np.arange(5000, 5000 + n)
     files = VectorFiles(tmp_path)
     files.write(1, make_index(ids, data, dim))
-    index = files.load(1).index             # nprobe must survive write + load
+    index = files.load(1).index  # nprobe must survive write + load
     ivf = faiss.extract_index_ivf(index)
     assert isinstance(faiss.downcast_index(index.index), faiss.IndexIVFFlat)
-    assert 1 < ivf.nprobe < ivf.nlist       # really approximate: not every cell is scanned
+    assert 1 < ivf.nprobe < ivf.nlist  # really approximate: not every cell is scanned
     queries = data[:100] + 0.05 * rng.standard_normal((100, dim)).astype(np.float32)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     exact = faiss.IndexFlatIP(dim)
@@ -75,7 +76,8 @@ def _held(library) -> set[int]:
 
 
 def test_an_ingest_adds_its_vectors_and_a_grown_corpus_is_retrained_outside_the_write_lock(
-        fake_library, tmp_path, monkeypatch):
+    fake_library, tmp_path, monkeypatch
+):
     from tests.test_library import OTHER_PLAN
 
     fake_library.ensure_bundled()
@@ -115,5 +117,6 @@ def test_an_ingest_adds_its_vectors_and_a_grown_corpus_is_retrained_outside_the_
     assert _held(fake_library) == {c.id for c in fake_library.clauses()}
     assert fake_library.vectors.trained_on() == len(fake_library.clauses())
     assert sorted(p.name for p in fake_library.settings.vectors_dir.iterdir()) == [
-        f"v{fake_library.vectors.current()}.faiss"]
+        f"v{fake_library.vectors.current()}.faiss"
+    ]
     assert fake_library.ask("homestay cộng đồng").hits[0].clause.plan == "45/KH-UBND"
