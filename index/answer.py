@@ -5,6 +5,7 @@ plans themselves: an agency's whole task list, a plan's goals and figures, the f
 that defines a term. Anything else goes to ranked retrieval, kept to the plan the question
 names. The bot, the console and `planbot ask --json` all render the `Answer` it returns.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,22 +36,29 @@ class Source(Protocol):
     def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer: ...
 
 
-def respond(source: Source, question: str, k: int = 5, previous: Intent | None = None,
-            signals: str = "hybrid") -> Answer:
+def respond(
+    source: Source, question: str, k: int = 5, previous: Intent | None = None, signals: str = "hybrid"
+) -> Answer:
     """Answer one question; `previous` is the subject of the question before, for a follow-up."""
     plans = source.plans()
     intent = with_context(detect(question, plans), previous)
     if intent.unknown_plan:
-        answer = Answer(question, False, [], intent="out_of_scope", plan_filter=intent.unknown_plan,
-                        details={"unknown_plan": intent.unknown_plan,
-                                 "plans": [p.number for p in plans]})
+        answer = Answer(
+            question,
+            False,
+            [],
+            intent="out_of_scope",
+            plan_filter=intent.unknown_plan,
+            details={"unknown_plan": intent.unknown_plan, "plans": [p.number for p in plans]},
+        )
     elif intent.kind == "agency_tasks":
         answer = agency_answer(source, question, intent)
     elif intent.kind == "overview":
         answer = overview_answer(source, question, intent, plans)
     elif intent.kind == "definition":
         answer = definition_answer(source, question, intent) or clause_answer(
-            source, question, intent, k, signals)
+            source, question, intent, k, signals
+        )
     else:
         answer = clause_answer(source, question, intent, k, signals)
     # what a follow-up may borrow: the agencies, the plan, and the question that set the topic
@@ -71,8 +79,15 @@ def clause_answer(source: Source, question: str, intent: Intent, k: int, signals
     found = source.retrieve(query, k if not intent.plan else max(k, 60), signals)
     hits = [h for h in found.hits if not intent.plan or h.clause.plan == intent.plan][:k]
     answered = found.answered and bool(hits)
-    return Answer(question, answered, hits, found.note, found.cut_to,
-                  intent="clause" if answered else "out_of_scope", plan_filter=intent.plan)
+    return Answer(
+        question,
+        answered,
+        hits,
+        found.note,
+        found.cut_to,
+        intent="clause" if answered else "out_of_scope",
+        plan_filter=intent.plan,
+    )
 
 
 # --- an agency's tasks ---------------------------------------------------------------------
@@ -89,7 +104,9 @@ class Task:
 # and "Ngân hàng Nhà nước chi nhánh tỉnh" is "Ngân hàng Nhà nước Việt Nam – chi nhánh Bình Dương".
 _LOCAL_PART = (
     re.compile(r"\s+chi nhanh\b.*$"),  # e.g. "… – chi nhánh Bình Dương"
-    re.compile(r"(?<=\w)\s+(?:tinh|thanh pho|tp)\b(?!.*\b(?:huyen|quan|xa|phuong)\b).*$"),  # e.g. "… tỉnh Bình Dương"
+    re.compile(
+        r"(?<=\w)\s+(?:tinh|thanh pho|tp)\b(?!.*\b(?:huyen|quan|xa|phuong)\b).*$"
+    ),  # e.g. "… tỉnh Bình Dương"
     re.compile(r"\s+viet nam$"),  # e.g. "Ngân hàng Nhà nước Việt Nam"
 )
 
@@ -126,8 +143,14 @@ def task_list(clauses: Sequence[ClauseRecord], agency: str, dated_first: bool = 
         if not dated_first:
             return plan_order[task.clause.plan], roles[task.role]
         deadline = task.clause.deadline
-        # "…, hạn khi nào?": every dated task before the undated ones, soonest first
-        return deadline is None, plan_order[task.clause.plan], roles[task.role], (deadline.due or "9999") if deadline else ""
+        # "…, hạn khi nào?": every timed task (a deadline, or a processing time to reach) before
+        # the untimed ones, soonest first
+        return (
+            deadline is None and task.clause.target is None,
+            plan_order[task.clause.plan],
+            roles[task.role],
+            (deadline.due or "9999") if deadline else "",
+        )
 
     return sorted(tasks, key=key)  # stable: document order within each group
 
@@ -154,16 +177,20 @@ def agency_answer(source: Source, question: str, intent: Intent) -> Answer:
         if not tasks and intent.plan:
             absent.append(indexed)
             continue
-        listed.append({"agency": indexed, "tasks": len(tasks),
-                       "lead": sum(t.role == "lead" for t in tasks),
-                       "group": sum(t.role == "group" for t in tasks),
-                       "partner": sum(t.role == "partner" for t in tasks)})
+        listed.append(
+            {
+                "agency": indexed,
+                "tasks": len(tasks),
+                "lead": sum(t.role == "lead" for t in tasks),
+                "group": sum(t.role == "group" for t in tasks),
+                "partner": sum(t.role == "partner" for t in tasks),
+            }
+        )
         hits += [Hit(t.clause, t.clause.text, 1.0, t.role, t.group) for t in tasks]
     details = {"agencies": listed, "absent": absent}
     if not listed:
         details["suggestions"] = [name for name, _ in source.agencies()[:SUGGESTED_AGENCIES]]
-        return Answer(question, False, [], intent="absent_agency", plan_filter=intent.plan,
-                      details=details)
+        return Answer(question, False, [], intent="absent_agency", plan_filter=intent.plan, details=details)
     return Answer(question, True, hits, intent="agency_tasks", plan_filter=intent.plan, details=details)
 
 
@@ -175,8 +202,7 @@ def overview_answer(source: Source, question: str, intent: Intent, plans: list[P
     number = intent.plan or (plans[0].number if len(plans) == 1 else None)
     if number is None:
         choices = [{"number": p.number, "title": p.title, "date": p.date, "id": p.id} for p in plans]
-        return Answer(question, bool(plans), [], intent="overview",
-                      details={"choose_plan": choices})
+        return Answer(question, bool(plans), [], intent="overview", details={"choose_plan": choices})
     plan = next(p for p in plans if p.number == number)
     clauses = source.clauses(number)
     purpose = [c for c in clauses if PURPOSE_TITLE.search(fold(c.section_title))]
@@ -184,10 +210,19 @@ def overview_answer(source: Source, question: str, intent: Intent, plans: list[P
         purpose = [c for c in clauses if c.kind not in _NOT_TASKS and not c.section][:2]
     tasks = [c for c in clauses if c.lead or c.partners]
     agencies = {a for c in clauses for a in (*c.lead, *c.partners)}
-    details = {"plan": {"number": plan.number, "title": plan.title, "issuer": plan.issuer,
-                        "date": plan.date, "signer": plan.signer, "id": plan.id,
-                        "tasks": len(tasks), "agencies": len(agencies),
-                        "dated_tasks": sum(1 for c in tasks if c.deadline)}}
+    details = {
+        "plan": {
+            "number": plan.number,
+            "title": plan.title,
+            "issuer": plan.issuer,
+            "date": plan.date,
+            "signer": plan.signer,
+            "id": plan.id,
+            "tasks": len(tasks),
+            "agencies": len(agencies),
+            "dated_tasks": sum(1 for c in tasks if c.deadline),
+        }
+    }
     hits = [Hit(c, c.text, 1.0) for c in purpose]
     return Answer(question, True, hits, intent="overview", plan_filter=number, details=details)
 
@@ -205,13 +240,18 @@ def plan_overview(source: Source, number: str) -> Answer:
 # Ordered: where plans define their terms.
 DEFINITION_SHAPES = (
     # a footnote "TERM (Expansion): meaning", e.g. "1 ICD (Inland Container Depot): cảng cạn/ cảng khô"
-    re.compile(r"^\s*\d{0,3}\s*(?P<term>[^\s():][^():]{0,40}?)\s*(?:\((?P<expansion>[^()]{2,100})\))?\s*:\s*"
-               r"(?P<meaning>\S.{2,300})$"),
+    re.compile(
+        r"^\s*\d{0,3}\s*(?P<term>[^\s():][^():]{0,40}?)\s*(?:\((?P<expansion>[^()]{2,100})\))?\s*:\s*"
+        r"(?P<meaning>\S.{2,300})$"
+    ),
 )
 # "… (sau đây gọi tắt là X)", "… (gọi tắt là X)", "… (viết tắt là X)", e.g. "Ủy ban nhân dân tỉnh (sau đây
 # gọi là UBND tỉnh)"
-CALLED = re.compile(r"(?P<meaning>[^;:.()]{3,160}?)\s*\((?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|gọi|viết tắt)"
-                    r"\s+là\s*:?\s*[“\"]?(?P<term>[^()”\"]{1,60}?)[”\"]?\)", re.I)
+CALLED = re.compile(
+    r"(?P<meaning>[^;:.()]{3,160}?)\s*\((?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|gọi|viết tắt)"
+    r"\s+là\s*:?\s*[“\"]?(?P<term>[^()”\"]{1,60}?)[”\"]?\)",
+    re.I,
+)
 # An acronym after the words it stands for, e.g. "Ngân hàng Thế giới (WB)".
 ACRONYM = re.compile(r"(?P<meaning>[^,;:.()]{3,120}?)\s*\((?P<term>[A-ZĐ][A-Z0-9Đ&\-]{1,11})\)")
 # Words that end the phrase an acronym stands for, looking back from it.
@@ -264,4 +304,3 @@ def definition_answer(source: Source, question: str, intent: Intent) -> Answer |
     hit = Hit(best.clause, best.source_text, 1.0)
     details = {"definition": {"term": best.term, "meaning": best.meaning, "source": best.source_text}}
     return Answer(question, True, [hit], intent="definition", plan_filter=intent.plan, details=details)
-
