@@ -249,19 +249,25 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     kept = True
                     await _ask_to_replace(context, progress, exc, path, name)
                     return
-                await progress.finish(
-                    f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}"
-                )
+                await progress.finish(_refused(name, exc))
                 return
             except Exception:
-                await progress.finish(
-                    f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký."
-                )
+                await progress.finish(_failed(name))
                 raise
         finally:
             if not kept:
                 path.unlink(missing_ok=True)
     await progress.finish(ingest_summary(report, name))
+
+
+def _refused(name: str, exc: DocumentError) -> str:
+    """The progress message's last words for a file refused for a known reason."""
+    return f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}"
+
+
+def _failed(name: str) -> str:
+    """The progress message's last words for an unexpected failure (the traceback goes to the log)."""
+    return f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký."
 
 
 async def _ask_to_replace(
@@ -313,14 +319,10 @@ async def confirm_replace(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 library(context).ingest, path, progress=progress.report, original_name=name, replace=True
             )
         except DocumentError as exc:
-            await progress.finish(
-                f"❌ Không nạp được tệp <b>{cards.esc(name)}</b>: {cards.esc(vietnamese_reason(exc))}"
-            )
+            await progress.finish(_refused(name, exc))
             return
         except Exception:
-            await progress.finish(
-                f"❌ Lỗi khi nạp tệp <b>{cards.esc(name)}</b>. Chi tiết đã được ghi vào nhật ký."
-            )
+            await progress.finish(_failed(name))
             raise
         finally:
             path.unlink(missing_ok=True)
