@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from nlp.agencies import _mentions  # spans of agency names, to see what else a question says
+from nlp.agencies import agency_mentions  # spans of agency names, to see what else a question says
 from nlp.fold import fold
 from nlp.glossary import GLOSSARY
 
@@ -153,14 +153,14 @@ class Intent:
 
 def _agency_mentions(text: str) -> tuple[list[str], str]:
     """Canonical agencies named (also through the English glossary) and the text without them."""
-    mentions = _mentions(text)
+    mentions = agency_mentions(text)
     rest = text
     for m in sorted(mentions, key=lambda m: -m.start):
         rest = rest[: m.start] + " " + rest[m.end :]
     names = list(dict.fromkeys(m.name for m in mentions))
     if not names:  # an English question names agencies in English ("the Department of Health")
         found = [(en, vi) for en, vi in GLOSSARY if en in rest.lower()]
-        names = list(dict.fromkeys(n for _, vi in found for n in (m.name for m in _mentions(vi))))
+        names = list(dict.fromkeys(n for _, vi in found for n in (m.name for m in agency_mentions(vi))))
         if names:
             for en, _ in found:
                 rest = re.sub(re.escape(en), " ", rest, flags=re.I)

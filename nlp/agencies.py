@@ -151,7 +151,7 @@ def extract_agencies(text: str, issuer: str | None = None) -> tuple[list[str], l
     Agencies named as recipients ("gửi về Sở …", "tham mưu UBND tỉnh") are neither, and
     "phối hợp với các cơ quan liên quan" names no partner: it is every task's background.
     """
-    mentions = _mentions(text, issuer)
+    mentions = agency_mentions(text, issuer)
     if not mentions:
         return [], []
     lead = _opening_subject(text, mentions)
@@ -171,7 +171,7 @@ def extract_agencies(text: str, issuer: str | None = None) -> tuple[list[str], l
 
 def find_agencies(text: str, issuer: str | None = None) -> list[str]:
     """Canonical names of every agency mentioned in `text`, in order of first mention."""
-    return _unique(m.name for m in _mentions(text, issuer))
+    return _unique(m.name for m in agency_mentions(text, issuer))
 
 
 def cell_agencies(cell: str, issuer: str | None = None) -> list[str]:
@@ -182,7 +182,7 @@ def cell_agencies(cell: str, issuer: str | None = None) -> list[str]:
     nobody in particular and is dropped, as in a sentence.
     """
     names, position = [], 0
-    for mention in _mentions(cell, issuer) + [_Mention(len(cell), len(cell), "")]:
+    for mention in agency_mentions(cell, issuer) + [_Mention(len(cell), len(cell), "")]:
         for part in cell[position : mention.start].split(";"):
             part = _CELL_EDGES.sub("", " ".join(part.split()))
             if any(ch.isalpha() for ch in part):
@@ -200,7 +200,7 @@ def canonical_agency(name: str, issuer: str | None = None) -> str | None:
     "Cục Thuế" is the national department, in a province's "Cục Thuế tỉnh".
     """
     stripped = name.strip(" \t\n.,;:")
-    mentions = _mentions(stripped, issuer)
+    mentions = agency_mentions(stripped, issuer)
     if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end >= len(stripped):
         return mentions[0].name
     return None
@@ -242,7 +242,7 @@ def _names_a_task(words: str) -> bool:
     return any(word in NAME_STOPS and word not in _INSIDE_NAMES for word in words.lower().split())
 
 
-def _mentions(text: str, issuer: str | None = None) -> list[_Mention]:
+def agency_mentions(text: str, issuer: str | None = None) -> list[_Mention]:
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     words = [text[a:b] for a, b in tokens]
     folded = [fold(word).translate(_DASHES) for word in words]
