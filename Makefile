@@ -25,8 +25,12 @@ ocr-deps:
 run: $(STAMP) ocr-deps
 	$(BIN)/planbot run
 
+# Two workers, one per core here; each test file stays on one worker (--dist loadfile), so a
+# module's fixtures (a data dir ingested on the real model, a CLI run) are built once.
+TEST_WORKERS ?= 2
+
 test: $(STAMP) ocr-deps
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

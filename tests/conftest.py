@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,13 +48,48 @@ def make_settings(data_dir: Path, **changes) -> Settings:
     return Settings(data_dir=data_dir, model_cache=MODEL_CACHE, **changes)
 
 
+def shared_data_dir(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A data dir built once per run and copied by whoever needs it.
+
+    Under pytest-xdist every worker has its own session fixtures: the first worker to ask
+    builds the folder under a lock in the run's folder above the workers' own, the others
+    wait and copy it, so the real model embeds a plan once per run, not once per worker.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    root = tmp_path_factory.getbasetemp() if worker is None else tmp_path_factory.getbasetemp().parent
+    folder, built = root / f"shared-{name}", root / f"shared-{name}.built"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the worker dies
+        if not built.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # half built by a worker that died
+            build(folder)
+            built.touch()
+    return folder
+
+
+def bundled_data_dir(tmp_path_factory) -> Path:
+    """The run's data dir with the bundled plan ingested on the real model (do not write to it)."""
+
+    def build(folder: Path) -> None:
+        from planbot.library import Planbot
+
+        lib = Planbot.open(make_settings(folder))
+        lib.ensure_bundled()
+        lib.close()
+
+    return shared_data_dir(tmp_path_factory, "bundled", build)
+
+
 @pytest.fixture(scope="session")
 def library(tmp_path_factory):
     """The real product: bundled plan ingested with the real converted model."""
     from planbot.library import Planbot
 
-    lib = Planbot.open(make_settings(tmp_path_factory.mktemp("planbot-real")))
-    lib.ensure_bundled()
+    data_dir = tmp_path_factory.mktemp("planbot-real") / "data"
+    copy_data_dir(bundled_data_dir(tmp_path_factory), data_dir)
+    lib = Planbot.open(make_settings(data_dir))
+    assert lib.plans(), "the bundled plan was not copied"  # else ensure_bundled would re-embed it
+    lib.embedder  # noqa: B018 - loaded now, as after embedding the plan: the model is ready from the first test
     yield lib
     lib.close()
 
@@ -84,13 +121,18 @@ def planbot(library):
 
 @pytest.fixture(scope="session")
 def two_plans(library, eval_dir, tmp_path_factory):
-    """The bundled plan (copied from the session library: nothing re-embedded) and plan 1187,
+    """The bundled plan (copied from the run's bundled data dir: nothing re-embedded) and plan 1187,
     the index of shared/eval/dev_user_questions.jsonl."""
     from planbot.library import Planbot
 
+    def build(folder: Path) -> None:
+        copy_data_dir(bundled_data_dir(tmp_path_factory), folder)
+        lib = Planbot.open(make_settings(folder), embedder=library.embedder)
+        lib.ingest(eval_dir / "plans" / "hoaphong_1187_chuyendoiso.docx")
+        lib.close()
+
     target = tmp_path_factory.mktemp("two-plans") / "data"
-    copy_data_dir(library.settings.data_dir, target)
+    copy_data_dir(shared_data_dir(tmp_path_factory, "two-plans", build), target)
     lib = Planbot.open(make_settings(target))
-    lib.ingest(eval_dir / "plans" / "hoaphong_1187_chuyendoiso.docx")
     yield lib
     lib.close()
