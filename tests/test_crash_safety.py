@@ -701,22 +701,36 @@ def _run_cli(data_dir: Path, *args, env: dict | None = None, timeout: float = 60
     )
 
 
-@pytest.mark.parametrize("damage", ["empty", "garbled"])
-def test_a_damaged_database_is_refused_with_the_recovery_hint_and_reindex_rebuilds(damage, world, tmp_path):
+def _damaged(world, tmp_path, damage: str) -> Path:
+    """A copy of the base data dir whose planbot.db is empty or garbled, without its WAL."""
     data_dir = world.fresh(tmp_path)
     db = data_dir / "planbot.db"
     for extra in (data_dir / "planbot.db-wal", data_dir / "planbot.db-shm"):
         extra.unlink(missing_ok=True)
     db.write_bytes(b"" if damage == "empty" else b"SQLite format 3\x00" + os.urandom(8192))
+    return data_dir
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbled"])
+def test_a_damaged_database_is_refused_with_the_recovery_hint(damage, world, tmp_path):
+    data_dir = _damaged(world, tmp_path, damage)
+    db = data_dir / "planbot.db"
     damaged = db.read_bytes()
     run = _run_cli(data_dir, "plans")
     assert run.returncode == 3 and run.stdout == "", run
     (line,) = run.stderr.splitlines()
     assert line.startswith(f"planbot: the database {db} is damaged (") and "planbot reindex" in line, line
     assert db.read_bytes() == damaged  # not silently replaced by a fresh one with the bundled plan
+
+
+def test_reindex_rebuilds_a_damaged_database_from_the_stored_documents(world, tmp_path):
+    # Once, on the garbled file: an empty one takes the same path from check_database on, and
+    # the rebuild re-embeds the bundled plan with the real model (the vectors were in the file).
+    data_dir = _damaged(world, tmp_path, "garbled")
     rebuilt = _run_cli(data_dir, "reindex")
     assert rebuilt.returncode == 0, rebuilt
-    assert "reindexed: " in rebuilt.stdout and "moved to planbot.db.damaged-" in rebuilt.stderr
+    assert "reindexed: 1 plans" in rebuilt.stdout and "moved to planbot.db.damaged-" in rebuilt.stderr
+    assert (data_dir / "planbot.db").exists()
     listed = _run_cli(data_dir, "plans")
     numbers = {line.split()[1] for line in listed.stdout.splitlines()}
     assert numbers == {"629/KH-UBND"}, listed

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from index.evaluate import evaluate
-from tests.conftest import MODEL_CACHE, REPO, read_jsonl
+from tests.conftest import MODEL_CACHE, REPO, copy_data_dir, read_jsonl
 
 
 def _env(data_dir) -> dict:
@@ -87,13 +87,17 @@ def test_out_of_scope_questions_are_declined_with_suggestions(library):
         assert answer.hits, "a decline still lists the nearest clauses"
 
 
-def test_make_run_answers_on_stdin_without_a_token(tmp_path):
+def test_make_run_answers_on_stdin_without_a_token(library, tmp_path):
+    # On a copy of the session's data dir: the first-use ingest (Planbot.ensure_bundled, all
+    # `planbot run` adds to it) already ran on the real model for the `library` fixture.
+    data_dir = tmp_path / "data"
+    copy_data_dir(library.settings.data_dir, data_dir)
     done = subprocess.run(
         ["make", "-s", "run"],
         input="Sở Xây dựng có nhiệm vụ gì?\n",
         capture_output=True,
         text=True,
-        env=_env(tmp_path / "fresh"),
+        env=_env(data_dir),
         cwd=REPO,
         timeout=900,
     )
