@@ -315,6 +315,7 @@ def child_ingest(data: Path, work: Path) -> dict:
     library = Planbot.open(settings_for(copy), FastEmbedder(real_model_name()))
     path = work / "one-more.txt"
     path.write_text(plan_text(987_654), encoding="utf-8")
+    library.reader.warm()  # as a running bot's warm_up has it: underthesea loaded in the reader
     marks = {}
     started = time.perf_counter()
     report = library.ingest(path, lambda stage, f: marks.setdefault(stage, time.perf_counter()))

@@ -399,8 +399,10 @@ class Planbot:
     # -- questions -------------------------------------------------------------
     def warm_up(self) -> float:
         """Load the encoder, make the vectors current and answer one question, so that the
-        first user's question costs what any other does; returns the seconds it took."""
+        first user's question costs what any other does; returns the seconds it took. The
+        document reader warms up beside it, in the background, for the first upload."""
         started = time.perf_counter()
+        threading.Thread(target=self.reader.warm, name="reader-warm-up", daemon=True).start()
         self.ask("khởi động")
         return time.perf_counter() - started
 
