@@ -7,8 +7,8 @@ The corpus (cached by N under $PLANBOT_SCALE_CACHE, default .cache/scale/N) is m
 synthetic plans (bench/synthetic.py). A pool of them goes through the whole `Planbot.ingest`
 (load, parse, extract, embed, write); the bulk are variants of the parsed pool (topics swapped,
 place names drawn, clauses sampled across plans, new numbers) written through the same
-embed-and-write path (`Planbot._embed`, `_write_plan` inside `_changing`), ten plans per
-transaction: parsing is the same cost per plan at any size and would take hours at 100k on two
+embed-and-write path (`Planbot._embed`, `_write_plan` inside `_changing`), N/4000 plans
+(at least ten) per transaction: parsing is the same cost per plan at any size and would take hours at 100k on two
 shared cores. A deterministic hashing embedder stands in for the model while building and
 carries the real model's name, so the questions are asked with the real model on the corpus
 as built.
@@ -51,7 +51,14 @@ from bench.synthetic import EVAL, PROVINCES, TOPICS, plan_text  # noqa: E402
 MODEL_CACHE = Path(os.environ.get("PLANBOT_MODEL_CACHE") or REPO / ".cache" / "models")
 SCALE_CACHE = Path(os.environ.get("PLANBOT_SCALE_CACHE") or REPO / ".cache" / "scale")
 POOL = 24  # synthetic plans parsed for real; the rest are variants of them
-PER_TRANSACTION = 10
+
+
+def per_transaction(n: int) -> int:
+    """Variant plans written per transaction while building: each transaction ends by writing
+    the whole vector index file, so a corpus of a million is written in a few dozen of them."""
+    return max(10, n // 4000)
+
+
 PLACE = (
     "Tân Phú Long Hòa An Bình Thạnh Mỹ Xuân Phước Hưng Lộc Thuận Đông Tây Nam Bắc Sơn Hà "
     "Quang Trung Hiệp Thành Vĩnh Định Hải Lâm Ninh Khánh Phong Cẩm Thủy Yên Kim Lợi Nghĩa"
@@ -207,7 +214,7 @@ def build(n: int, directory: Path) -> None:
     source = next(texts.glob("*.txt"), None) or (REPO / "corpus" / "plans").glob("*.txt").__next__()
     while total < n:
         batch = []
-        while len(batch) < PER_TRANSACTION and total + sum(len(p.plan.clauses) for p in batch) < n:
+        while len(batch) < per_transaction(n) and total + sum(len(p.plan.clauses) for p in batch) < n:
             plan = _variant(rng, pool, number)
             number += 1
             batch.append(_Parsed(plan, [passage_text(c) for c in plan.clauses], source, "txt"))
@@ -308,6 +315,7 @@ def child_ingest(data: Path, work: Path) -> dict:
     library = Planbot.open(settings_for(copy), FastEmbedder(real_model_name()))
     path = work / "one-more.txt"
     path.write_text(plan_text(987_654), encoding="utf-8")
+    library.reader.warm()  # as a running bot's warm_up has it: underthesea loaded in the reader
     marks = {}
     started = time.perf_counter()
     report = library.ingest(path, lambda stage, f: marks.setdefault(stage, time.perf_counter()))

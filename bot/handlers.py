@@ -355,7 +355,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     question_id = await run(lib.log_question, user.id, chat.id, text, answer)
     lang = "en" if cards.looks_english(text) else "vi"
     context.bot_data["answers"].put(question_id, Asked(user.id, chat.id, text, answer, lang, cut_to))
-    html, markup = replies.reply(question_id, text, answer, lang, cut_to)
+    html, markup = await run(replies.reply, question_id, text, answer, lang, cut_to)  # may read a page
     sent = await reply_html(update, html, markup)
     subjects.remember(chat.id, sent.message_id, answer.context)
 
@@ -417,8 +417,14 @@ async def task_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(STALE)
         return
     await query.answer()
-    html, markup = replies.tasks_view(
-        int(match.group(1)), asked.question, asked.answer, int(match.group(2)), asked.lang, asked.cut_to
+    html, markup = await run(  # the page's clauses are read from the store
+        replies.tasks_view,
+        int(match.group(1)),
+        asked.question,
+        asked.answer,
+        int(match.group(2)),
+        asked.lang,
+        asked.cut_to,
     )
     await edit_html(query, html, markup)
 

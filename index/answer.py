@@ -8,14 +8,16 @@ names. The bot, the console and `planbot ask --json` all render the `Answer` it 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from index.intents import Intent, detect, with_context
 from index.records import ClauseRecord, PlanInfo
 from index.search import Answer, Hit
+from nlp.definitions import Definition, term_key
 from nlp.fold import fold
 from nlp.groups import member_groups  # collective assignments ("Các Sở, Ban, ngành")
 
@@ -34,6 +36,9 @@ class Source(Protocol):
     def agencies(self) -> list[tuple[str, int]]: ...
     def resolve_agency(self, name: str) -> str | None: ...
     def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer: ...
+    def agency_clauses(self, names: list[str], plan: str | None = None) -> list[ClauseRecord]: ...
+    def clauses_by_id(self, ids: list[int]) -> dict[int, ClauseRecord]: ...
+    def definitions_of(self, key: str, plan: str | None = None) -> list[tuple[ClauseRecord, Definition]]: ...
 
 
 def respond(
@@ -100,6 +105,47 @@ class Task:
     group: str | None = None  # the group the task was given to
 
 
+class TaskHits(Sequence[Hit]):
+    """A task list in its order, each clause's text read from the store when its page is shown.
+
+    A busy agency of a large corpus has thousands of tasks: reading them all for the first
+    page of six cost most of a second at 100k clauses. Clauses removed since are left out.
+    """
+
+    _CHUNK = 500
+
+    def __init__(self, tasks: list[Task], fetch: Callable[[list[int]], dict[int, ClauseRecord]]):
+        self._tasks, self._fetch = tasks, fetch
+        self._read: dict[int, ClauseRecord | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._hits(self._tasks[index])
+        found = self._hits([self._tasks[index]])
+        if not found:
+            raise IndexError("the clause of this task was removed")
+        return found[0]
+
+    def __iter__(self) -> Iterator[Hit]:
+        for start in range(0, len(self._tasks), self._CHUNK):
+            yield from self._hits(self._tasks[start : start + self._CHUNK])
+
+    def _hits(self, tasks: list[Task]) -> list[Hit]:
+        missing = [t.clause.id for t in tasks if t.clause.id not in self._read]
+        if missing:
+            self._read.update(dict.fromkeys(missing))  # a removed clause is not asked for again
+            self._read.update(self._fetch(missing))
+        read = self._read
+        return [
+            Hit(read[t.clause.id], read[t.clause.id].text, 1.0, t.role, t.group)
+            for t in tasks
+            if read[t.clause.id] is not None
+        ]
+
+
 # The province part of a name, so "Cục Thuế tỉnh" in one plan is "Cục Thuế tỉnh Bình Dương" in another
 # and "Ngân hàng Nhà nước chi nhánh tỉnh" is "Ngân hàng Nhà nước Việt Nam – chi nhánh Bình Dương".
 _LOCAL_PART = (
@@ -111,6 +157,12 @@ _LOCAL_PART = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
+def _folded(name: str) -> str:
+    return fold(name)  # agency names recur across thousands of clauses
+
+
+@functools.lru_cache(maxsize=8192)
 def agency_key(name: str) -> str:
     """An agency's name without its province: the same body in plans of one province."""
     key = " ".join(re.findall(r"\w+", fold(name)))
@@ -130,11 +182,11 @@ def task_list(clauses: Sequence[ClauseRecord], agency: str, dated_first: bool = 
             continue
         if own in {agency_key(a) for a in clause.lead}:
             tasks.append(Task(clause, "lead"))
-        elif given := next((a for a in clause.lead if fold(a) in groups), None):
+        elif given := next((a for a in clause.lead if _folded(a) in groups), None):
             tasks.append(Task(clause, "group", given))
         elif own in {agency_key(a) for a in clause.partners}:
             tasks.append(Task(clause, "partner"))
-        elif given := next((a for a in clause.partners if fold(a) in groups), None):
+        elif given := next((a for a in clause.partners if _folded(a) in groups), None):
             tasks.append(Task(clause, "partner", given))
     plan_order = {c.plan: i for i, c in reversed(list(enumerate(clauses)))}
     roles = {"lead": 0, "group": 1, "partner": 2}
@@ -163,16 +215,25 @@ def resolve(source: "Source", name: str) -> str | None:
     return next((a for a, _ in source.agencies() if agency_key(a) == key), None)
 
 
+def task_names(source: Source, agency: str) -> list[str]:
+    """The indexed names whose clauses may be `agency`'s tasks: its own under any province's
+    name, and the groups it belongs to (what task_list looks for, read from the index)."""
+    own = agency_key(agency)
+    groups = {fold(g) for g in member_groups(agency)}
+    return [a for a, _ in source.agencies() if agency_key(a) == own or fold(a) in groups]
+
+
 def agency_answer(source: Source, question: str, intent: Intent) -> Answer:
     """The whole task list of each agency named; an agency without tasks is declined."""
-    clauses = source.clauses(intent.plan)
-    hits: list[Hit] = []
+    found: list[Task] = []
     listed, absent = [], []
     for name in intent.agencies:
         indexed = resolve(source, name)
         if indexed is None:
             absent.append(name)
             continue
+        # Only the clauses that name it or its groups are read: not the whole corpus.
+        clauses = source.agency_clauses(task_names(source, indexed), intent.plan)
         tasks = task_list(clauses, indexed, intent.asks_time)
         if not tasks and intent.plan:
             absent.append(indexed)
@@ -186,11 +247,12 @@ def agency_answer(source: Source, question: str, intent: Intent) -> Answer:
                 "partner": sum(t.role == "partner" for t in tasks),
             }
         )
-        hits += [Hit(t.clause, t.clause.text, 1.0, t.role, t.group) for t in tasks]
+        found += tasks
     details = {"agencies": listed, "absent": absent}
     if not listed:
         details["suggestions"] = [name for name, _ in source.agencies()[:SUGGESTED_AGENCIES]]
         return Answer(question, False, [], intent="absent_agency", plan_filter=intent.plan, details=details)
+    hits = TaskHits(found, source.clauses_by_id)
     return Answer(question, True, hits, intent="agency_tasks", plan_filter=intent.plan, details=details)
 
 
@@ -237,70 +299,19 @@ def plan_overview(source: Source, number: str) -> Answer:
 
 # --- definitions -----------------------------------------------------------------------------
 
-# Ordered: where plans define their terms.
-DEFINITION_SHAPES = (
-    # a footnote "TERM (Expansion): meaning", e.g. "1 ICD (Inland Container Depot): cảng cạn/ cảng khô"
-    re.compile(
-        r"^\s*\d{0,3}\s*(?P<term>[^\s():][^():]{0,40}?)\s*(?:\((?P<expansion>[^()]{2,100})\))?\s*:\s*"
-        r"(?P<meaning>\S.{2,300})$"
-    ),
-)
-# "… (sau đây gọi tắt là X)", "… (gọi tắt là X)", "… (viết tắt là X)", e.g. "Ủy ban nhân dân tỉnh (sau đây
-# gọi là UBND tỉnh)"
-CALLED = re.compile(
-    r"(?P<meaning>[^;:.()]{3,160}?)\s*\((?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|gọi|viết tắt)"
-    r"\s+là\s*:?\s*[“\"]?(?P<term>[^()”\"]{1,60}?)[”\"]?\)",
-    re.I,
-)
-# An acronym after the words it stands for, e.g. "Ngân hàng Thế giới (WB)".
-ACRONYM = re.compile(r"(?P<meaning>[^,;:.()]{3,120}?)\s*\((?P<term>[A-ZĐ][A-Z0-9Đ&\-]{1,11})\)")
-# Words that end the phrase an acronym stands for, looking back from it.
-_PHRASE_START = re.compile(r".*\b(?:của|về|theo|với|cho|tại|trong|là|và|do|đối với)\s+", re.I)
-
-
-@dataclass(frozen=True)
-class Definition:
-    term: str
-    meaning: str
-    clause: ClauseRecord
-    source_text: str  # the footnote or sentence it was read from
-
-
-def definitions(clauses: Sequence[ClauseRecord]) -> list[Definition]:
-    """Terms the plans define: footnotes, "(sau đây gọi là …)", acronyms in parentheses."""
-    found = []
-    for clause in clauses:
-        for note in clause.footnotes:
-            for shape in DEFINITION_SHAPES:
-                if m := shape.match(note):
-                    meaning = m.group("meaning").strip()
-                    if m.group("expansion"):
-                        meaning = f"{m.group('expansion').strip()}: {meaning}"
-                    found.append(Definition(m.group("term").strip(), meaning, clause, note))
-                    break
-        for m in CALLED.finditer(clause.text):
-            found.append(Definition(m.group("term").strip(), m.group("meaning").strip(), clause, m.group(0)))
-        for m in ACRONYM.finditer(clause.text):
-            phrase = _PHRASE_START.sub("", m.group("meaning")).strip()
-            if len(phrase.split()) >= 2:
-                found.append(Definition(m.group("term"), " ".join(phrase.split()[-12:]), clause, m.group(0)))
-    return found
-
-
-def _term_key(term: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(term)))
-
 
 def definition_answer(source: Source, question: str, intent: Intent) -> Answer | None:
-    """The definition of the term asked about, with the clause it is in; None if no plan defines it."""
-    key = _term_key(intent.term or "")
+    """The definition of the term asked about, with the clause it is in; None if no plan defines it.
+
+    Definitions are read at ingest (nlp/definitions.py); the source returns them a footnote (an
+    explicit definition) first, before an acronym read from running text."""
+    key = term_key(intent.term or "")
     if not key:
         return None
-    matches = [d for d in definitions(source.clauses(intent.plan)) if _term_key(d.term) == key]
+    matches = source.definitions_of(key, intent.plan)
     if not matches:
         return None
-    # a footnote (an explicit definition) before an acronym read from running text
-    best = sorted(matches, key=lambda d: d.source_text not in d.clause.footnotes)[0]
-    hit = Hit(best.clause, best.source_text, 1.0)
+    clause, best = matches[0]
+    hit = Hit(clause, best.source_text, 1.0)
     details = {"definition": {"term": best.term, "meaning": best.meaning, "source": best.source_text}}
     return Answer(question, True, [hit], intent="definition", plan_filter=intent.plan, details=details)

@@ -89,16 +89,25 @@ class QueryBatcher:
     def embed_batch(self, texts: list[str], kind: str) -> np.ndarray:
         if kind != "query" or not texts:
             return self._embedder().embed_batch(texts, kind)
-        requests = [_Request(t) for t in texts]
+        requests = [self.submit(t) for t in texts]
+        return np.stack([self.result(r) for r in requests])
+
+    def submit(self, text: str) -> _Request:
+        """Hand one question to the encoder and return at once: the caller does its keyword
+        search while the question is encoded (torch leaves the interpreter lock meanwhile)."""
+        request = _Request(text)
         self._start()
-        for request in requests:
-            self._queue.put(request)
+        self._queue.put(request)
         self._arrived()
-        for request in requests:
-            request.done.wait()
-            if request.error is not None:
-                raise request.error
-        return np.stack([r.vector for r in requests])
+        return request
+
+    @staticmethod
+    def result(request: _Request) -> np.ndarray:
+        """The submitted question's vector, once encoded."""
+        request.done.wait()
+        if request.error is not None:
+            raise request.error
+        return request.vector
 
     def _start(self) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ are read the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -38,10 +39,14 @@ _PLAN_LINKS = frozenset("cua ve so nam ve viec thuc hien trien khai ban hanh do 
 _ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "tp": "thanh pho", "hcm": "ho chi minh"}
 
 
-def _plan_words(plan) -> set[str]:
+def _plan_words(plan) -> frozenset[str]:
     """The folded syllables a person could name a plan by: title, issuer, year."""
-    text = f"{plan.title} {getattr(plan, 'issuer', '')} {(plan.date or '')[:4]}"
-    return set(_WORD.findall(fold(text)))
+    return _words_of(plan.title, getattr(plan, "issuer", ""), plan.date)
+
+
+@functools.lru_cache(maxsize=65536)  # every question reads every plan's: fold each plan once
+def _words_of(title: str, issuer: str, date: str | None) -> frozenset[str]:
+    return frozenset(_WORD.findall(fold(f"{title} {issuer} {(date or '')[:4]}")))
 
 
 def plan_filter(question: str, plans: Iterable) -> tuple[str | None, str | None]:

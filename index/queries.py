@@ -8,7 +8,7 @@ from pathlib import Path
 from corpus.model import Plan
 from index.embeddings import content_hash
 from index.records import PlanInfo
-from index.statistics import count_plan
+from index.statistics import INSERT_DEFINITION, agency_counts, count_plan, definition_rows, tokens_column
 from index.store import dumps, plan_identity
 from nlp.fold import fold
 from nlp.segment import segment
@@ -49,6 +49,7 @@ _CLAUSE_COLUMNS = (
     "search_text",
     "accented_text",
     "heading_text",
+    "tokens",
     "target",
 )
 _INSERT_CLAUSE = (
@@ -79,12 +80,13 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
                 "stored_path": str(stored),
                 "ingested_at": time.time(),
                 "identity": plan_identity(plan.number, plan.issuer, plan.date),
+                "clauses": len(plan.clauses),
             }
         )
         .last_pk
     )
     conn = db.conn
-    sentences, agencies, deadlines = [], [], []
+    sentences, agencies, deadlines, defined = [], [], [], []
     for order, (clause, text) in enumerate(zip(plan.clauses, texts)):
         keywords = keyword_texts(plan, clause, titles[clause.section_title])
         clause_id = conn.execute(
@@ -103,9 +105,11 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
                 dumps(clause.footnotes),
                 content_hash(text),
                 *keywords,
+                tokens_column(*keywords),
                 dumps(clause.target.as_json()) if clause.target else None,
             ),
         ).lastrowid
+        defined += definition_rows(clause_id, clause.text, clause.footnotes)
         sentences += [(clause_id, i, s) for i, s in enumerate(clause.sentences)]
         agencies += [(clause_id, a, "lead") for a in clause.lead]
         agencies += [(clause_id, a, "partner") for a in clause.partners]
@@ -116,6 +120,7 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
         ]
     conn.executemany("insert into sentences (clause_id, ord, text) values (?, ?, ?)", sentences)
     conn.executemany("insert or ignore into agencies (clause_id, agency, role) values (?, ?, ?)", agencies)
+    conn.executemany(INSERT_DEFINITION, defined)
     if deadlines:
         db["deadlines"].insert_all(deadlines)  # its columns follow Deadline.as_json
     count_plan(db, plan_id, +1)
@@ -130,7 +135,7 @@ def delete_plan(db, plan_id: int) -> Path | None:
     plan_id, stored = rows[0]["id"], rows[0]["stored_path"]
     count_plan(db, plan_id, -1)
     sub = "select id from clauses where plan_id = ?"
-    for table in ("sentences", "agencies", "deadlines"):
+    for table in ("sentences", "agencies", "deadlines", "definitions"):
         db.execute(f"delete from {table} where clause_id in ({sub})", [plan_id])
     db.execute("delete from clauses where plan_id = ?", [plan_id])
     db.execute("delete from plans where id = ?", [plan_id])
@@ -181,17 +186,35 @@ def stored_documents(db) -> list[dict]:
 
 
 def plans(db) -> list[PlanInfo]:
-    rows = db.query(
-        "select p.id, p.number, p.date, p.title, p.issuer, p.signer, p.source_name, "
-        "count(c.id) as clauses from plans p left join clauses c on c.plan_id = p.id "
-        "group by p.id order by p.date desc, p.id"
+    # The clause count is kept with the plan: counted per question, it read every clause.
+    rows = db.conn.execute(
+        "select id, number, date, title, clauses, issuer, signer, source_name from plans "
+        "order by date desc, id"
     )
-    return [PlanInfo(**row) for row in rows]
+    return [PlanInfo(*row) for row in rows]
 
 
 def agencies(db) -> list[tuple[str, int]]:
     """Every indexed agency with its clause count, the busiest first."""
-    rows = db.query(
-        "select agency, count(distinct clause_id) as n from agencies group by agency order by n desc, agency"
+    return agency_counts(db)
+
+
+def agency_clause_ids(db, names: list[str], plan: str | None = None) -> str:
+    """A `where` for clause_records: the clauses any of `names` leads or partners in."""
+    marks = ",".join("?" * len(names))
+    where = f"c.id in (select clause_id from agencies where agency in ({marks}))"
+    return where + (" and p.number = ?" if plan else "")
+
+
+def defined(db, key: str, plan: str | None = None) -> list[dict]:
+    """The definitions of the term with this key (nlp.definitions.term_key): a footnote
+    (an explicit definition) first, then in document order."""
+    where = "d.term_key = ?" + (" and p.number = ?" if plan else "")
+    return list(
+        db.query(
+            "select d.clause_id, d.term, d.meaning, d.source_text, d.kind from definitions d "
+            "join clauses c on c.id = d.clause_id join plans p on p.id = c.plan_id "
+            f"where {where} order by d.kind != 'footnote', p.id, c.ord, d.ord",
+            [key, plan] if plan else [key],
+        )
     )
-    return [(row["agency"], row["n"]) for row in rows]

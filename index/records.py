@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -113,3 +114,35 @@ def _record(row: dict, sentences: list[str], deadlines: list[Deadline]) -> Claus
         target=Deadline(**json.loads(row["target"])) if row["target"] else None,
         deadlines=deadlines,
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _names(names_json: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(names_json or "[]"))  # the same few hundred lists recur
+
+
+def clause_outlines(db, where: str = "1", params=()) -> list[ClauseRecord]:
+    """Clauses as a task list orders and counts them, without their text: plan, kind, agencies,
+    own deadline and target. An agency's list in a large corpus runs to thousands of clauses;
+    their texts are read a page at a time (`index.answer.TaskHits`)."""
+    rows = db.conn.execute(
+        "select c.id, p.number, p.date, c.kind, c.lead, c.partners, c.target, d.text, d.type, d.due "
+        f"from {CLAUSE_FROM} where {where} order by p.id, c.ord",
+        list(params),
+    )
+    return [
+        ClauseRecord(
+            id=clause_id,
+            plan=plan,
+            plan_date=date,
+            section="",
+            section_title="",
+            text="",
+            lead=list(_names(lead)),
+            partners=list(_names(partners)),
+            deadline=Deadline(text, kind_of, due) if text else None,
+            kind=kind or "paragraph",
+            target=Deadline(**json.loads(target)) if target else None,
+        )
+        for clause_id, plan, date, kind, lead, partners, target, text, kind_of, due in rows
+    ]

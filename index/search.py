@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -189,13 +188,24 @@ class CorpusStats:
         return {t: self.idf(t) for t in terms}
 
 
-def question_stats(db, raw: str) -> tuple[Question, CorpusStats]:
-    """The normalized question and the statistics it needs, read inside one snapshot."""
-    stats = CorpusStats(vocabulary_for(db, raw[: 2 * MAX_QUESTION_CHARS]), {}, clause_count(db))
-    question = normalize_question(raw, stats)
+def corpus_stats(db, raw: str) -> CorpusStats:
+    """What normalizing the question needs: the clause count and the vocabulary its syllables
+    can stand for (document frequencies come in `complete_stats`)."""
+    return CorpusStats(vocabulary_for(db, raw[: 2 * MAX_QUESTION_CHARS]), {}, clause_count(db))
+
+
+def complete_stats(db, question: Question, stats: CorpusStats) -> None:
+    """The document frequencies of the normalized question's terms, and its unknown words."""
     folded, accented = _gram_lists(question)
     stats.document_frequency = document_frequencies(db, [*folded, *accented])
     question.unknown_words = unknown_words(db, question, stats)
+
+
+def question_stats(db, raw: str) -> tuple[Question, CorpusStats]:
+    """The normalized question and the statistics it needs, read inside one snapshot."""
+    stats = corpus_stats(db, raw)
+    question = normalize_question(raw, stats)
+    complete_stats(db, question, stats)
     return question, stats
 
 
@@ -205,36 +215,28 @@ def _folded_agencies(names_json: str | None) -> frozenset[str]:
     return frozenset(fold(a) for a in json.loads(names_json or "[]"))
 
 
-def _terms_pattern(terms: list[str]) -> re.Pattern | None:
-    """Finds exactly the keyword tokens (\\w+ runs) equal to one of `terms`."""
-    words = sorted({t for t in terms if t}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")  # terms are \w+ runs
-
-
 def load_features(db, clause_ids, terms: list[str] = ()) -> dict[int, ClauseFeatures]:
     """The candidates' features, read from their rows (a few hundred per question).
 
-    `tokens` holds the `terms` the clause has (all coverage asks of it): found by one
-    pattern, rather than every token of the clause split out and hashed (~0.3 s a question
-    at 10k clauses of long text on a busy machine).
+    `tokens` holds the `terms` the clause has (all coverage asks of it), from the keyword
+    tokens the clause stores (index/statistics.py tokens_column): a substring test per term,
+    rather than a pattern run over each candidate's whole text.
     """
     ids = list(clause_ids)
-    pattern = _terms_pattern(list(terms))
+    wanted = frozenset(t for t in terms if t)
     features = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
-            "select c.id, c.lead, c.partners, "
-            "c.search_text || ' ' || c.accented_text || ' ' || c.heading_text, "
+            "select c.id, c.lead, c.partners, c.tokens, "
             "(c.target is not null or exists(select 1 from deadlines d where d.clause_id = c.id)) "
             f"from clauses c where c.id in ({marks})",
             chunk,
         )
-        for clause_id, lead, partners, keywords, has_deadline in rows:
-            found = frozenset(pattern.findall(keywords or "")) if pattern else frozenset()
+        for clause_id, lead, partners, tokens, has_deadline in rows:
+            padded = f" {tokens or ''} "  # distinct tokens joined by spaces: " term " finds exactly one
+            found = frozenset(t for t in wanted if f" {t} " in padded)
             features[clause_id] = ClauseFeatures(
                 found, _folded_agencies(lead), _folded_agencies(partners), bool(has_deadline)
             )
@@ -355,7 +357,7 @@ def _quoted_or(grams: list[str]) -> str:
     return " OR ".join(f'"{g}"' for g in grams)
 
 
-def _match_terms(question: Question) -> list[str]:
+def match_terms(question: Question) -> list[str]:
     # With marks, "ký" must not count as found in "kỹ thuật".
     return question.accented_terms or question.terms
 
@@ -378,7 +380,7 @@ def coverage(
     """IDF-weighted share of the question's informative words found in the clause.
 
     `weights`: the terms' IDFs, when the caller computed them once for many clauses."""
-    terms = _match_terms(question)
+    terms = match_terms(question)
     if not terms:
         return 0.0
     weights = weights or stats.idfs(terms)
@@ -390,7 +392,7 @@ def coverage(
 def quote_for(question: Question, clause: ClauseRecord, stats: CorpusStats) -> str:
     """The sentence(s) of the clause that answer: best word overlap, plus the deadline's and target's."""
     sentences = clause.sentences or [clause.text]
-    terms = _match_terms(question)
+    terms = match_terms(question)
     scored = []
     for i, sentence in enumerate(sentences):
         lowered = sentence.lower()
@@ -423,9 +425,15 @@ def rank(
     weights: Weights,
     k: int,
     signals: str = "hybrid",
+    lexical: dict[int, float] | None = None,
+    features: dict[int, ClauseFeatures] | None = None,
 ) -> Answer:
-    """Fuse the signals over the union of lexical and dense candidates."""
-    lexical = lexical_scores(db, question, 100, stats.document_frequency) if signals != "dense" else {}
+    """Fuse the signals over the union of lexical and dense candidates.
+
+    `lexical` and `features`: the keyword scores and the candidates' features, when the caller
+    read them already (while the question was being encoded)."""
+    if lexical is None:
+        lexical = lexical_scores(db, question, 100, stats.document_frequency) if signals != "dense" else {}
     dense_scores = dict(dense) if signals != "lexical" else {}
     candidates = set(lexical) | set(dense_scores)
     if not candidates:
@@ -433,8 +441,9 @@ def rank(
     lexical_n = {i: s / max(lexical.values()) for i, s in lexical.items()} if lexical else {}
     dense_n = _minmax(dense_scores)
     asked = {fold(a) for a in question.agencies}
-    known = load_features(db, candidates, _match_terms(question))
-    idfs = stats.idfs(_match_terms(question))
+    known = dict(features or {})
+    known.update(load_features(db, candidates - known.keys(), match_terms(question)))
+    idfs = stats.idfs(match_terms(question))
     scored = []
     for clause_id in candidates:
         features = known.get(clause_id)

@@ -5,8 +5,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import numpy as np
+
 from index.batching import QueryBatcher, use_threads
-from index.search import Answer, Weights, dense_candidates, question_stats, rank
+from index.search import (
+    Answer,
+    Weights,
+    complete_stats,
+    corpus_stats,
+    lexical_scores,
+    load_features,
+    match_terms,
+    normalize_question,
+    rank,
+)
 from index.store import Store
 from index.vectors import LoadedIndex, VectorVersions
 
@@ -56,6 +68,27 @@ class Searcher:
                 return index
         raise RuntimeError("the vector index keeps changing; try again")
 
+    def _answer(self, db, index: LoadedIndex | None, question: str, k: int, signals: str) -> Answer:
+        """One question in one snapshot: the keyword side is read while the question is encoded,
+        so an answer costs about one encode at any corpus size (issue 11)."""
+        stats = corpus_stats(db, question)
+        normalized = normalize_question(question, stats)
+        if not normalized.text:
+            return Answer("", False, [], "empty question")
+        pending = None
+        if signals != "lexical" and index is not None:
+            pending = self.batcher.submit(normalized.dense_text)
+        try:
+            complete_stats(db, normalized, stats)
+            lexical = (
+                lexical_scores(db, normalized, 100, stats.document_frequency) if signals != "dense" else {}
+            )
+            features = load_features(db, lexical, match_terms(normalized))
+        finally:  # the vector is always collected, so no request is left behind
+            vector = self.batcher.result(pending) if pending is not None else None
+        dense = index.search(np.asarray(vector, dtype=np.float32), 100) if vector is not None else []
+        return rank(db, normalized, dense, stats, self.weights, k, signals, lexical, features)
+
     def search(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer:
         """Ranked clauses with quotes, or a decline with suggestions."""
         if self._loaded is None and self._prepare is not None:
@@ -76,9 +109,5 @@ class Searcher:
                     index = self.vector_index()
                 except RuntimeError:  # this snapshot's file was already cleaned: take a newer one
                     continue
-                normalized, stats = question_stats(db, question)
-                if not normalized.text:
-                    return Answer("", False, [], "empty question")
-                dense = [] if signals == "lexical" else dense_candidates(index, self.batcher, normalized, 100)
-                return rank(db, normalized, dense, stats, self.weights, k, signals)
+                return self._answer(db, index, question, k, signals)
         raise RuntimeError("the vector index keeps changing; try again")

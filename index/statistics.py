@@ -9,21 +9,43 @@ the index costs the same at any size.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
 from index.restore import QUESTION_WORDS, Vocabulary
+from nlp.definitions import definitions, term_key
 from nlp.fold import fold
 
 TOKEN = re.compile(r"\w+", re.UNICODE)  # keyword tokens, "_"-joined compounds included
 _SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)  # what the restorer counts
 _CHUNK = 500
-_COLUMNS = "c.text, c.search_text, c.accented_text, c.heading_text"
+_COLUMNS = "c.text, c.search_text, c.accented_text, c.heading_text, c.tokens"
 
 
 def keyword_tokens(search_text: str, accented_text: str, heading_text: str) -> frozenset[str]:
     """The folded and accented keyword tokens of one clause (what document frequency counts)."""
     return frozenset(TOKEN.findall(f"{search_text} {accented_text} {heading_text}"))
+
+
+def tokens_column(search_text: str, accented_text: str, heading_text: str) -> str:
+    """The keyword tokens as the clause stores them: a question's coverage splits this string
+    instead of running a pattern over the clause's whole text."""
+    return " ".join(sorted(keyword_tokens(search_text, accented_text, heading_text)))
+
+
+def definition_rows(clause_id: int, text: str, footnotes: list[str]) -> list[tuple]:
+    """The `definitions` rows of one clause (nlp/definitions.py)."""
+    return [
+        (clause_id, i, term_key(d.term), d.term, d.meaning, d.source_text, d.kind)
+        for i, d in enumerate(definitions(text, footnotes))
+    ]
+
+
+INSERT_DEFINITION = (
+    "insert into definitions (clause_id, ord, term_key, term, meaning, source_text, kind) "
+    "values (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _counts(rows) -> tuple[Counter, Counter, Counter, int]:
@@ -33,9 +55,14 @@ def _counts(rows) -> tuple[Counter, Counter, Counter, int]:
     clauses = 0
     for row in rows:
         clauses += 1
-        df.update(
-            keyword_tokens(row["search_text"] or "", row["accented_text"] or "", row["heading_text"] or "")
-        )
+        if row.get("tokens") is not None:
+            df.update(row["tokens"].split())
+        else:  # a row written before the column (the migration that adds it fills it first)
+            df.update(
+                keyword_tokens(
+                    row["search_text"] or "", row["accented_text"] or "", row["heading_text"] or ""
+                )
+            )
         syllables = [s.lower() for s in _SYLLABLE.findall(row["text"] or "")]
         unigrams.update(syllables)
         bigrams.update(zip(syllables, syllables[1:]))
@@ -76,15 +103,77 @@ def _apply(db, counts: tuple[Counter, Counter, Counter, int], sign: int) -> None
     db["meta"].upsert_all([{"key": k, "value": str(v)} for k, v in totals.items()], pk="key")
 
 
+def _count_agencies(db, sign: int, where: str = "1", params=()) -> None:
+    rows = db.conn.execute(
+        "select a.agency, count(distinct a.clause_id) from agencies a join clauses c on c.id = a.clause_id "
+        f"where {where} group by a.agency",
+        list(params),
+    ).fetchall()
+    db.conn.executemany(
+        "insert into agency_stats(agency, clauses) values (?, ?) "
+        "on conflict(agency) do update set clauses = clauses + excluded.clauses",
+        ((agency, sign * n) for agency, n in rows),
+    )
+    if sign < 0:
+        db.conn.executemany(
+            "delete from agency_stats where agency = ? and clauses <= 0", ((a,) for a, _ in rows)
+        )
+
+
 def count_plan(db, plan_id: int, sign: int) -> None:
     """Inside the write transaction: add (+1) or subtract (-1) one plan's clauses."""
     rows = db.query(f"select {_COLUMNS} from clauses c where c.plan_id = ?", [plan_id])
     _apply(db, _counts(rows), sign)
+    _count_agencies(db, sign, "c.plan_id = ?", [plan_id])
 
 
 def count_everything(db) -> None:
     """Fill the tables from every clause (the migration that introduces them)."""
-    _apply(db, _counts(db.query(f"select {_COLUMNS} from clauses c")), +1)
+    _apply(
+        db,
+        _counts(db.query(f"select {_COLUMNS.replace(', c.tokens', '')}, null as tokens from clauses c")),
+        +1,
+    )
+
+
+def count_agencies_everywhere(db) -> None:
+    """Fill `agency_stats` from every clause (the migration that introduces it)."""
+    _count_agencies(db, +1)
+
+
+def fill_tokens_and_definitions(db) -> None:
+    """Every clause's tokens and definitions (the migration that introduces them)."""
+    conn = db.conn
+    last = 0
+    while True:
+        rows = conn.execute(
+            "select id, text, footnotes, search_text, accented_text, heading_text from clauses "
+            "where id > ? order by id limit ?",
+            [last, _CHUNK],
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        conn.executemany(
+            "update clauses set tokens = ? where id = ?",
+            ((tokens_column(s or "", a or "", h or ""), i) for i, _, _, s, a, h in rows),
+        )
+        conn.executemany(
+            INSERT_DEFINITION,
+            (
+                d
+                for i, text, notes, *_ in rows
+                for d in definition_rows(i, text or "", json.loads(notes or "[]"))
+            ),
+        )
+
+
+def agency_counts(db) -> list[tuple[str, int]]:
+    """Every indexed agency with its clause count, the busiest first."""
+    return [
+        (r["agency"], r["clauses"])
+        for r in db.query("select agency, clauses from agency_stats order by clauses desc, agency")
+    ]
 
 
 def clause_count(db) -> int:

@@ -190,6 +190,37 @@ def _m007_targets_and_several_deadlines(db: sqlite_utils.Database) -> None:
     db.execute("delete from deadlines where type = 'duration'")
 
 
+def _m008_lookups_kept_at_ingest(db: sqlite_utils.Database) -> None:
+    # What a question looks up, kept at ingest so that no question reads every clause (issue
+    # 11): each plan's clause count, each clause's keyword tokens (ranking's coverage), each
+    # agency's clause count, and the terms the plans define.
+    from index.statistics import count_agencies_everywhere, fill_tokens_and_definitions
+
+    # An update of other columns (tokens here) must not re-index the clause's text in FTS.
+    db.execute("drop trigger if exists clauses_au")
+    db.execute(
+        "create trigger clauses_au after update of search_text, accented_text, heading_text on clauses "
+        "begin "
+        "insert into clauses_fts (clauses_fts, rowid, search_text, accented_text, heading_text) "
+        "values ('delete', old.rowid, old.search_text, old.accented_text, old.heading_text); "
+        "insert into clauses_fts (rowid, search_text, accented_text, heading_text) "
+        "values (new.rowid, new.search_text, new.accented_text, new.heading_text); "
+        "end"
+    )
+    db["plans"].add_column("clauses", int, not_null_default=0)
+    db.execute("update plans set clauses = (select count(*) from clauses c where c.plan_id = plans.id)")
+    db["clauses"].add_column("tokens", str)
+    db.execute("create table agency_stats (agency text primary key, clauses integer not null) without rowid")
+    db.execute(
+        "create table definitions (clause_id integer not null references clauses(id), "
+        "ord integer not null, term_key text not null, term text not null, meaning text not null, "
+        "source_text text not null, kind text not null, primary key (clause_id, ord))"
+    )
+    db.execute("create index definitions_term_key on definitions(term_key)")
+    fill_tokens_and_definitions(db)
+    count_agencies_everywhere(db)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
@@ -198,6 +229,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_feedback_reason", _m005_feedback_reason),
     ("006_plan_identity", _m006_plan_identity),
     ("007_targets_and_several_deadlines", _m007_targets_and_several_deadlines),
+    ("008_lookups_kept_at_ingest", _m008_lookups_kept_at_ingest),
 ]
 
 
@@ -259,6 +291,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA cache_size=-16384")
+    conn.execute("PRAGMA mmap_size=1073741824")
     return conn
 
 

@@ -204,7 +204,9 @@ class VectorVersions:
     @staticmethod
     def _catch_up(db, index: faiss.Index, model: str) -> None:
         """Remove the vectors of clauses gone since, add those of clauses new since."""
-        now = np.array([r[0] for r in db.execute("select id from clauses order by id")], dtype=np.int64)
+        # One string from SQLite, parsed in C: a Python row per clause cost 0.2 s at 100k.
+        listed = db.execute("select group_concat(id) from (select id from clauses order by id)").fetchone()[0]
+        now = np.fromstring(listed, dtype=np.int64, sep=",") if listed else np.zeros(0, dtype=np.int64)
         held = _ids_of(index)
         gone = np.setdiff1d(held, now, assume_unique=True)
         if len(gone):

@@ -172,6 +172,12 @@ def _child(conn, memory_mb: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        if job == ("warm",):  # the parent is idle: load underthesea now, not on the first upload
+            if not warm:
+                _warm()
+                warm.append(True)
+            conn.send(("warmed",))
+            continue
         path, limits = job
         try:
             result = read_plan(
@@ -232,9 +238,23 @@ class IsolatedReader:
         self._conn = None
 
     def start(self) -> None:
-        """Start the child now (serve does, so the first upload does not wait for imports)."""
+        """Start the child now, so the first upload does not wait for its imports."""
         with self._lock:
             self._ensure_child()
+
+    def warm(self) -> bool:
+        """Start the child and have it load underthesea (a running bot does, in the background,
+        so that even the first upload is read at the speed of any other). False if it failed."""
+        with self._lock:
+            try:
+                self._ensure_child()
+                self._conn.send(("warm",))
+                if self._conn.poll(self.limits.startup_seconds) and self._conn.recv() == ("warmed",):
+                    return True
+            except (RuntimeError, EOFError, OSError):
+                pass
+            self._stop_child()
+            return False
 
     def _ensure_child(self) -> None:
         if self._process is not None and self._process.poll() is None:

@@ -24,12 +24,13 @@ from index import queries
 from index.activity import Activity
 from index.batching import use_threads
 from index.embeddings import EmbeddingCache, content_hash, passage_text  # noqa: F401 - re-exported
-from index.records import ClauseRecord, PlanInfo, clause_records
+from index.records import ClauseRecord, PlanInfo, clause_outlines, clause_records
 from index.search import Answer, Weights
 from index.searcher import Searcher
 from index.store import Store
 from index.vectors import VectorVersions
 from nlp.agencies import canonical_agency, find_agencies
+from nlp.definitions import Definition
 from nlp.fold import fold
 from planbot.ingest_worker import file_sha256, limits_from, shared_reader
 from planbot.settings import Settings
@@ -117,6 +118,7 @@ class Planbot:
         self._retrainer: threading.Thread | None = None
         self._retrain_guard = threading.Lock()
         self._asked = False
+        self._plans: tuple[int | None, list[PlanInfo]] | None = None
         self.searcher = Searcher(
             self.store,
             self.vectors,
@@ -397,8 +399,10 @@ class Planbot:
     # -- questions -------------------------------------------------------------
     def warm_up(self) -> float:
         """Load the encoder, make the vectors current and answer one question, so that the
-        first user's question costs what any other does; returns the seconds it took."""
+        first user's question costs what any other does; returns the seconds it took. The
+        document reader warms up beside it, in the background, for the first upload."""
         started = time.perf_counter()
+        threading.Thread(target=self.reader.warm, name="reader-warm-up", daemon=True).start()
         self.ask("khởi động")
         return time.perf_counter() - started
 
@@ -424,7 +428,13 @@ class Planbot:
 
     # -- browsing --------------------------------------------------------------
     def plans(self) -> list[PlanInfo]:
-        return queries.plans(self.store.db)
+        """Every plan, newest first. Every question reads them (to see which plan it names):
+        read again only when the corpus changed, which always moves the vector version."""
+        version = self.vectors.current()
+        cached = self._plans
+        if cached is None or cached[0] != version or version is None:
+            cached = self._plans = (version, queries.plans(self.store.db))
+        return list(cached[1])
 
     def clauses(self, plan: str | None = None) -> list[ClauseRecord]:
         if plan is None:
@@ -437,6 +447,33 @@ class Planbot:
 
     def agencies(self) -> list[tuple[str, int]]:
         return queries.agencies(self.store.db)
+
+    def agency_clauses(self, names: list[str], plan: str | None = None) -> list[ClauseRecord]:
+        """Outlines (no text) of the clauses any of these indexed agency names leads or partners
+        in, one plan's if named: what a task list orders; `clauses_by_id` reads a page's texts."""
+        if not names:
+            return []
+        where = queries.agency_clause_ids(self.store.db, names, plan)
+        return clause_outlines(self.store.db, where, [*names, plan] if plan else names)
+
+    def clauses_by_id(self, ids: list[int]) -> dict[int, ClauseRecord]:
+        found: dict[int, ClauseRecord] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((r.id, r) for r in clause_records(self.store.db, f"c.id in ({marks})", chunk))
+        return found
+
+    def definitions_of(self, key: str, plan: str | None = None) -> list[tuple[ClauseRecord, Definition]]:
+        """The plans' definitions of the term with this key, each with its clause, a footnote first."""
+        found = []
+        for row in queries.defined(self.store.db, key, plan):
+            clause = self.clause(row["clause_id"])
+            if clause is not None:
+                found.append(
+                    (clause, Definition(row["term"], row["meaning"], row["source_text"], row["kind"]))
+                )
+        return found
 
     def resolve_agency(self, name: str) -> str | None:
         """The indexed agency a user means, in any accent, case or abbreviation."""

@@ -350,3 +350,23 @@ async def test_bot_keeps_answering_ten_users_while_the_worst_files_are_read(seed
     assert len(latencies) >= 30
     p95 = statistics.quantiles(latencies, n=20)[18]
     assert p95 <= 3.0, (p95, max(latencies))
+
+
+def test_a_reader_warmed_at_start_reads_in_the_same_child(tmp_path):
+    """What the bot's warm-up does: the child loads underthesea before any upload, then reads."""
+    from planbot.ingest_worker import IsolatedReader, ReadLimits
+
+    reader = IsolatedReader(ReadLimits())
+    try:
+        assert reader.warm()
+        child = reader._process.pid
+        plan = tmp_path / "12.txt"
+        plan.write_text(
+            "KẾ HOẠCH\nSố: 12/KH-UBND\n1. Sở Tài chính chủ trì rà soát, hoàn thành trước ngày 30/6/2025.\n",
+            encoding="utf-8",
+        )
+        result = reader.read(plan, "12.txt")
+        assert result.plan.clauses and reader._process.pid == child
+        assert reader.warm() and reader._process.pid == child  # once is enough: warming again is free
+    finally:
+        reader.close()

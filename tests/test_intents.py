@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from corpus.model import Deadline
-from index.answer import agency_key, definitions, respond, task_list
+from index.answer import agency_key, respond, task_list
 from index.intents import detect, plan_filter, with_context
 from index.records import ClauseRecord, PlanInfo
 from index.search import Answer, Hit
+from nlp.definitions import definitions, term_key
 
 PLANS = [
     PlanInfo(
@@ -158,7 +159,7 @@ def test_definitions_from_footnotes_called_and_acronyms():
         ),
         clause(3, "Bám sát tiêu chí của Ngân hàng Thế giới (WB) về môi trường kinh doanh."),
     ]
-    found = {d.term: d.meaning for d in definitions(clauses)}
+    found = {d.term: d.meaning for c in clauses for d in definitions(c.text, c.footnotes)}
     assert found["ICD"] == "Inland Container Depot: cảng cạn/ cảng khô"
     assert "Ủy ban nhân dân các huyện" in found["UBND cấp huyện"]
     assert found["WB"] == "Ngân hàng Thế giới"
@@ -185,6 +186,18 @@ class Source:
 
     def retrieve(self, question, k=5, signals="hybrid"):
         return Answer(question, self._answered, [Hit(c, c.text, 1.0) for c in self._ranked][:k])
+
+    def agency_clauses(self, names, plan=None):
+        return [c for c in self.clauses(plan) if set(names) & {*c.lead, *c.partners}]
+
+    def clauses_by_id(self, ids):
+        return {c.id: c for c in self._clauses if c.id in ids}
+
+    def definitions_of(self, key, plan=None):
+        found = [(c, d) for c in self.clauses(plan) for d in definitions(c.text, c.footnotes)]
+        return sorted(
+            [(c, d) for c, d in found if term_key(d.term) == key], key=lambda cd: cd[1].kind != "footnote"
+        )
 
 
 def test_respond_contract_per_intent():
@@ -230,3 +243,21 @@ def test_respond_contract_per_intent():
     assert [r["role"] for r in as_json["results"]] == ["lead", "lead"]
     follow = respond(source, "còn hạn chót thì sao?", previous=tasks.context)
     assert follow.intent == "agency_tasks" and follow.hits[0].clause.id == 2  # the dated one first
+
+
+def test_task_list_reads_only_the_clauses_of_the_page_shown():
+    from index.answer import TaskHits
+
+    clauses = [clause(i, f"Việc {i}", ["Sở Tư pháp"]) for i in range(1, 41)]
+    reads = []
+
+    def fetch(ids):
+        reads.append(list(ids))
+        return {c.id: c for c in clauses if c.id in ids and c.id != 7}  # clause 7 removed since
+
+    hits = TaskHits(task_list(clauses, "Sở Tư pháp"), fetch)
+    assert len(hits) == 40 and reads == []
+    assert [h.clause.id for h in hits[0:6]] == [1, 2, 3, 4, 5, 6] and reads == [[1, 2, 3, 4, 5, 6]]
+    assert [h.clause.id for h in hits[6:12]] == [8, 9, 10, 11, 12]  # the removed one is left out
+    assert hits[0].role == "lead" and len(reads) == 2  # read once
+    assert [h.clause.id for h in hits][-1] == 40 and sum(map(len, reads)) == 40

@@ -33,13 +33,26 @@ def _tables(db) -> dict:
             {(a, b): n for a, b, n in db.execute("select first, second, n from pair_stats").fetchall()}
         ),
         "clauses": statistics.clause_count(db),
+        "agencies": dict(statistics.agency_counts(db)),
+        "plan_sizes": dict(db.execute("select id, clauses from plans").fetchall()),
     }
 
 
 def _recounted(db) -> dict:
     rows = list(db.query("select c.text, c.search_text, c.accented_text, c.heading_text from clauses c"))
     df, unigrams, bigrams, clauses = statistics._counts(rows)
-    return {"terms": dict(df), "syllables": dict(unigrams), "pairs": bigrams, "clauses": clauses}
+    agencies = db.execute("select agency, count(distinct clause_id) from agencies group by agency").fetchall()
+    sizes = db.execute(
+        "select p.id, count(c.id) from plans p left join clauses c on c.plan_id = p.id group by p.id"
+    )
+    return {
+        "terms": dict(df),
+        "syllables": dict(unigrams),
+        "pairs": bigrams,
+        "clauses": clauses,
+        "agencies": dict(agencies),
+        "plan_sizes": dict(sizes.fetchall()),
+    }
 
 
 def test_stored_statistics_follow_ingest_replace_and_remove(fake_library, tmp_path):
@@ -156,3 +169,43 @@ def test_a_question_nothing_covers_is_declined_with_the_best_guesses(indexed):
     assert not answer.answered
     covered = _ranked(indexed, "Ai xây dựng bộ tiêu chí homestay cộng đồng?")
     assert covered.answered and "homestay" in covered.hits[0].quote
+
+
+def _lookups(db) -> dict:
+    return {
+        "tokens": db.execute("select id, tokens from clauses order by id").fetchall(),
+        "definitions": db.execute("select * from definitions order by clause_id, ord").fetchall(),
+        "agencies": statistics.agency_counts(db),
+        "plan_sizes": db.execute("select id, clauses from plans order by id").fetchall(),
+    }
+
+
+def test_migration_008_fills_the_lookups_as_ingest_writes_them(tmp_path):
+    """A store from before migration 008 gets the tokens, definitions, agency and plan counts
+    an ingest would have written, without re-indexing its text in FTS."""
+    from planbot.library import Planbot
+    from tests.conftest import make_settings
+    from tests.fakes import HashingEmbedder
+
+    settings = make_settings(tmp_path / "data")
+    library = Planbot.open(settings, embedder=HashingEmbedder())
+    library.ensure_bundled()
+    db = library.store.db
+    written = _lookups(db)
+    assert written["definitions"] and written["agencies"] and all(t for _, t in written["tokens"])
+    fts_rows = db.execute("select count(*) from clauses_fts").fetchone()[0]
+    with library.store.write() as db:  # the store as 007 left it
+        db.execute("drop table definitions")
+        db.execute("drop table agency_stats")
+        db.execute("alter table plans drop column clauses")
+        db.execute("update clauses set tokens = null")
+        db.execute("alter table clauses drop column tokens")
+        db.execute("delete from _migrations where name like '008%'")
+    library.close()
+    reopened = Planbot.open(settings, embedder=HashingEmbedder())
+    db = reopened.store.db
+    assert _lookups(db) == written
+    assert db.execute("select count(*) from clauses_fts").fetchone()[0] == fts_rows
+    defined = reopened.definitions_of("icd")
+    assert defined and defined[0][1].kind == "footnote" and "ICD" in defined[0][0].footnotes[0]
+    reopened.close()
