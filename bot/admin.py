@@ -19,13 +19,13 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.handlers import (
+from bot.access import requires
+from bot.handling import (
     STALE,
     command_text,
     edit_html,
     library,
     reply_html,
-    requires,
     run,
     send_html,
     settings,

@@ -10,7 +10,8 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards, schedule
-from bot.handlers import STALE, command_text, edit_html, library, reply_html, requires, run, send_html
+from bot.access import requires
+from bot.handling import STALE, command_text, edit_html, library, reply_html, run, send_html
 from planbot.agenda import agenda
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.handlers import STALE, command_text, library, reply_html, requires, run
+from bot.access import requires
+from bot.handling import STALE, command_text, library, reply_html, run
 from nlp.fold import fold
 from planbot.agenda import Agenda, Task, agenda, task_label, today_in_vietnam
 
