@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import cards
+from bot import html_split
 
 if TYPE_CHECKING:
     from planbot.library import Planbot
@@ -48,7 +48,7 @@ async def send_html(
     reply_to: int | None = None,
 ) -> Message:
     """Send `html` as one or more messages under Telegram's limit; buttons go on the last."""
-    parts = cards.split_html(html)
+    parts = html_split.split_html(html)
     sent = None
     for i, part in enumerate(parts):
         sent = await bot.send_message(
@@ -81,11 +81,11 @@ async def refuse(update: Update, text: str) -> None:
 
 async def edit_html(query, html: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """Edit the message under a button; pressing the button showing the current page is a no-op."""
-    html = cards.fit_html(html)
+    html = html_split.fit_html(html)
     shown = query.message
     if (
         shown is not None
-        and getattr(shown, "text", None) == cards.plain_text(html)
+        and getattr(shown, "text", None) == html_split.plain_text(html)
         and shown.reply_markup == reply_markup
     ):
         return  # Telegram would refuse the edit as "message is not modified"
