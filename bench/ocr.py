@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ocr.py [--pages 20] [--dpi 300 200] [--write]
 
-The scan is made here (tests/scans.py): the test plan's two pages (text and a ruled task
+The scan is made here (bench/scans.py): the test plan's two pages (text and a ruled task
 table) rendered at 300 DPI, each tilted by a different angle (±0.5-2.5°), greyed and
 speckled, repeated to N pages, saved as an image-only PDF. For each OCR resolution:
 wall time of corpus.load.load on it (render, deskew, Tesseract on 2 workers, table
@@ -23,12 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import scans
+from bench.scans import found_share, table_share, unicode_font
 from corpus.build_plan import build_plan
 from corpus.load import load
 from corpus.ocr import WORKERS
-from tests import scans
-from tests.test_load import unicode_font
-from tests.test_ocr import found_share, table_share
 
 SCAN_DPI = 300
 SKEWS = (1.8, -1.2, 0.6, -2.4, 2.2, -0.5, 1.1, -1.9, 2.5, -0.8)
@@ -97,7 +96,7 @@ def _record(args, rows: list[dict]) -> None:
 
     lines = [
         f"Command: `.venv/bin/python bench/ocr.py --pages {args.pages} --dpi {' '.join(map(str, args.dpi))} "
-        f"--write` — a {args.pages}-page image-only scan ({rows[0]['mb']:.0f} MB) of the test plan (tests/scans.py: {SCAN_DPI} DPI "
+        f"--write` — a {args.pages}-page image-only scan ({rows[0]['mb']:.0f} MB) of the test plan (bench/scans.py: {SCAN_DPI} DPI "
         f"page images, tilted ±0.5-2.5°, grey, speckled) read by `corpus.load.load`; {os.cpu_count()} "
         f"cores, {WORKERS} Tesseract workers; the machine is shared with other jobs (load average shown).",
         "",

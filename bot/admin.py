@@ -18,14 +18,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import cards
-from bot.handlers import (
+from bot import cards, html_split
+from bot.access import requires
+from bot.handling import (
     STALE,
     command_text,
     edit_html,
     library,
     reply_html,
-    requires,
     run,
     send_html,
     settings,
@@ -186,7 +186,7 @@ class ProgressMessage:
             return
         self._shown = html
         try:
-            await self.message.edit_text(cards.fit_html(html), reply_markup=markup)
+            await self.message.edit_text(html_split.fit_html(html), reply_markup=markup)
         except TelegramError as exc:  # a lost progress update must not stop the ingest
             if not (isinstance(exc, BadRequest) and "not modified" in str(exc).lower()):
                 logger.warning("progress edit failed: %s", exc)

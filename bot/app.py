@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, browse, cards, handlers, replies, schedule
+from bot import admin, browse, cards, commands, handlers, replies, schedule
 from bot.limits import QuestionLimiter
 
 if TYPE_CHECKING:
@@ -189,8 +189,8 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
     new_text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     application.add_handlers(
         [
-            CommandHandler("start", handlers.start),
-            CommandHandler("help", handlers.help_command),
+            CommandHandler("start", commands.start),
+            CommandHandler("help", commands.help_command),
             CommandHandler("hoi", handlers.ask_command),
             CommandHandler("coquan", browse.agency_command),
             CommandHandler("hanchot", browse.deadlines_command),
@@ -209,7 +209,7 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
                 new_text & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY),
                 handlers.group_message,
             ),
-            MessageHandler(filters.COMMAND & private, handlers.unknown_command),
+            MessageHandler(filters.COMMAND & private, commands.unknown_command),
             CallbackQueryHandler(handlers.show_clause, pattern=cards.CB_FULL),
             CallbackQueryHandler(handlers.more_results, pattern=cards.CB_MORE),
             CallbackQueryHandler(handlers.feedback, pattern=cards.CB_FEEDBACK),

@@ -9,8 +9,9 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import cards, schedule
-from bot.handlers import STALE, command_text, edit_html, library, reply_html, requires, run, send_html
+from bot import browse_cards, cards, schedule
+from bot.access import requires
+from bot.handling import STALE, command_text, edit_html, library, reply_html, run, send_html
 from planbot.agenda import agenda
 
 logger = logging.getLogger(__name__)
@@ -36,15 +37,15 @@ async def agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if not agencies:
             await reply_html(update, "Chưa có cơ quan nào: chưa nạp kế hoạch nào.")
             return
-        markup, _ = cards.agencies_keyboard(agencies, 0)
+        markup, _ = browse_cards.agencies_keyboard(agencies, 0)
         await reply_html(update, f"🏛 Chọn cơ quan ({len(agencies)}):", markup)
         return
     canonical, lead, partners = await run(lib.agency_tasks, name)
     if canonical is None:
         await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(name)}”. Gõ /coquan để xem danh sách.")
         return
-    html, shown, pages = cards.agency_tasks_page(canonical, lead, partners, 0)
-    await reply_html(update, html, cards.agency_tasks_keyboard(canonical, shown, 0, pages))
+    html, shown, pages = browse_cards.agency_tasks_page(canonical, lead, partners, 0)
+    await reply_html(update, html, browse_cards.agency_tasks_keyboard(canonical, shown, 0, pages))
 
 
 @requires("allowed")
@@ -62,9 +63,11 @@ async def agency_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(STALE)
         return
     page = int(match.group(2))
-    html, shown, pages = cards.agency_tasks_page(canonical, lead, partners, page)
+    html, shown, pages = browse_cards.agency_tasks_page(canonical, lead, partners, page)
     await query.answer()
-    await edit_html(query, html, cards.agency_tasks_keyboard(canonical, shown, min(page, pages - 1), pages))
+    await edit_html(
+        query, html, browse_cards.agency_tasks_keyboard(canonical, shown, min(page, pages - 1), pages)
+    )
 
 
 @requires("allowed")
@@ -75,7 +78,7 @@ async def agency_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not agencies:
         await query.answer(STALE)
         return
-    markup, _ = cards.agencies_keyboard(agencies, int(cards.CB_AGENCIES.match(query.data).group(1)))
+    markup, _ = browse_cards.agencies_keyboard(agencies, int(cards.CB_AGENCIES.match(query.data).group(1)))
     await query.answer()
     await edit_html(query, f"🏛 Chọn cơ quan ({len(agencies)}):", markup)
 
@@ -103,7 +106,7 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 @requires("allowed")
 async def plans_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/kehoach: the plans loaded, with number, date and title."""
-    await reply_html(update, cards.plans_text(await run(library(context).plans)))
+    await reply_html(update, browse_cards.plans_text(await run(library(context).plans)))
 
 
 @requires("allowed")

@@ -1,6 +1,8 @@
-"""What the bot says: HTML cards, message splitting, inline keyboards, callback data.
+"""What the bot says: the pieces of every card, the answer and clause cards, their keyboards,
+and the callback data grammar.
 
-Everything here is a pure function of library records, so it can be tested without
+One card per intent is in bot/replies.py, the browsing cards in bot/browse_cards.py, and
+cutting a long message into parts in bot/html_split.py. Everything here is a pure function of library records, so it can be tested without
 Telegram. Every piece of dynamic text goes through `esc` (html.escape) because the
 bot sends in HTML parse mode and a stray "<" from a plan or a question would make
 Telegram refuse the whole message.
@@ -11,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from html import escape, unescape
+from collections.abc import Sequence
+from html import escape
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -22,12 +24,9 @@ from nlp.fold import fold
 if TYPE_CHECKING:  # the bot only reads these records; importing them would load the index
     from index.search import Answer, Hit
     from nlp.deadlines import Deadline
-    from planbot.library import ClauseRecord, PlanInfo
+    from planbot.library import ClauseRecord
 
-MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units
 MAX_CALLBACK_BYTES = 64
-TASKS_PER_PAGE = 6
-AGENCIES_PER_PAGE = 8
 
 # Callback data grammar; a button press whose data does not match exactly one of these
 # is forged or from an older version of the bot and is refused politely.
@@ -43,11 +42,6 @@ CB_KEEP = re.compile(r"^dx:([A-Za-z0-9_-]{6,16})$")
 
 def esc(text: object) -> str:
     return escape(str(text), quote=False)
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it: astral characters (most emoji) count twice."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def agency_key(name: str) -> str:
@@ -309,40 +303,7 @@ def full_clause(clause: "ClauseRecord", lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-# --- browsing -----------------------------------------------------------------------
-
-
-def task_line(clause: "ClauseRecord", number: int | None = None) -> str:
-    head = f"{number}. " if number is not None else "• "
-    lines = [
-        f"{head}<b>{esc(clause.section or '—')}</b> ({esc(clause.plan)}): {esc(shorten(clause.text, 220))}"
-    ]
-    if clause.deadline is not None:
-        lines.append(f"   ⏰ {deadline_text(clause.deadline)}")
-    return "\n".join(lines)
-
-
-def agency_tasks_page(
-    name: str, lead: list["ClauseRecord"], partners: list["ClauseRecord"], page: int
-) -> tuple[str, list["ClauseRecord"], int]:
-    """One page of an agency's tasks, lead ones first; returns (html, clauses shown, pages)."""
-    tasks = [("lead", c) for c in lead] + [("partner", c) for c in partners]
-    pages = max(1, -(-len(tasks) // TASKS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = tasks[page * TASKS_PER_PAGE : (page + 1) * TASKS_PER_PAGE]
-    lines = [f"🏛 <b>{esc(name)}</b>: chủ trì {len(lead)}, phối hợp {len(partners)} nhiệm vụ"]
-    current = None
-    for n, (role, clause) in enumerate(shown, start=page * TASKS_PER_PAGE + 1):
-        if role != current:
-            lines += ["", "<b>Chủ trì</b>" if role == "lead" else "<b>Phối hợp</b>"]
-            current = role
-        lines.append(task_line(clause, n))
-    if pages > 1:
-        lines += ["", f"<i>Trang {page + 1}/{pages}</i>"]
-    return "\n".join(lines), [c for _, c in shown], pages
-
-
-def _page_buttons(page: int, pages: int, data) -> list[InlineKeyboardButton]:
+def page_buttons(page: int, pages: int, data) -> list[InlineKeyboardButton]:
     """◀ / ▶ buttons to the neighbouring pages; `data(page)` is the callback data of one."""
     nav = []
     if page > 0:
@@ -350,157 +311,3 @@ def _page_buttons(page: int, pages: int, data) -> list[InlineKeyboardButton]:
     if page + 1 < pages:
         nav.append(InlineKeyboardButton("Tiếp ▶", callback_data=callback(data(page + 1))))
     return nav
-
-
-def agency_tasks_keyboard(
-    name: str, shown: list["ClauseRecord"], page: int, pages: int
-) -> InlineKeyboardMarkup:
-    key = agency_key(name)
-    first = page * TASKS_PER_PAGE + 1
-    numbers = [
-        InlineKeyboardButton(str(first + i), callback_data=callback(f"c:{c.id}")) for i, c in enumerate(shown)
-    ]
-    rows = [numbers] if numbers else []
-    if nav := _page_buttons(page, pages, lambda p: f"a:{key}:{p}"):
-        rows.append(nav)
-    rows.append(
-        [
-            InlineKeyboardButton("☰ Các cơ quan", callback_data=callback("al:0")),
-            # handled by bot/schedule.py: the agency's timeline picture and calendar file
-            InlineKeyboardButton("📈 Dòng thời gian", callback_data=callback(f"tl:{key}")),
-            InlineKeyboardButton("📅 Lịch", callback_data=callback(f"ic:{key}")),
-        ]
-    )
-    return InlineKeyboardMarkup(rows)
-
-
-def agencies_keyboard(agencies: Sequence[tuple[str, int]], page: int) -> tuple[InlineKeyboardMarkup, int]:
-    pages = max(1, -(-len(agencies) // AGENCIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = agencies[page * AGENCIES_PER_PAGE : (page + 1) * AGENCIES_PER_PAGE]
-    rows = [
-        [
-            InlineKeyboardButton(
-                shorten(f"{name} ({n})", 60), callback_data=callback(f"a:{agency_key(name)}:0")
-            )
-        ]
-        for name, n in shown
-    ]
-    if nav := _page_buttons(page, pages, lambda p: f"al:{p}"):
-        rows.append(nav)
-    return InlineKeyboardMarkup(rows), pages
-
-
-def plans_text(plans: Iterable["PlanInfo"]) -> str:
-    plans = list(plans)
-    if not plans:
-        return "Chưa có kế hoạch nào được nạp."
-    lines = [f"📚 <b>Các kế hoạch đã nạp</b> ({len(plans)}):", ""]
-    for p in plans:
-        date = f" ngày {esc(format_date(p.date))}" if p.date else ""
-        lines.append(f"• <b>{esc(p.number)}</b>{date}: {esc(shorten(p.title, 300))} ({p.clauses} điều khoản)")
-    return "\n".join(lines)
-
-
-# --- splitting ----------------------------------------------------------------------
-
-_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|[<&]", re.S)
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)")
-_SENTENCE_END = frozenset(".!?;:…")
-
-
-def _tokens(html: str) -> list[str]:
-    """Tags and entities stay whole; text is split into characters (code points)."""
-    return _TOKEN.findall(html)
-
-
-def _apply(stack: tuple[tuple[str, str], ...], token: str) -> tuple[tuple[str, str], ...]:
-    m = _TAG.match(token)
-    if not m or token.endswith("/>"):
-        return stack
-    closing, name = m.group(1), m.group(2).lower()
-    if not closing:
-        return stack + ((name, token),)
-    for i in range(len(stack) - 1, -1, -1):
-        if stack[i][0] == name:
-            return stack[:i]
-    return stack
-
-
-def _closers(stack: tuple[tuple[str, str], ...]) -> str:
-    return "".join(f"</{name}>" for name, _ in reversed(stack))
-
-
-def _priority(tokens: list[str], pos: int) -> int | None:
-    """How good it is to cut before tokens[pos]: 0 between clauses … 3 between words."""
-    prev = tokens[pos - 1]
-    before = tokens[pos - 2] if pos >= 2 else ""
-    if prev == "\n":
-        return 0 if before == "\n" else 1
-    if prev == " " or prev == "\t":
-        return 2 if before[-1:] in _SENTENCE_END else 3
-    return None
-
-
-def split_html(html: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split an HTML message into parts of at most `limit` UTF-16 units each.
-
-    Cuts at the best boundary available: a blank line (between clauses), a line
-    break, the end of a sentence, a space, and only as a last resort between two
-    characters. Never inside a tag or an entity; a tag open at the cut is closed at
-    the end of one part and reopened at the start of the next, so each part is valid
-    HTML on its own.
-    """
-    html = html.strip()
-    if utf16_len(html) <= limit:
-        return [html] if html else []
-    tokens = _tokens(html)
-    units = [utf16_len(t) for t in tokens]
-    parts: list[str] = []
-    start, stack = 0, ()
-    while start < len(tokens):
-        opener = "".join(text for _, text in stack)
-        length = utf16_len(opener)
-        pos, st = start, stack
-        best: dict[int, tuple[int, tuple]] = {}
-        content = False
-        while pos < len(tokens):
-            new_st = _apply(st, tokens[pos])
-            if length + units[pos] + utf16_len(_closers(new_st)) > limit:
-                break
-            length += units[pos]
-            content = content or not (tokens[pos].isspace() or tokens[pos].startswith("<"))
-            st, pos = new_st, pos + 1
-            if content and pos < len(tokens):
-                prio = _priority(tokens, pos)
-                if prio is not None:
-                    best[prio] = (pos, st)
-        if pos >= len(tokens):
-            parts.append(opener + "".join(tokens[start:]))
-            break
-        if best:
-            cut, cut_st = best[min(best)]
-        else:
-            cut, cut_st = max(pos, start + 1), st if pos > start else _apply(st, tokens[start])
-        parts.append((opener + "".join(tokens[start:cut])).rstrip() + _closers(cut_st))
-        start, stack = cut, cut_st
-        while start < len(tokens) and tokens[start].isspace():
-            start += 1
-    return [p for p in (part.strip() for part in parts) if _visible(p)]
-
-
-def _visible(part: str) -> bool:
-    return bool(plain_text(part))
-
-
-def plain_text(html: str) -> str:
-    """The text Telegram shows for `html` (what Message.text holds)."""
-    return unescape(re.sub(r"<[^>]*>", "", html)).strip()
-
-
-def fit_html(html: str, limit: int = MAX_MESSAGE) -> str:
-    """The first part of `html` that fits one message (for edits, which cannot split)."""
-    parts = split_html(html, limit - 2)
-    if len(parts) <= 1:
-        return parts[0] if parts else html
-    return parts[0] + "\n…"

@@ -1,4 +1,4 @@
-"""Questions and the buttons under answers; shared helpers for the other handler modules.
+"""Questions, the buttons under answers, and the error handler every handler falls back on.
 
 Handlers are thin: they check who is asking, call the library in a worker thread
 (it embeds and searches synchronously) and turn the result into a card.
@@ -6,189 +6,29 @@ Handlers are thin: they check who is asking, call the library in a worker thread
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
 import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardMarkup, Message, MessageEntity, ReplyParameters, Update
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import cards, replies
+from bot.access import requires
+from bot.handling import STALE, command_text, edit_html, library, reply_html, run, send_html, settings
 
 if TYPE_CHECKING:
     from index.search import Answer
-    from planbot.library import Planbot
-    from planbot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-HELP = """👋 Xin chào! Tôi là <b>Planbot</b>, trợ lý tra cứu các kế hoạch (kế hoạch của UBND).
-Bạn hỏi bằng tiếng Việt, có dấu hay không dấu đều được; tôi trích đúng điều khoản trả lời, kèm cơ quan chủ trì, cơ quan phối hợp, thời hạn và nguồn (số kế hoạch, mục).
-
-Ví dụ: <i>Sở Xây dựng phải làm gì, hạn khi nào?</i>
-
-/coquan &lt;tên cơ quan&gt; — mọi nhiệm vụ của một cơ quan
-/hanchot [số ngày] — hạn chót sắp tới và đã quá hạn
-/lich &lt;tên cơ quan&gt; — tệp lịch (.ics) các hạn chót của cơ quan
-/kehoach — các kế hoạch đã nạp
-/theodoi &lt;tên cơ quan&gt; — nhắc hạn chót mỗi sáng; /huytheodoi để hủy
-/toi — mã người dùng của bạn (để quản trị viên cấp quyền)
-Trong nhóm: nhắc tên tôi (@{username}), trả lời tin nhắn của tôi, hoặc dùng /hoi &lt;câu hỏi&gt;."""
-
-HELP_EN = """👋 Hello! I am <b>Planbot</b>: I answer questions about Vietnamese government plans (kế hoạch) by quoting the clause that answers, with its lead agency, partner agencies, deadline and source (plan number, section).
-Ask in Vietnamese (with or without accents) or in English.
-
-Example: <i>Which agency issues construction permits, and by when?</i>
-
-/coquan &lt;agency&gt; — every task of an agency
-/hanchot [days] — deadlines due soon, recurring duties, overdue ones
-/lich &lt;agency&gt; — the agency's deadlines as a calendar file (.ics)
-/kehoach — the plans loaded
-/theodoi &lt;agency&gt; — a reminder every morning at 7:00 (Vietnam time); /huytheodoi to stop
-/toi — your numeric user id (an admin needs it to give you access)
-In a group: mention me (@{username}), reply to one of my messages, or use /hoi &lt;question&gt;."""
-
-ADMIN_HELP_EN = """
-
-<b>Admins</b>
-Send a PDF, DOCX or TXT plan (up to {max_mb} MB) to load it.
-/xoa &lt;number&gt; — remove a plan · /reindex — rebuild the index · /thongke — usage statistics"""
-
-ADMIN_HELP = """
-
-<b>Quản trị viên</b>
-Gửi tệp PDF, DOCX hoặc TXT (tối đa {max_mb} MB) để nạp kế hoạch mới.
-/xoa &lt;số hiệu&gt; — xóa một kế hoạch · /reindex — lập chỉ mục lại · /thongke — thống kê câu hỏi"""
-
-NOT_ALLOWED = "🔒 Xin lỗi, bạn chưa được cấp quyền sử dụng bot này. Vui lòng liên hệ quản trị viên."
-ADMINS_ONLY = "⛔ Xin lỗi, việc này chỉ dành cho quản trị viên."
 PREPARING = "⏳ Đang chuẩn bị… (bot vừa khởi động, đang nạp mô hình; câu trả lời sẽ đến sau ít giây)"
-STALE = "Nút này đã cũ hoặc không hợp lệ. Bạn hãy hỏi lại nhé."
 SOMETHING_WRONG = "⚠️ Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu. Bạn vui lòng thử lại sau."
-
-
-# --- shared helpers -----------------------------------------------------------------
-
-
-def library(context: ContextTypes.DEFAULT_TYPE) -> "Planbot":
-    return context.bot_data["library"]
-
-
-def settings(context: ContextTypes.DEFAULT_TYPE) -> "Settings":
-    return context.bot_data["settings"]
-
-
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in settings(context).admin_ids
-
-
-def is_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    allowed = settings(context).allowed_users
-    user = update.effective_user
-    return not allowed or (user is not None and (user.id in allowed or is_admin(update, context)))
-
-
-def requires(role: str):
-    """Decorate a handler so it runs only for users with `role` ("allowed" or "admin").
-
-    Anyone else gets one polite refusal (an alert under a pressed button, otherwise a
-    reply) and the handler body never runs, so nothing is searched, downloaded or changed.
-    """
-    check, refusal = {"allowed": (is_allowed, NOT_ALLOWED), "admin": (is_admin, ADMINS_ONLY)}[role]
-
-    def decorate(handler):
-        @functools.wraps(handler)
-        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE, *args, **kwargs):
-            if not check(update, context):
-                await refuse(update, refusal)
-                return None
-            return await handler(update, context, *args, **kwargs)
-
-        return guarded
-
-    return decorate
-
-
-def speaks_english(update: Update) -> bool:
-    """Telegram's language setting of the user is English ("en", "en-GB", …)."""
-    user = update.effective_user
-    code = (user.language_code or "") if user is not None else ""
-    return code.lower().split("-")[0] == "en"
-
-
-async def run(fn, *args, **kwargs) -> Any:
-    """Call the (blocking, thread-safe) library off the event loop so other chats keep going."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
-
-
-async def send_html(
-    bot,
-    chat_id: int,
-    html: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
-    reply_to: int | None = None,
-) -> Message:
-    """Send `html` as one or more messages under Telegram's limit; buttons go on the last."""
-    parts = cards.split_html(html)
-    sent = None
-    for i, part in enumerate(parts):
-        sent = await bot.send_message(
-            chat_id,
-            part,
-            reply_markup=reply_markup if i == len(parts) - 1 else None,
-            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-            if reply_to and i == 0
-            else None,
-        )
-    if sent is None:
-        raise ValueError("nothing to send: the message is empty")
-    return sent
-
-
-async def reply_html(update: Update, html: str, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Answer the message of `update`, quoting it in groups so the asker sees it is theirs."""
-    message = update.effective_message
-    quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
-    return await send_html(message.get_bot(), message.chat_id, html, reply_markup, reply_to=quote)
-
-
-async def refuse(update: Update, text: str) -> None:
-    """Say no politely: an alert under a pressed button, otherwise a reply."""
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await reply_html(update, text)
-
-
-async def edit_html(query, html: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edit the message under a button; pressing the button showing the current page is a no-op."""
-    html = cards.fit_html(html)
-    shown = query.message
-    if (
-        shown is not None
-        and getattr(shown, "text", None) == cards.plain_text(html)
-        and shown.reply_markup == reply_markup
-    ):
-        return  # Telegram would refuse the edit as "message is not modified"
-    try:
-        await query.edit_message_text(html, reply_markup=reply_markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
-
-
-def command_text(message: Message) -> str:
-    """What follows the command, newlines kept (context.args would flatten them)."""
-    parts = (message.text or "").split(maxsplit=1)
-    return parts[1].strip() if len(parts) > 1 else ""
 
 
 @dataclass
@@ -260,30 +100,6 @@ class Subjects:
         if at is None or self.clock() - at > self.private_seconds:
             return None
         return subject
-
-
-# --- commands -----------------------------------------------------------------------
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet and show how to ask."""
-    await help_command(update, context)
-
-
-@requires("allowed")  # PLANBOT_ALLOWED_USERS holds for /start and /help too (issue 10)
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List what the bot can do, with an example question."""
-    english = speaks_english(update)
-    text = (HELP_EN if english else HELP).format(username=cards.esc(context.bot.username))
-    if is_admin(update, context):
-        admin = ADMIN_HELP_EN if english else ADMIN_HELP
-        text += admin.format(max_mb=settings(context).max_upload_bytes // (1024 * 1024))
-    await reply_html(update, text)
-
-
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Point to /help for a command the bot does not have."""
-    await reply_html(update, "Tôi không biết lệnh này. Gõ /help để xem các lệnh, hoặc cứ đặt câu hỏi.")
 
 
 # --- questions ----------------------------------------------------------------------

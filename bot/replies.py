@@ -1,7 +1,7 @@
 """The card for each intent of an answer: task list, overview, definition, absent agency, decline.
 
 One renderer for the bot and the console: `reply(...)` gives HTML and a keyboard; the console
-shows `cards.plain_text` of the same HTML. Built from the pieces in bot/cards.py.
+shows `html_split.plain_text` of the same HTML. Built from the pieces in bot/cards.py.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.browse_cards import agencies_keyboard
 from bot.cards import (
     LABELS,
     _notes,
-    _page_buttons,
-    agencies_keyboard,
     answer_card,
     answer_keyboard,
     callback,
@@ -24,6 +23,7 @@ from bot.cards import (
     declined_text,
     esc,
     format_date,
+    page_buttons,
     shorten,
     suggestions_keyboard,
 )
@@ -154,7 +154,7 @@ def tasks_view(
         for i, h in enumerate(shown)
     ]
     rows = [numbers[:4], numbers[4:]] if len(numbers) > 4 else [numbers]
-    if nav := _page_buttons(page, pages, lambda p: f"t:{question_id}:{p}"):
+    if nav := page_buttons(page, pages, lambda p: f"t:{question_id}:{p}"):
         rows.append(nav)
     return "\n".join(lines), InlineKeyboardMarkup([r for r in rows if r])
 

@@ -15,8 +15,9 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import cards
-from bot.handlers import STALE, command_text, library, reply_html, requires, run
+from bot import cards, html_split
+from bot.access import requires
+from bot.handling import STALE, command_text, library, reply_html, run
 from nlp.fold import fold
 from planbot.agenda import Agenda, Task, agenda, task_label, today_in_vietnam
 
@@ -143,7 +144,7 @@ def timeline_caption(found: list[Task], agency: str | None, today: dt.date) -> s
     if schedule.ended:
         ended = ", ".join(cards.esc(p.number) for p in schedule.ended)
         parts.append(f"Kế hoạch đã hết thời kỳ: {ended}.")
-    return cards.fit_html("\n".join(parts), MAX_CAPTION)
+    return html_split.fit_html("\n".join(parts), MAX_CAPTION)
 
 
 async def send_timeline(update: Update, context: ContextTypes.DEFAULT_TYPE, agency: str | None) -> None:

@@ -26,7 +26,7 @@ class Stage(StrEnum):
     DONE = "done"
 
 
-# What a file is, by the kind codes `corpus/load.py` sniffs (magic numbers, packages).
+# What a file is, by the kind codes `corpus/sniff.py` sniffs (magic numbers, packages).
 KINDS_EN = {
     "pdf": "a PDF document",
     "docx": "a Word document (DOCX)",
@@ -138,6 +138,12 @@ def _english_details(code: str, details: dict) -> dict:
         if key in out:
             out[key] = mb_text(out[key])
     return out
+
+
+def brief(error: BaseException) -> str:
+    """An exception as a short single line, for the `cause` detail of a user-facing message."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def mb_text(value: float) -> str:

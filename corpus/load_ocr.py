@@ -29,7 +29,7 @@ def ocr_items(
 ):
     """{page: items} for the scanned `pages`, and the OcrSummary; `texts` are the
     document's text-layer lines (vocabulary for the repair)."""
-    from corpus.load import page_items
+    from corpus.load_pdf import page_items
 
     def report(done: int, total: int) -> None:
         if progress:

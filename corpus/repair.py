@@ -7,6 +7,7 @@ Three kinds of damage are handled, each only when the text itself shows it:
   as PDF extraction of some VNI-era documents does ("ñịnh hướng").
 The evidence is Vietnamese syllable structure: a conversion is kept only when it
 turns words that are not Vietnamese syllables into words that are.
+`repaired_blocks` repairs a DOCX's or PDF's pieces with one decision for the whole document.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import unicodedata
 from functools import lru_cache
 
 from corpus.legacy_fonts import VIETNAMESE_LETTERS, from_tcvn3, from_vni
+from corpus.model import Block
 
 # Enough text to judge a document by; judging 5 MB word by word buys nothing.
 _SAMPLE_CHARS = 200_000
@@ -215,3 +217,35 @@ def plausible_language(text: str) -> bool:
     vietnamese = sum(map(_is_syllable, words)) / len(words)
     ascii_words = sum(word.isascii() for word in words) / len(words)
     return vietnamese + ascii_words >= 0.6
+
+
+# ---- a DOCX's or PDF's pieces, repaired as one document ---------------------------------
+
+
+def _repair_all(texts: list[str]) -> list[str]:
+    """Repair many pieces of one document with one decision for the whole document."""
+    lines = repair("\n".join(texts)).split("\n")
+    if len(lines) != sum(text.count("\n") + 1 for text in texts):
+        return [repair(text) for text in texts]  # cannot happen; stay correct anyway
+    out, start = [], 0
+    for text in texts:
+        end = start + text.count("\n") + 1
+        out.append("\n".join(lines[start:end]))
+        start = end
+    return out
+
+
+def repaired_blocks(items: list[tuple[str | list[list[str]], int | None]]) -> list[Block]:
+    """Blocks from (text or table rows, page) items, repaired together."""
+    texts = []
+    for content, _ in items:
+        texts.extend([content] if isinstance(content, str) else [c for row in content for c in row])
+    fixed = iter(_repair_all(texts))
+    blocks = []
+    for content, page in items:
+        if isinstance(content, str):
+            blocks.append(Block(next(fixed), page=page))
+        else:
+            rows = tuple(tuple(next(fixed) for _ in row) for row in content)
+            blocks.append(Block("", page=page, rows=rows))
+    return blocks

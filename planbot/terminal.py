@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import textwrap
 
-from bot import cards, replies
+from bot import cards, html_split, replies
 from index.search import Answer, Hit
 
 
 def _other(hit: Hit) -> str:
-    where = cards.plain_text(cards.citation(hit.clause))
+    where = html_split.plain_text(cards.citation(hit.clause))
     return f"  • [{where}] {textwrap.shorten(hit.clause.text, 110)}"
 
 
@@ -24,15 +24,15 @@ def answer_card(answer: Answer, question: str | None = None) -> str:
         html, _ = replies.reply(0, question, answer, page=0)
         if answer.intent == "agency_tasks":
             html = replies.tasks_text(question, answer)
-        return cards.plain_text(html) + "\n"
+        return html_split.plain_text(html) + "\n"
     if answer.intent == "out_of_scope" and "unknown_plan" in answer.details:
-        return cards.plain_text(replies.unknown_plan_text(question, answer)) + "\n"
+        return html_split.plain_text(replies.unknown_plan_text(question, answer)) + "\n"
     if answer.answered and answer.hits:
-        lines = [cards.plain_text(cards.answer_card(question, answer))]
+        lines = [html_split.plain_text(cards.answer_card(question, answer))]
         if len(answer.hits) > 1:
             lines.append("Kết quả khác:")
             lines += [_other(hit) for hit in answer.hits[1:]]
     else:
-        lines = [cards.plain_text(cards.declined_text(question, answer))]
+        lines = [html_split.plain_text(cards.declined_text(question, answer))]
         lines += [_other(hit) for hit in answer.hits[:3]]
     return "\n".join(lines) + "\n"

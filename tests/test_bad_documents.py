@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.scans import unicode_font
 from planbot.library import Planbot
 from tests.conftest import MODEL_CACHE, REPO, make_settings
 from tests.fake_bot_api import ADMIN, async_test, serve, start_bot
 from tests.test_library import _state
-from tests.test_load import unicode_font, zip_bytes
+from tests.test_load import zip_bytes
 
 MB = 1024 * 1024
 SEED_NUMBER = "629/KH-UBND"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cards
+from bot import browse_cards, cards, html_split
 from bot.app import ADMIN_COMMANDS, COMMANDS, install_redaction
 from bot.limits import QuestionLimiter
 from tests.fake_bot_api import (
@@ -317,7 +317,7 @@ async def test_forged_and_stale_buttons_change_nothing(api, tmp_path):
 
 def test_callback_data_fits_64_bytes():
     long_name = "Ban Quản lý các Khu công nghiệp Việt Nam – Singapore và các khu chế xuất tỉnh Bình Dương"
-    markup = cards.agencies_keyboard([(long_name, 3)] * 30, 3)[0]
+    markup = browse_cards.agencies_keyboard([(long_name, 3)] * 30, 3)[0]
     data = [b.callback_data for row in markup.inline_keyboard for b in row]
     assert data and all(len(d.encode()) <= 64 for d in data)
     assert cards.CB_AGENCY.match(data[0])
@@ -344,11 +344,11 @@ def _clause_set_html() -> str:
 
 def test_split_respects_limit_tags_and_clause_boundaries():
     html = _clause_set_html()
-    assert cards.utf16_len(html) > 3 * 4096
-    parts = cards.split_html(html)
+    assert html_split.utf16_len(html) > 3 * 4096
+    parts = html_split.split_html(html)
     assert len(parts) >= 4
     for part in parts:
-        assert cards.utf16_len(part) <= 4096
+        assert html_split.utf16_len(part) <= 4096
         visible, errors = parse_html(part)
         assert not errors, errors
     listing = [p for p in parts if "<blockquote>" not in p]
@@ -364,14 +364,14 @@ def test_split_respects_limit_tags_and_clause_boundaries():
 def test_split_never_cuts_a_tag_entity_or_surrogate_pair():
     html = "<b>" + ("😀&amp;𝒜x" * 3000) + "</b>"
     for limit in (4096, 101, 37):
-        parts = cards.split_html(html, limit)
+        parts = html_split.split_html(html, limit)
         for part in parts:
-            assert cards.utf16_len(part) <= limit
+            assert html_split.utf16_len(part) <= limit
             assert not parse_html(part)[1]
             assert part.startswith("<b>") and part.endswith("</b>")
             part.encode("utf-16-le")  # no lone surrogates
         assert "".join(p[3:-4] for p in parts) == html[3:-4]
-    assert cards.split_html("ngắn") == ["ngắn"]
+    assert html_split.split_html("ngắn") == ["ngắn"]
 
 
 @async_test
@@ -388,7 +388,7 @@ async def test_long_full_text_is_sent_as_several_valid_messages(api, tmp_path):
         await api.wait_for("sendMessage", lambda p: "Nhiệm vụ 299" in p["text"], since)
     parts = [c.params["text"] for c in api.calls_of("sendMessage", since)]
     assert len(parts) >= 3
-    assert all(cards.utf16_len(p) <= 4096 for p in parts)
+    assert all(html_split.utf16_len(p) <= 4096 for p in parts)
     assert "&lt;b&gt;&amp;&lt;/b&gt;" in parts[1]
 
 

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from bot import cards, schedule
+from bot import browse_cards, cards, schedule
 from bot.browse import DIGEST_TIME, send_deadline_digest
 from tests.fake_bot_api import (
     ALICE,
@@ -50,7 +50,7 @@ async def test_agency_buttons_without_argument(api, planbot, tmp_path):
         api.press(reply, keys[cards.shorten(first, 60)], ALICE)
         edit = await api.wait_for("editMessageText", since=since)
         assert cards.esc(agencies[0][0]) in edit.params["text"]
-        assert len(agencies) > cards.AGENCIES_PER_PAGE
+        assert len(agencies) > browse_cards.AGENCIES_PER_PAGE
         tasks = api.message(ALICE["id"], reply["message_id"])
         since = api.mark()
         api.press(tasks, buttons(tasks)["☰ Các cơ quan"], ALICE)  # back to the list
@@ -60,7 +60,7 @@ async def test_agency_buttons_without_argument(api, planbot, tmp_path):
         api.press(listing, buttons(listing)["Tiếp ▶"], ALICE)
         await api.wait_for("editMessageText", since=since)
         page2 = api.message(ALICE["id"], reply["message_id"])
-        ninth = agencies[cards.AGENCIES_PER_PAGE]
+        ninth = agencies[browse_cards.AGENCIES_PER_PAGE]
         assert cards.shorten(f"{ninth[0]} ({ninth[1]})", 60) in buttons(page2)
 
 

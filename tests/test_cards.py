@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import cards
+from bot import browse_cards, cards
 from bot.fake_bot_api import parse_html
 from index.records import ClauseRecord, PlanInfo
 from index.search import Answer, Hit
@@ -85,8 +85,8 @@ def test_looks_english():
 
 def test_plans_text_and_full_clause():
     plans = [PlanInfo(1, "629/KH-UBND", "2019-02-14", "Cải thiện <môi trường>", 53)]
-    assert "ngày 14/02/2019: Cải thiện &lt;môi trường&gt; (53 điều khoản)" in cards.plans_text(plans)
-    assert cards.plans_text([]) == "Chưa có kế hoạch nào được nạp."
+    assert "ngày 14/02/2019: Cải thiện &lt;môi trường&gt; (53 điều khoản)" in browse_cards.plans_text(plans)
+    assert browse_cards.plans_text([]) == "Chưa có kế hoạch nào được nạp."
     full = cards.full_clause(clause())
     parse_html(full)
     assert "Chú thích:</b>" in full and "1 ICD: cảng cạn" in full

@@ -291,7 +291,7 @@ async def test_bot_replaces_a_plan_only_after_the_admin_confirms(choice, seeded,
 @pytest.mark.parametrize("command", ["/start", "/help"])
 @async_test
 async def test_start_and_help_answer_users_not_allowed_with_the_not_allowed_text(command, api, tmp_path):
-    from bot.handlers import NOT_ALLOWED
+    from bot.access import NOT_ALLOWED
     from tests.fake_bot_api import ALICE, BOB, FakeLibrary, ask, start_bot
 
     async with start_bot(api, FakeLibrary(), tmp_path, allowed_users=frozenset({ALICE["id"]})):

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.scans import unicode_font
 from corpus.load import load
 from corpus.model import Block, DocumentError
 
 SEED = Path(__file__).resolve().parents[1] / "corpus/plans/629-KH-UBND-2019-binh-duong.txt"
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 
 LINES = [
     "ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG",
@@ -181,15 +181,6 @@ def test_docx_merged_cells_give_their_text_once(tmp_path):
 
 
 # ---- PDF ----------------------------------------------------------------------
-
-
-def unicode_font() -> Path | None:
-    for folder in FONT_DIRS:
-        for name in ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf"):
-            found = next(folder.rglob(name), None) if folder.is_dir() else None
-            if found:
-                return found
-    return None
 
 
 def new_pdf():

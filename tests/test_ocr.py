@@ -8,7 +8,6 @@ keep the suite fast; the product reads at 300 (bench/ocr.py measures both).
 
 from __future__ import annotations
 
-import difflib
 import os
 import subprocess
 import sys
@@ -17,17 +16,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench import scans
+from bench.scans import found_share, norm, table_share, unicode_font
 from corpus.build_plan import build_plan
 from corpus.load import load
 from corpus.model import DocumentError
 from corpus.ocr import OcrPage, check_tesseract, skew_angle
 from corpus.ocr_repair import Vocabulary, base_vocabulary, ocr_repair
 from corpus.ocr_tables import cell_boxes, ruled_grids
-from nlp.agencies import find_agencies
-from tests import scans
 from tests.conftest import MODEL_CACHE, REPO, make_settings
 from tests.fake_bot_api import ADMIN, ask, async_test, start_bot
-from tests.test_load import unicode_font
 
 DPI = 200
 
@@ -35,10 +33,6 @@ try:
     check_tesseract()
 except Exception as error:  # the one environment this file cannot test in
     pytestmark = pytest.mark.skip(f"Tesseract with Vietnamese is not installed: {error}")
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 @pytest.fixture(scope="module")
@@ -73,17 +67,6 @@ def text_plan(text_pdf):
     return build_plan(load(text_pdf))
 
 
-def found_share(expected_clauses, clauses) -> float:
-    """Share of `expected_clauses` that some clause of `clauses` gives (near-)verbatim."""
-    texts = [_norm(c.text) for c in clauses]
-    hits = 0
-    for clause in expected_clauses:
-        want = _norm(clause.text)
-        best = max((difflib.SequenceMatcher(None, want, text).ratio() for text in texts), default=0)
-        hits += best >= 0.95
-    return hits / len(expected_clauses)
-
-
 # ---- a whole scanned plan ------------------------------------------------------------
 
 
@@ -98,28 +81,12 @@ def test_scanned_plan_gives_number_title_date_and_the_text_versions_clauses(scan
     plan = build_plan(scanned)
     assert plan.number == scans.NUMBER
     assert plan.date == scans.DATE
-    assert _norm(plan.title) == _norm(scans.TITLE)
+    assert norm(plan.title) == norm(scans.TITLE)
     assert len(text_plan.clauses) >= 15
     share = found_share(text_plan.clauses, plan.clauses)
     assert share >= 0.9, share
     assert {c.page for c in plan.clauses} == {1, 2}  # pages kept for citations
     assert scanned.ocr.pages == [1, 2] and scanned.ocr.confidence >= 85 and not scanned.ocr.unreadable
-
-
-def table_share(plan) -> float:
-    """Share of the task table's rows found as a clause with the right lead and deadline."""
-    rows = [c for c in plan.clauses if c.kind == "table_row"]
-    right = 0
-    for _, task, lead, _, deadline in scans.table_rows():
-        match = [c for c in rows if difflib.SequenceMatcher(None, _norm(task), _norm(c.text)).ratio() >= 0.9]
-        if (
-            match
-            and match[0].lead == find_agencies(lead)
-            and match[0].deadline
-            and _norm(match[0].deadline.text) == _norm(deadline)
-        ):
-            right += 1
-    return right / len(scans.table_rows())
 
 
 def test_scanned_task_table_rows_have_their_lead_and_deadline(scanned):

@@ -1,17 +1,26 @@
 """Scanned plans made on the spot: a text PDF (fpdf2, a Unicode TTF font) rendered to page
-images, tilted and speckled like a photocopy, saved as an image-only PDF.
+images, tilted and speckled like a photocopy, saved as an image-only PDF; and how much of
+the plan a read of its scan recovers.
 
-Used by tests/test_ocr.py, the bot tests and bench/ocr.py. The plan is invented (a
-fictitious province) and written the way real plans are: letterhead, number and date,
-title, Roman sections, numbered and lettered items naming agencies and deadlines, and
-a ruled task table with a cell merged over two rows.
+Used by bench/ocr.py and by the tests (tests/test_ocr.py, the bot tests, the loader tests'
+Vietnamese PDFs). It lives in bench/, which the tests may import, because bench/ must not
+import from tests/ and product code has no business making test scans. The plan is
+invented (a fictitious province) and written the way real plans are: letterhead, number
+and date, title, Roman sections, numbered and lettered items naming agencies and
+deadlines, and a ruled task table with a cell merged over two rows.
 """
 
 from __future__ import annotations
 
+import difflib
 import io
+from pathlib import Path
 
 import numpy as np
+
+from nlp.agencies import find_agencies
+
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 
 NUMBER = "45/KH-UBND"
 DATE = "2023-03-12"
@@ -229,3 +238,48 @@ def mixed_pdf(text_pdf: bytes, scan_pdf: bytes, scanned_pages: set[int]) -> byte
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def unicode_font() -> Path | None:
+    """A TTF font on this machine that has the Vietnamese letters, or None."""
+    for folder in FONT_DIRS:
+        for name in ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf"):
+            found = next(folder.rglob(name), None) if folder.is_dir() else None
+            if found:
+                return found
+    return None
+
+
+# ---- how much of the plan a read of its scan recovers -----------------------------------
+
+
+def norm(text: str) -> str:
+    """Lower case, whitespace runs as one space: the form OCR output is compared in."""
+    return " ".join(text.lower().split())
+
+
+def found_share(expected_clauses, clauses) -> float:
+    """Share of `expected_clauses` that some clause of `clauses` gives (near-)verbatim."""
+    texts = [norm(c.text) for c in clauses]
+    hits = 0
+    for clause in expected_clauses:
+        want = norm(clause.text)
+        best = max((difflib.SequenceMatcher(None, want, text).ratio() for text in texts), default=0)
+        hits += best >= 0.95
+    return hits / len(expected_clauses)
+
+
+def table_share(plan) -> float:
+    """Share of the task table's rows found as a clause with the right lead and deadline."""
+    rows = [c for c in plan.clauses if c.kind == "table_row"]
+    right = 0
+    for _, task, lead, _, deadline in table_rows():
+        match = [c for c in rows if difflib.SequenceMatcher(None, norm(task), norm(c.text)).ratio() >= 0.9]
+        if (
+            match
+            and match[0].lead == find_agencies(lead)
+            and match[0].deadline
+            and norm(match[0].deadline.text) == norm(deadline)
+        ):
+            right += 1
+    return right / len(table_rows())
