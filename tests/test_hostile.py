@@ -193,50 +193,39 @@ def test_same_number_from_another_issuer_is_kept_apart(seeded, tmp_path):
         library.close()
 
 
-def _cli(data_dir: Path, *args):
-    import os
-    import subprocess
-    import sys
+def test_cli_replaces_a_new_version_only_with_replace_and_says_old_and_new(
+    library, tmp_path, monkeypatch, capsys
+):
+    # cli.main in this process, on the real model: `planbot ingest` as a separate process (one
+    # line per refused file, nothing else on stderr) is test_bad_documents'; here three more
+    # interpreters importing torch were ~15 s of CPU.
+    from planbot import cli
+    from tests.conftest import MODEL_CACHE, copy_data_dir
 
-    from tests.conftest import MODEL_CACHE, REPO
-
-    env = {
-        **os.environ,
-        "PLANBOT_DATA_DIR": str(data_dir),
-        "PLANBOT_MODEL_CACHE": str(MODEL_CACHE),
-        "PYTHONIOENCODING": "utf-8",
-    }
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "planbot.cli", *map(str, args)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-    )
-
-
-def test_cli_replaces_a_new_version_only_with_replace_and_says_old_and_new(library, tmp_path):
-    from tests.conftest import copy_data_dir
+    def run(*args):
+        code = cli.main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
 
     data_dir = tmp_path / "data"
     copy_data_dir(library.settings.data_dir, data_dir)
+    monkeypatch.setenv("PLANBOT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("PLANBOT_MODEL_CACHE", str(MODEL_CACHE))
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     path = _new_version(tmp_path)
     before = _state(data_dir)
-    asked = _cli(data_dir, "ingest", path)
-    assert asked.returncode == 1 and asked.stdout == "", asked
-    assert asked.stderr.startswith(f"planbot: {path.name}: is a new version of 629/KH-UBND (")
-    assert "run again with --replace" in asked.stderr and len(asked.stderr.splitlines()) == 1
+    code, out, err = run("ingest", path)
+    assert code == 1 and out == "", (code, out, err)
+    assert err.startswith(f"planbot: {path.name}: is a new version of 629/KH-UBND ("), err
+    assert "run again with --replace" in err and len(err.splitlines()) == 1
     assert _state(data_dir) == before
-    done = _cli(data_dir, "ingest", "--replace", path)
-    assert done.returncode == 0, done
-    line = done.stdout.strip()
+    code, out, err = run("ingest", "--replace", path)
+    assert code == 0, (out, err)
+    line = out.strip()
     assert line.startswith(f"{path.name}: replaced 629/KH-UBND — "), line
     assert f"old: {SEED.name}, " in line and f"new: {path.name}, " in line
-    listed = _cli(data_dir, "plans")
-    assert len(listed.stdout.splitlines()) == 1
+    code, out, _ = run("plans")
+    assert code == 0 and len(out.splitlines()) == 1, out
 
 
 async def _upload_new_version(api, data_dir: Path, path: Path, choice: str):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 
 from index.evaluate import evaluate
 from tests.conftest import MODEL_CACHE, REPO, copy_data_dir, read_jsonl
@@ -17,20 +16,22 @@ def _env(data_dir) -> dict:
     return env
 
 
-def test_dev_questions_through_the_cli(library, eval_dir, tmp_path):
+def test_dev_questions_through_the_cli(library, eval_dir, tmp_path, monkeypatch, capsys):
+    # cli.main in this process (its own library and encoder, the real model): the command as
+    # a separate process is `make run`'s test below and the other CLI runs (bad documents,
+    # reindex, serve); a second interpreter importing torch here was ~8 s of CPU.
+    from planbot import cli
+
     questions = read_jsonl(eval_dir / "dev_questions.jsonl")
     path = tmp_path / "questions.txt"
     path.write_text("\n".join(q["q"] for q in questions) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "planbot.cli", "ask", "--json", "-k", "10", "--file", str(path)],
-        capture_output=True,
-        text=True,
-        env=_env(library.settings.data_dir),
-        cwd=REPO,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    monkeypatch.setenv("PLANBOT_DATA_DIR", str(library.settings.data_dir))
+    monkeypatch.setenv("PLANBOT_MODEL_CACHE", str(MODEL_CACHE))
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    code = cli.main(["ask", "--json", "-k", "10", "--file", str(path)])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    answers = [json.loads(line) for line in out.out.splitlines()]
     assert [a["question"] for a in answers] == [q["q"] for q in questions]
     metrics = evaluate(questions, answers)
     assert metrics["R@3"] >= 0.95, metrics
