@@ -688,7 +688,8 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         "machine over the minutes weighs on both sides of B ÷ A; compare ratios within this run, not absolute times across runs.",
         "",
         "Answer time: from the question's update being available to getUpdates to the fake server receiving the bot's "
-        'sendMessage that answers it; split at the handler\'s "typing" action into waiting (getUpdates, the '
+        "sendMessage that answers it; for answers slower than the typing delay (Settings.typing_after_seconds), "
+        'split at the handler\'s "typing" action into waiting (getUpdates, the '
         "`concurrent_updates` slots, the rate limiter) and handling (the library in a worker thread, logging, the reply). "
         f"Failed = an error or rate-limit reply instead; lost = no answer within {args.timeout:g} s. "
         "CPU = this process's CPU time over the run ÷ answers.",

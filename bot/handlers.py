@@ -6,6 +6,7 @@ Handlers are thin: they check who is asking, call the library in a worker thread
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -143,7 +144,7 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 @requires("allowed")
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Check the rate, ask the library, log the question, send the card."""
+    """Check the rate and the length, then answer (typing… shown only if the answer is slow)."""
     user, chat = update.effective_user, update.effective_chat
     text = text.strip()
     if not text:
@@ -156,8 +157,23 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     limit = settings(context).max_question_chars
     cut_to = limit if len(text) > limit else None
     text = text[:limit]
-    with contextlib.suppress(TelegramError):  # the typing indicator is cosmetic
-        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    typing = asyncio.create_task(_typing_after(context, chat.id, settings(context).typing_after_seconds))
+    try:
+        await _answer(update, context, text, cut_to)
+    finally:
+        typing.cancel()
+
+
+async def _typing_after(context: ContextTypes.DEFAULT_TYPE, chat_id: int, seconds: float) -> None:
+    """The typing indicator, once the answer has taken `seconds` (it is cosmetic)."""
+    await asyncio.sleep(seconds)
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, cut_to: int | None) -> None:
+    """Ask the library, log the question, send the card."""
+    user, chat = update.effective_user, update.effective_chat
     lib = library(context)
     subjects = context.bot_data["subjects"]
     previous = subjects.previous(update.effective_message)

@@ -38,6 +38,10 @@ class Settings:
     # with 2 on 2 cores; torch +39 % CPU per answer under load, issue 11).
     encode_threads: int = 1
     questions_per_minute: int = 10
+    # The "typing…" indicator is sent only for an answer slower than this: each one is a Bot
+    # API request, and Telegram allows a bot ~30 a second, so sent for every answer it halved
+    # how many answers a second the bot could send (bench/load.py).
+    typing_after_seconds: float = 0.5
     max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000
     model_cache: Path | None = None  # where converted models live; default: data_dir/models

@@ -95,7 +95,7 @@ def test_readme_documents_every_registered_command():
 
 @async_test
 async def test_question_answered_with_agency_deadline_quote_and_citation(api, planbot, tmp_path):
-    async with start_bot(api, planbot, tmp_path):
+    async with start_bot(api, planbot, tmp_path, typing_after_seconds=0):
         _, reply = await ask(api, "Thời gian cấp phép xây dựng phải rút xuống còn bao nhiêu ngày?")
     html = api.calls_of("sendMessage")[-1].params["text"]
     assert "Chủ trì:</b> Sở Xây dựng" in html
@@ -103,7 +103,15 @@ async def test_question_answered_with_agency_deadline_quote_and_citation(api, pl
     assert re.search(r"<blockquote>[^<]*63 ngày làm việc[^<]*</blockquote>", html)
     assert "629/KH-UBND" in html and "II.2.a" in html and "14/02/2019" in html
     assert set(buttons(reply)) >= {"📄 Toàn văn", "Kết quả khác ▶", "👍", "👎"}
-    assert any(c.method == "sendChatAction" for c in api.calls)
+    assert any(c.method == "sendChatAction" for c in api.calls)  # answers slower than 0 s show it
+
+
+@async_test
+async def test_an_answer_faster_than_the_typing_delay_costs_one_request(api, planbot, tmp_path):
+    """No typing action for a quick answer: each is a request of the ~30 a second Telegram allows."""
+    async with start_bot(api, planbot, tmp_path, typing_after_seconds=60):
+        _, reply = await ask(api, "Sở Xây dựng có nhiệm vụ gì?")
+    assert reply["text"] and not api.calls_of("sendChatAction")
 
 
 @async_test
