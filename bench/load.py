@@ -3,7 +3,7 @@
     .venv/bin/python bench/load.py [--users 50] [--questions 20] [--think 0.5 2] [--seed 0] [--dump FILE] [--write]
 
 The real Application (bot.app.build_application) polls the fake Bot API of
-bot/fake_bot_api.py over HTTP on 127.0.0.1, on the real library and model. The
+bench/fake_bot_api.py over HTTP on 127.0.0.1, on the real library and model. The
 data directory is prepared once (bundled plan ingested) and cloned for every phase,
 so each phase starts from the same store and the uploaded plan is never in the
 embedding cache before its ingest.
@@ -61,8 +61,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.fake_bot_api import FakeBotApi, parse_html, running  # noqa: E402
 from bench.synthetic import EVAL  # noqa: E402 - ../shared/eval, from a worktree too
-from bot.fake_bot_api import FakeBotApi, parse_html, running  # noqa: E402
 from planbot.library import Planbot  # noqa: E402
 from planbot.settings import Settings  # noqa: E402
 
@@ -258,7 +258,7 @@ def clone(library: Planbot, data_dir: Path) -> TimedPlanbot:
 
 
 class LoadApi(FakeBotApi):
-    """bot/fake_bot_api.FakeBotApi, handing every message the bot sends or edits to the
+    """bench/fake_bot_api.FakeBotApi, handing every message the bot sends or edits to the
     waiting coroutine of its chat as it arrives (no polling of the call list)."""
 
     def __init__(self) -> None:
@@ -680,7 +680,7 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         f"uniform in {args.think[0]:g}–{args.think[1]:g} s (and starts at such an offset) — a closed loop that keeps the bot saturated. "
         f"Real library and model (bundled plan ingested once, its data cloned for each run); the Application from "
         f"`bot.app.build_application` (`concurrent_updates` = {a1.concurrent_updates}, `AIORateLimiter`) long-polls "
-        f"`bot/fake_bot_api.py` on 127.0.0.1; `questions_per_minute` is raised to {QUESTIONS_PER_MINUTE} for the benchmark "
+        f"`bench/fake_bot_api.py` on 127.0.0.1; `questions_per_minute` is raised to {QUESTIONS_PER_MINUTE} for the benchmark "
         "so the per-user limit refuses none of them.",
         "",
         "Runs, in this order, in one process: ingest alone → A1 (no ingest) → B (an admin uploads a plan at the start "

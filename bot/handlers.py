@@ -157,16 +157,24 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     limit = settings(context).max_question_chars
     cut_to = limit if len(text) > limit else None
     text = text[:limit]
-    typing = asyncio.create_task(_typing_after(context, chat.id, settings(context).typing_after_seconds))
+    answered = asyncio.Event()
+    delay = settings(context).typing_after_seconds
+    context.application.create_task(_typing_unless(answered, context, chat.id, delay), update=update)
     try:
         await _answer(update, context, text, cut_to)
     finally:
-        typing.cancel()
+        answered.set()
 
 
-async def _typing_after(context: ContextTypes.DEFAULT_TYPE, chat_id: int, seconds: float) -> None:
-    """The typing indicator, once the answer has taken `seconds` (it is cosmetic)."""
-    await asyncio.sleep(seconds)
+async def _typing_unless(
+    answered: asyncio.Event, context: ContextTypes.DEFAULT_TYPE, chat_id: int, delay: float
+):
+    """The typing indicator, unless the answer came within `delay` seconds (it is cosmetic).
+
+    Never cancelled once sending: a request cut off midway reached the Bot API as a bad one."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(answered.wait(), delay)
+        return
     with contextlib.suppress(TelegramError):
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 

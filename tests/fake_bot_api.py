@@ -1,4 +1,4 @@
-"""The bot tests' helpers: the fake Bot API server (bot/fake_bot_api.py, shared with
+"""The bot tests' helpers: the fake Bot API server (bench/fake_bot_api.py, shared with
 bench/load.py), a scriptable FakeLibrary, and the users, chats and calls the tests share."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from bot.fake_bot_api import TOKEN, FakeBotApi, buttons, parse_html, running  # noqa: F401 - re-exported
+from bench.fake_bot_api import TOKEN, FakeBotApi, buttons, parse_html, running  # noqa: F401 - re-exported
 
 # --- FakeLibrary: a scriptable stand-in for planbot.library.Planbot ------------------
 # For behaviour the real library cannot be made to show on demand: an ingest that

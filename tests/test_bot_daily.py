@@ -8,10 +8,10 @@ import signal
 import subprocess
 import sys
 
+from bench.fake_bot_api import BOT_USERNAME
 from bot import browse
 from bot.app import readiness_line
 from bot.browse import send_deadline_digest
-from bot.fake_bot_api import BOT_USERNAME
 from tests.conftest import MODEL_CACHE, REPO
 from tests.fake_bot_api import ADMIN, ALICE, GROUP, FakeLibrary, ask, async_test, start_bot
 from tests.test_cli import data_dir  # noqa: F401  (the fixture)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bench.fake_bot_api import parse_html
 from bot import browse_cards, cards
-from bot.fake_bot_api import parse_html
 from index.records import ClauseRecord, PlanInfo
 from index.search import Answer, Hit
 from nlp.deadlines import Deadline

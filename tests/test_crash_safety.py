@@ -763,7 +763,7 @@ def test_a_missing_current_vector_file_is_rebuilt(tmp_path):
 
 
 def test_serve_never_prints_the_token(world, tmp_path):
-    from bot.fake_bot_api import FakeBotApi
+    from bench.fake_bot_api import FakeBotApi
 
     data_dir = world.fresh(tmp_path)
     secret = "7777777777:AAHsecretSECRETsecret_do-not-print"
