@@ -71,17 +71,40 @@ def shared_data_dir(tmp_path_factory, name: str, build: Callable[[Path], None]) 
     return folder
 
 
-def bundled_data_dir(tmp_path_factory, encoders: list | None = None) -> Path:
-    """The run's data dir with the bundled plan ingested on the real model (do not write to it);
-    when this process builds it, the encoder it loaded is appended to `encoders`."""
+@pytest.fixture(scope="session", autouse=True)
+def one_encoder_per_process():
+    """Every Planbot a test opens on the real model in this process gets the same loaded encoder.
+
+    Loading it is ~3 s of CPU (470 MB of weights), and the CLI tests that call cli.main, the
+    bot's upload tests and the fixtures each open their own Planbot. The first load per
+    process goes through Planbot.embedder as in production (ensure_model, the constructor);
+    test_model builds its own SentenceTransformerEmbedder and is not affected. Like one
+    Planbot's ingest and question threads, the sharers may encode at the same time.
+    """
+    import index.embedder as module
+
+    real = module.SentenceTransformerEmbedder
+    loaded = {}
+
+    def shared(model_name_or_path, batch_size):
+        key = (str(model_name_or_path), batch_size)
+        if key not in loaded:
+            loaded[key] = real(model_name_or_path, batch_size)
+        return loaded[key]
+
+    module.SentenceTransformerEmbedder = shared
+    yield
+    module.SentenceTransformerEmbedder = real
+
+
+def bundled_data_dir(tmp_path_factory) -> Path:
+    """The run's data dir with the bundled plan ingested on the real model (do not write to it)."""
 
     def build(folder: Path) -> None:
         from planbot.library import Planbot
 
         lib = Planbot.open(make_settings(folder))
         lib.ensure_bundled()
-        if encoders is not None:
-            encoders.append(lib.embedder)
         lib.close()
 
     return shared_data_dir(tmp_path_factory, "bundled", build)
@@ -93,9 +116,8 @@ def library(tmp_path_factory):
     from planbot.library import Planbot
 
     data_dir = tmp_path_factory.mktemp("planbot-real") / "data"
-    encoders = []
-    copy_data_dir(bundled_data_dir(tmp_path_factory, encoders), data_dir)
-    lib = Planbot.open(make_settings(data_dir), embedder=encoders[0] if encoders else None)
+    copy_data_dir(bundled_data_dir(tmp_path_factory), data_dir)
+    lib = Planbot.open(make_settings(data_dir))
     assert lib.plans(), "the bundled plan was not copied"  # else ensure_bundled would re-embed it
     lib.embedder  # noqa: B018 - loaded now, as after embedding the plan: the model is ready from the first test
     yield lib
