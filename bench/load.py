@@ -66,6 +66,7 @@ from bench.synthetic import EVAL  # noqa: E402 - ../shared/eval, from a worktree
 from planbot.library import Planbot  # noqa: E402
 from planbot.settings import Settings  # noqa: E402
 
+TYPING_AFTER = Settings.typing_after_seconds
 QUESTIONS = EVAL / "dev_questions.jsonl"
 MODEL_CACHE = Path(os.environ.get("PLANBOT_MODEL_CACHE") or REPO / ".cache" / "models")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -301,7 +302,7 @@ class Asked:
     question: str
     pushed: float
     replied: float | None = None
-    handling: float | None = None  # the bot's "typing" action arrived: the handler has started
+    handling: float | None = None  # when the handler started, from its "typing" action (slow answers only)
     status: str = "lost"  # ok | failed | lost
     declined: bool = False
     reply: str = ""
@@ -396,8 +397,9 @@ async def user_session(
                 call = await asyncio.wait_for(inbox.get(), max(0.0, end - time.monotonic()))
             except TimeoutError:
                 break
-            if call.method == "sendChatAction" and item.handling is None:
-                item.handling = call.at
+            if call.method == "sendChatAction" and item.handling is None and call.at >= item.pushed:
+                # sent once the handler had worked typing_after_seconds: it started that much before
+                item.handling = call.at - TYPING_AFTER
             if call.method != "sendMessage":
                 continue
             if answers(call, question) and call.ok:
@@ -689,7 +691,7 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         "",
         "Answer time: from the question's update being available to getUpdates to the fake server receiving the bot's "
         "sendMessage that answers it; for answers slower than the typing delay (Settings.typing_after_seconds), "
-        'split at the handler\'s "typing" action into waiting (getUpdates, the '
+        'split where the handler started (its "typing" action\'s arrival less that delay) into waiting (getUpdates, the '
         "`concurrent_updates` slots, the rate limiter) and handling (the library in a worker thread, logging, the reply). "
         f"Failed = an error or rate-limit reply instead; lost = no answer within {args.timeout:g} s. "
         "CPU = this process's CPU time over the run ÷ answers.",
