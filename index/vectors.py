@@ -204,9 +204,13 @@ class VectorVersions:
     @staticmethod
     def _catch_up(db, index: faiss.Index, model: str) -> None:
         """Remove the vectors of clauses gone since, add those of clauses new since."""
-        # One string from SQLite, parsed in C: a Python row per clause cost 0.2 s at 100k.
-        listed = db.execute("select group_concat(id) from (select id from clauses order by id)").fetchone()[0]
-        now = np.fromstring(listed, dtype=np.int64, sep=",") if listed else np.zeros(0, dtype=np.int64)
+        # One string from SQLite, parsed and sorted in C: a Python row per clause cost 0.2 s at
+        # 100k, and asking SQLite for rowid order read the whole table (0.16 s) where the
+        # plan_id index covers the ids (10 ms).
+        listed = db.execute("select group_concat(id) from clauses").fetchone()[0]
+        now = (
+            np.sort(np.fromstring(listed, dtype=np.int64, sep=",")) if listed else np.zeros(0, dtype=np.int64)
+        )
         held = _ids_of(index)
         gone = np.setdiff1d(held, now, assume_unique=True)
         if len(gone):
