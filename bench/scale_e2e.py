@@ -175,16 +175,21 @@ def _start_from_smaller(n: int, data: Path) -> None:
     built = sorted(int(p.parent.name) for p in SCALE_CACHE.glob("*/built.json") if int(p.parent.name) < n)
     if not built:
         return
-    source = SCALE_CACHE / str(built[-1]) / "data"
-    data.mkdir(parents=True)
+    copy_corpus(SCALE_CACHE / str(built[-1]) / "data", data)
+
+
+def copy_corpus(source: Path, target: Path) -> None:
+    """A data dir copied: the database through SQLite's backup (its WAL included), then the
+    vector and document folders."""
+    target.mkdir(parents=True)
     with (
         contextlib.closing(sqlite3.connect(source / "planbot.db")) as src,
-        contextlib.closing(sqlite3.connect(data / "planbot.db")) as dst,
+        contextlib.closing(sqlite3.connect(target / "planbot.db")) as dst,
     ):
         src.backup(dst)
     for sub in ("vectors", "documents"):
         if (source / sub).exists():
-            shutil.copytree(source / sub, data / sub)
+            shutil.copytree(source / sub, target / sub)
 
 
 def build(n: int, directory: Path) -> None:
@@ -303,15 +308,7 @@ def child_ingest(data: Path, work: Path) -> dict:
     from planbot.library import Planbot
 
     copy = work / "data"
-    copy.mkdir(parents=True)
-    with (
-        contextlib.closing(sqlite3.connect(data / "planbot.db")) as src,
-        contextlib.closing(sqlite3.connect(copy / "planbot.db")) as dst,
-    ):
-        src.backup(dst)
-    for sub in ("vectors", "documents"):
-        if (data / sub).exists():
-            shutil.copytree(data / sub, copy / sub)
+    copy_corpus(data, copy)
     library = Planbot.open(settings_for(copy), FastEmbedder(real_model_name()))
     path = work / "one-more.txt"
     path.write_text(plan_text(987_654), encoding="utf-8")

@@ -20,7 +20,8 @@ from nlp.fold import fold
 TOKEN = re.compile(r"\w+", re.UNICODE)  # keyword tokens, "_"-joined compounds included
 _SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)  # what the restorer counts
 _CHUNK = 500
-_COLUMNS = "c.text, c.search_text, c.accented_text, c.heading_text, c.tokens"
+_TEXT_COLUMNS = "c.text, c.search_text, c.accented_text, c.heading_text"
+_COLUMNS = f"{_TEXT_COLUMNS}, c.tokens"
 
 
 def keyword_tokens(search_text: str, accented_text: str, heading_text: str) -> frozenset[str]:
@@ -131,7 +132,7 @@ def count_everything(db) -> None:
     """Fill the tables from every clause (the migration that introduces them)."""
     _apply(
         db,
-        _counts(db.query(f"select {_COLUMNS.replace(', c.tokens', '')}, null as tokens from clauses c")),
+        _counts(db.query(f"select {_TEXT_COLUMNS} from clauses c")),
         +1,
     )
 

@@ -112,7 +112,6 @@ class Planbot(Catalog):
         self._retrainer: threading.Thread | None = None
         self._retrain_guard = threading.Lock()
         self._asked = False
-        self._plans: tuple[int | None, list[PlanInfo]] | None = None
         self.searcher = Searcher(
             self.store,
             self.vectors,
