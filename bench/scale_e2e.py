@@ -229,7 +229,7 @@ def build(n: int, directory: Path) -> None:
                 released.append(library._write_plan(db, parsed))
         total = statistics_count(library)
         print(f"  {total} clauses, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    library.close()  # waits for a retrain under way
+    library.close()  # waits for a vector maintenance under way
     (directory / "built.json").write_text(
         json.dumps({"clauses": total, "seconds": round(time.perf_counter() - started, 1)}), encoding="utf-8"
     )
@@ -348,9 +348,20 @@ def percentile(values: list[float], p: float) -> float:
     return float(np.percentile(np.array(values), p))
 
 
+def made_current(data: Path) -> None:
+    """A corpus built by older code brought to this code's schema and vector files first, so a
+    one-time migration is not measured as the cold start."""
+    from planbot.library import Planbot
+
+    library = Planbot.open(settings_for(data), FastEmbedder(real_model_name()))
+    library._ensure_vectors_current()
+    library.close()  # waits for a vector maintenance under way
+
+
 def measure(n: int, rebuild: bool = False) -> dict:
     directory = corpus_dir(n, rebuild)
     data = directory / "data"
+    made_current(data)
     clauses = sqlite3.connect(data / "planbot.db").execute("select count(*) from clauses").fetchone()[0]
     _, load_s = run_child("load")
     cold, cold_s = run_child("cold", str(data))

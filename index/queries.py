@@ -34,6 +34,7 @@ def keyword_texts(plan: Plan, clause, title_words: str = "") -> tuple[str, str, 
 
 
 _CLAUSE_COLUMNS = (
+    "id",
     "plan_id",
     "ord",
     "section",
@@ -86,12 +87,15 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
         .last_pk
     )
     conn = db.conn
+    first_id = next_clause_id(conn)
     sentences, agencies, deadlines, defined = [], [], [], []
     for order, (clause, text) in enumerate(zip(plan.clauses, texts)):
         keywords = keyword_texts(plan, clause, titles[clause.section_title])
-        clause_id = conn.execute(
+        clause_id = first_id + order
+        conn.execute(
             _INSERT_CLAUSE,
             (
+                clause_id,
                 plan_id,
                 order,
                 clause.section,
@@ -108,7 +112,7 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
                 tokens_column(*keywords),
                 dumps(clause.target.as_json()) if clause.target else None,
             ),
-        ).lastrowid
+        )
         defined += definition_rows(clause_id, clause.text, clause.footnotes)
         sentences += [(clause_id, i, s) for i, s in enumerate(clause.sentences)]
         agencies += [(clause_id, a, "lead") for a in clause.lead]
@@ -124,7 +128,23 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
     if deadlines:
         db["deadlines"].insert_all(deadlines)  # its columns follow Deadline.as_json
     count_plan(db, plan_id, +1)
+    if plan.clauses:
+        conn.execute(
+            "insert or replace into meta (key, value) values ('last_clause_id', ?)",
+            [str(first_id + len(plan.clauses) - 1)],
+        )
     return plan_id
+
+
+def next_clause_id(conn) -> int:
+    """A clause id no clause ever had. SQLite would hand a new clause the id of the highest one
+    deleted (a replaced newest plan), and the vector index, kept up to date by id
+    (index/vectors.py), would go on serving the deleted clause's vector under it."""
+    row = conn.execute(
+        "select max(coalesce((select max(id) from clauses), 0), "
+        "coalesce((select cast(value as integer) from meta where key = 'last_clause_id'), 0))"
+    ).fetchone()
+    return row[0] + 1
 
 
 def delete_plan(db, plan_id: int) -> Path | None:

@@ -60,8 +60,10 @@ class Searcher:
             with self._lock:
                 if self._loaded and self._loaded[0] == version:
                     return self._loaded[1]
+                held = self._loaded[1] if self._loaded else None
+                self._loaded = None  # a new base is not read while this one is held here too
                 try:
-                    index = self.vectors.load(version) if version else None
+                    index = self.vectors.load(version, held) if version else None
                 except (FileNotFoundError, RuntimeError):
                     continue  # a writer switched versions under us: read the pointer again
                 self._loaded = (version, index)

@@ -221,6 +221,18 @@ def _m008_lookups_kept_at_ingest(db: sqlite_utils.Database) -> None:
     count_agencies_everywhere(db)
 
 
+def _m009_clause_ids_never_reused(db: sqlite_utils.Database) -> None:
+    # New clauses could take the ids of the newest plan's deleted ones (queries.next_clause_id),
+    # and the vector index, brought up to date by id, kept the deleted clauses' vectors under
+    # them. Which ids were reused is not recorded, so the vectors are rebuilt once from the
+    # cached embeddings (nothing is re-embedded): no vector version means "rebuild at open".
+    db.execute(
+        "insert or replace into meta (key, value) "
+        "select 'last_clause_id', cast(coalesce(max(id), 0) as text) from clauses"
+    )
+    db.execute("delete from meta where key = 'vector_version'")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
@@ -230,6 +242,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("006_plan_identity", _m006_plan_identity),
     ("007_targets_and_several_deadlines", _m007_targets_and_several_deadlines),
     ("008_lookups_kept_at_ingest", _m008_lookups_kept_at_ingest),
+    ("009_clause_ids_never_reused", _m009_clause_ids_never_reused),
 ]
 
 

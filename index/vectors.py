@@ -1,16 +1,24 @@
-"""FAISS indexes of clause vectors, written as numbered versions.
+"""FAISS indexes of clause vectors, written as numbered versions: a base and a delta.
 
-A build writes `v{N}.faiss` beside the current one (through a temp file and a
-rename), and only then does the store's meta row switch to N, in the same
-transaction that commits the clauses. A reader therefore loads either the old
-whole index or the new whole index; startup deletes whatever a killed build left.
+Version N is a base index (`{base}.faiss`, with its clause ids in `{base}.ids.npy`) and,
+unless N wrote that base itself, the delta `v{N}.delta.npz`: the vectors of the clauses added
+since the base and the ids of those removed. An ingest writes only a new delta (its cost
+follows the delta, not the corpus: rewriting a 1.2 GB base took 5.4 s at 793k clauses), and
+a reader keeps the base it holds and reads the small delta. When the delta has grown past
+DELTA_MAX, or the corpus outgrew the base's training, a new base is made in the background,
+outside the write lock (`VectorVersions.maintain`).
+
+Files are written through a temp file and a rename before the store's meta rows switch to N,
+in the same transaction that commits the clauses: a reader loads either the old whole version
+or the new one; startup deletes whatever a killed build left.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,9 +68,6 @@ def _ivf(vectors: np.ndarray, dim: int) -> faiss.Index:
     return base
 
 
-_VERSION_FILE = re.compile(r"^v(\d+)\.faiss$")
-
-
 def make_index(ids: np.ndarray, vectors: np.ndarray, dim: int) -> faiss.Index:
     """An inner-product index over L2-normalized vectors, ids = clause ids."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dim)
@@ -78,62 +83,157 @@ def make_index(ids: np.ndarray, vectors: np.ndarray, dim: int) -> faiss.Index:
     return index
 
 
+# A delta past this many vectors (added or removed since the base) is merged into a new base in
+# the background. Sized so that an ingest's delta write and a question's exact search of it
+# stay a few milliseconds at any corpus size (20k × 384 floats: 31 MB, ~3 ms a question).
+DELTA_MAX = 20_000
+
+
+def _sorted_ids(values) -> np.ndarray:
+    return np.sort(np.asarray(values, dtype=np.int64))
+
+
 @dataclass
+class Delta:
+    """What version N changed since its base: vectors added, clause ids removed."""
+
+    ids: np.ndarray  # int64, sorted
+    vectors: np.ndarray  # float32, one row per id
+    removed: np.ndarray  # int64, sorted
+
+    @property
+    def size(self) -> int:
+        return len(self.ids) + len(self.removed)
+
+
 class LoadedIndex:
-    version: int
-    index: faiss.Index
+    """One version as a reader searches it: the base without the removed ids, plus the delta."""
+
+    def __init__(self, version: int, base_name: str, base: faiss.Index, delta: Delta | None = None):
+        self.version, self.base_name, self.base = version, base_name, base
+        self.delta = delta
+        self.added: faiss.Index | None = None
+        self._params = None
+        if delta is not None and len(delta.ids):
+            self.added = faiss.IndexIDMap2(faiss.IndexFlatIP(delta.vectors.shape[1]))
+            self.added.add_with_ids(np.ascontiguousarray(delta.vectors), delta.ids)
+        if delta is not None and len(delta.removed):
+            # kept on self: the parameters hold the selector by pointer only
+            self._selector = faiss.IDSelectorBatch(delta.removed)
+            self._not_removed = faiss.IDSelectorNot(self._selector)
+            ivf = faiss.try_extract_index_ivf(base)
+            if ivf is not None:
+                self._params = faiss.SearchParametersIVF(sel=self._not_removed, nprobe=ivf.nprobe)
+            else:
+                self._params = faiss.SearchParameters(sel=self._not_removed)
+
+    @property
+    def ntotal(self) -> int:
+        removed = len(self.delta.removed) if self.delta is not None else 0
+        return self.base.ntotal - removed + (self.added.ntotal if self.added is not None else 0)
+
+    def ids(self) -> np.ndarray:
+        """The clause ids this version holds, sorted."""
+        held = _ids_of(self.base)
+        if self.delta is not None:
+            held = np.union1d(np.setdiff1d(held, self.delta.removed), self.delta.ids)
+        return np.sort(held)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if self.index.ntotal == 0:
-            return []
-        k = min(k, self.index.ntotal)
-        scores, ids = self.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        found: list[tuple[int, float]] = []
+        for index, params in ((self.base, self._params), (self.added, None)):
+            if index is None or index.ntotal == 0:
+                continue
+            scores, ids = index.search(query, min(k, index.ntotal), params=params)
+            found += [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return sorted(found, key=lambda hit: -hit[1])[:k]
+
+
+_PENDING = ".pending"  # a base made in the background, not yet adopted
 
 
 class VectorFiles:
-    """The folder of versioned index files."""
+    """The folder of base indexes, their id lists and the versions' deltas."""
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def path(self, version: int) -> Path:
-        return self.directory / f"v{version}.faiss"
+    def base_path(self, name: str) -> Path:
+        return self.directory / f"{name}.faiss"
 
-    def write(self, version: int, index: faiss.Index) -> Path:
-        final = self.path(version)
-        tmp = final.with_name(final.name + f".{os.getpid()}.tmp")
-        faiss.write_index(index, str(tmp))
+    def ids_path(self, name: str) -> Path:
+        return self.directory / f"{name}.ids.npy"
+
+    def delta_path(self, version: int) -> Path:
+        return self.directory / f"v{version}.delta.npz"
+
+    def _put(self, final: Path, write: Callable[[Path], None]) -> Path:
+        """Written under a temp name, synced, then renamed: a reader never sees half a file."""
+        tmp = final.with_name(f"{final.name}.{os.getpid()}.tmp")
+        write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, final)
         return final
 
-    def load(self, version: int) -> LoadedIndex:
-        return LoadedIndex(version, faiss.read_index(str(self.path(version))))
+    def write_base(self, name: str, index: faiss.Index, pending: bool = False) -> None:
+        """The index and its sorted ids; a pending base is renamed in place by `adopt`."""
+        suffix = _PENDING if pending else ""
+        ids = _sorted_ids(_ids_of(index))
+        self._put(Path(f"{self.ids_path(name)}{suffix}"), lambda tmp: _save_array(tmp, ids))
+        self._put(Path(f"{self.base_path(name)}{suffix}"), lambda tmp: faiss.write_index(index, str(tmp)))
 
-    def versions(self) -> list[int]:
-        found = []
-        for entry in self.directory.iterdir():
-            match = _VERSION_FILE.match(entry.name)
-            if match:
-                found.append(int(match.group(1)))
-        return sorted(found)
+    def adopt(self, name: str) -> None:
+        """A pending base under its final name (FileNotFoundError if a restart cleaned it)."""
+        for path in (self.ids_path(name), self.base_path(name)):
+            os.replace(f"{path}{_PENDING}", path)
 
-    def clean(self, keep: int | None) -> list[Path]:
-        """Delete temp files and every version but `keep` (what a killed build left)."""
+    def write_delta(self, version: int, delta: Delta) -> None:
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, ids=delta.ids, vectors=delta.vectors, removed=delta.removed)
+
+        self._put(self.delta_path(version), write)
+
+    def load_base(self, name: str) -> faiss.Index:
+        return faiss.read_index(str(self.base_path(name)))
+
+    def base_ids(self, name: str) -> np.ndarray:
+        """The base's clause ids, sorted; for a base written before id files, read off the index."""
+        path = self.ids_path(name)
+        if not path.exists():
+            ids = _sorted_ids(_ids_of(self.load_base(name)))
+            self._put(path, lambda tmp: _save_array(tmp, ids))
+            return ids
+        return np.load(path)
+
+    def load_delta(self, version: int) -> Delta:
+        with np.load(self.delta_path(version)) as saved:
+            return Delta(saved["ids"], saved["vectors"], saved["removed"])
+
+    def names(self) -> list[str]:
+        return sorted(entry.name for entry in self.directory.iterdir())
+
+    def clean(self, keep: set[str], pending_too: bool = False) -> list[Path]:
+        """Delete temp files and every file not in `keep` (what a killed build left); a pending
+        base only at startup, since another thread may be about to adopt it."""
         removed = []
         for entry in self.directory.iterdir():
-            match = _VERSION_FILE.match(entry.name)
-            stale = entry.name.endswith(".tmp") or (match and int(match.group(1)) != keep)
-            if stale:
-                try:
-                    entry.unlink()
-                    removed.append(entry)
-                except FileNotFoundError:
-                    pass
+            if entry.name in keep or (entry.name.endswith(_PENDING) and not pending_too):
+                continue
+            try:
+                entry.unlink()
+                removed.append(entry)
+            except FileNotFoundError:
+                pass
         return removed
+
+
+def _save_array(path: Path, values: np.ndarray) -> None:
+    with open(path, "wb") as fh:
+        np.save(fh, values)
 
 
 def _ids_of(index: faiss.Index) -> np.ndarray:
@@ -152,20 +252,40 @@ def _still_fits(n: int, trained_on: int) -> bool:
     return not approximate or n <= 2 * trained_on
 
 
+def clause_ids(db) -> np.ndarray:
+    """Every clause id, sorted. One string from SQLite, parsed and sorted in C: a Python row per
+    clause cost 0.2 s at 100k, and asking SQLite for rowid order read the whole table (0.16 s)
+    where the plan_id index covers the ids (10 ms)."""
+    listed = db.execute("select group_concat(id) from clauses").fetchone()[0]
+    return np.sort(np.fromstring(listed, dtype=np.int64, sep=",")) if listed else np.zeros(0, dtype=np.int64)
+
+
+def _vectors_of(db, model: str, ids: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, vectors) of these clauses from the embedding cache, in id order."""
+    found_ids, found = [np.zeros(0, dtype=np.int64)], [np.zeros((0, dim), dtype=np.float32)]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500].tolist()
+        marks = ",".join("?" * len(chunk))
+        got_ids, vectors = clause_vectors(db, model, f"c.id in ({marks})", chunk)
+        if len(got_ids):
+            found_ids.append(got_ids)
+            found.append(vectors.reshape(len(got_ids), -1))
+    return np.concatenate(found_ids), np.concatenate(found)
+
+
 class VectorVersions:
-    """Which vector version is current (the store's meta rows) and its file.
+    """Which vector version is current (the store's meta rows) and its files.
 
     `build` runs inside the caller's write transaction, so the pointer moves in the same
-    commit as the clauses it indexes; `clean` runs after that commit. A build adds the new
-    clauses' vectors to the current index and removes the deleted ones' (it never re-trains
-    or re-reads every vector: 8 s at 100k clauses, 47 s at 500k, under the write lock);
-    `retrain` rebuilds the whole index outside the write lock when the corpus outgrew it.
+    commit as the clauses it indexes; `clean` runs after that commit. A build writes the rows'
+    delta against the current base, never the base itself, or a whole base when there is none
+    for this model. `maintain` makes the next base outside the write lock.
     """
 
     def __init__(self, store, directory: Path):
         self.store = store
         self.files = VectorFiles(directory)
-        self._retrain_lock = threading.Lock()
+        self._maintain_lock = threading.Lock()
 
     def current(self) -> int | None:
         value = self.store.get_meta("vector_version")
@@ -177,103 +297,154 @@ class VectorVersions:
     def trained_on(self) -> int:
         return int(self.store.get_meta("vector_trained_on") or 0)
 
-    def is_fresh(self, model: str) -> bool:
-        """The current version exists on disk and holds this model's vectors."""
+    def base(self) -> str | None:
+        """The current version's base; a version written before deltas is its own."""
         version = self.current()
-        return version is not None and self.files.path(version).exists() and self.model() == model
+        if version is None:
+            return None
+        return self.store.get_meta("vector_base") or f"v{version}"
+
+    def in_use(self) -> set[str]:
+        """The names of the current version's files."""
+        version, base = self.current(), self.base()
+        if version is None:
+            return set()
+        names = {f"{base}.faiss", f"{base}.ids.npy"}
+        if base != f"v{version}":
+            names.add(self.files.delta_path(version).name)
+        return names
+
+    def is_fresh(self, model: str) -> bool:
+        """The current version's files exist and hold this model's vectors."""
+        if self.current() is None or self.model() != model:
+            return False
+        return all((self.files.directory / n).exists() for n in self.in_use() if not n.endswith(".ids.npy"))
+
+    def load(self, version: int, held: LoadedIndex | None = None) -> LoadedIndex:
+        """Version `version` (read its pointer in the same read transaction); the base of `held`
+        is reused when it is this version's too, so a reader reads only the new delta."""
+        base = self.store.get_meta("vector_base") or f"v{version}"
+        index = held.base if held is not None and held.base_name == base else self.files.load_base(base)
+        delta = self.files.load_delta(version) if base != f"v{version}" else None
+        return LoadedIndex(version, base, index, delta)
 
     def build(self, db, model: str, dim) -> int:
-        """Write the next version and point at it: the current index brought up to the rows."""
-        index = self._current_index(model)
-        if index is None:
-            ids, vectors = clause_vectors(db, model)
-            dim = vectors.shape[1] if len(ids) else dim()  # a callable: loads no model unless needed
-            index = make_index(ids, vectors.reshape(-1, dim), dim)
-            trained = len(ids)
-        else:
-            self._catch_up(db, index, model)
-            trained = self.trained_on()
-        return self._switch(db, index, model, trained)
-
-    def _current_index(self, model: str) -> faiss.Index | None:
-        version = self.current()
-        if version is None or self.model() != model or not self.files.path(version).exists():
-            return None
-        return self.files.load(version).index
-
-    @staticmethod
-    def _catch_up(db, index: faiss.Index, model: str) -> None:
-        """Remove the vectors of clauses gone since, add those of clauses new since."""
-        # One string from SQLite, parsed and sorted in C: a Python row per clause cost 0.2 s at
-        # 100k, and asking SQLite for rowid order read the whole table (0.16 s) where the
-        # plan_id index covers the ids (10 ms).
-        listed = db.execute("select group_concat(id) from clauses").fetchone()[0]
-        now = (
-            np.sort(np.fromstring(listed, dtype=np.int64, sep=",")) if listed else np.zeros(0, dtype=np.int64)
-        )
-        held = _ids_of(index)
-        gone = np.setdiff1d(held, now, assume_unique=True)
-        if len(gone):
-            index.remove_ids(faiss.IDSelectorBatch(gone))
-        new = np.setdiff1d(now, held, assume_unique=True)
-        for start in range(0, len(new), 500):
-            chunk = new[start : start + 500].tolist()
-            marks = ",".join("?" * len(chunk))
-            ids, vectors = clause_vectors(db, model, f"c.id in ({marks})", chunk)
-            if len(ids):
-                index.add_with_ids(vectors, ids)
-        ivf = faiss.try_extract_index_ivf(index)
-        if ivf is not None:
-            ivf.nprobe = _ivf_probes(index.ntotal, ivf.nlist)
-
-    def _switch(self, db, index: faiss.Index, model: str, trained: int) -> int:
+        """Write the next version and point at it: the rows' delta against the current base."""
         version = (self.current() or 0) + 1
-        self.files.write(version, index)
-        db["meta"].upsert_all(
-            [
-                {"key": "vector_version", "value": str(version)},
-                {"key": "embed_model", "value": model},
-                {"key": "vector_trained_on", "value": str(trained)},
-            ],
-            pk="key",
-        )
+        base = self.base()
+        if self.model() == model and base is not None and self.files.base_path(base).exists():
+            delta = self._delta(db, model, base, self._current_delta())
+            self.files.write_delta(version, delta)
+            self._switch(db, version, model, base, self.trained_on(), delta.size)
+            return version
+        ids, vectors = clause_vectors(db, model)
+        dim = vectors.shape[1] if len(ids) else dim()  # a callable: loads no model unless needed
+        self.files.write_base(f"v{version}", make_index(ids, vectors.reshape(-1, dim), dim))
+        self._switch(db, version, model, f"v{version}", len(ids), 0)
         return version
 
-    def retrain_due(self) -> bool:
+    def _current_delta(self) -> Delta | None:
+        version, base = self.current(), self.base()
+        if version is None or base == f"v{version}" or not self.files.delta_path(version).exists():
+            return None
+        return self.files.load_delta(version)
+
+    def _delta(self, db, model: str, base: str, previous: Delta | None) -> Delta:
+        """The rows against the base: clauses new since (their vectors from the previous delta
+        where it has them, else from the cache) and clauses gone since."""
+        now, held = clause_ids(db), self.files.base_ids(base)
+        added = np.setdiff1d(now, held, assume_unique=True)
+        removed = np.setdiff1d(held, now, assume_unique=True)
+        dim = self._dim(db, model)
+        ids, vectors = np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32)
+        if previous is not None and len(previous.ids):  # ids are never reused: still the same text
+            kept = np.isin(previous.ids, added, assume_unique=True)
+            ids, vectors = previous.ids[kept], previous.vectors[kept]
+        read_ids, read = _vectors_of(db, model, np.setdiff1d(added, ids, assume_unique=True), dim)
+        ids, vectors = np.concatenate([ids, read_ids]), np.concatenate([vectors, read])
+        order = np.argsort(ids, kind="stable")
+        return Delta(ids[order], np.ascontiguousarray(vectors[order], dtype=np.float32), removed)
+
+    def _dim(self, db, model: str) -> int:
+        value = self.store.get_meta("vector_dim")
+        if value:
+            return int(value)
+        row = db.execute("select vector from embeddings where model = ? limit 1", [model]).fetchone()
+        return len(row[0]) // 4 if row else 0
+
+    def _switch(self, db, version: int, model: str, base: str, trained: int, delta_size: int) -> None:
+        rows = {
+            "vector_version": version,
+            "embed_model": model,
+            "vector_base": base,
+            "vector_trained_on": trained,
+            "vector_delta_size": delta_size,
+            "vector_dim": self._dim(db, model) or "",
+        }
+        db["meta"].upsert_all([{"key": k, "value": str(v)} for k, v in rows.items()], pk="key")
+
+    def maintenance_due(self) -> bool:
+        """The delta outgrew DELTA_MAX, or the corpus outgrew the base's training."""
         if self.current() is None:
             return False
+        if int(self.store.get_meta("vector_delta_size") or 0) > DELTA_MAX:
+            return True
         return not _still_fits(int(self.store.get_meta("clause_count") or 0), self.trained_on())
 
-    def retrain(self) -> bool:
-        """Rebuild (and re-train) the whole index from one snapshot, outside the write lock;
-        then, in a short write transaction, catch it up with what changed meanwhile and
-        switch to it. Returns False when another retrain was already running."""
-        if not self._retrain_lock.acquire(blocking=False):
+    def maintain(self) -> bool:
+        """Make the next base from one snapshot, outside the write lock: re-trained on every
+        vector when the corpus outgrew the base, else the base with the delta merged in. Then,
+        in a short write transaction, adopt it with the delta of what changed meanwhile.
+        Returns False when another maintenance was already running or the files moved."""
+        if not self._maintain_lock.acquire(blocking=False):
             return False
         try:
-            with self.store.read() as db:
-                model = self.model()
-                if model is None:
-                    return True
-                ids, vectors = clause_vectors(db, model)
-            if not len(ids):
-                return True
-            index = make_index(ids, vectors, vectors.shape[1])
-            del vectors
-            with self.store.write() as db:
-                if self.model() != model:  # re-embedded with another model meanwhile
-                    return True
-                self._catch_up(db, index, model)
-                self._switch(db, index, model, len(ids))
-            self.clean()
-            return True
+            return self._maintain()
+        except (FileNotFoundError, RuntimeError):  # another process made a base meanwhile
+            return False
         finally:
-            self._retrain_lock.release()
+            self._maintain_lock.release()
 
-    def load(self, version: int) -> LoadedIndex:
-        return self.files.load(version)
+    def _maintain(self) -> bool:
+        with self.store.read() as db:
+            model, version, base = self.model(), self.current(), self.base()
+            if model is None or version is None:
+                return True
+            trained = self.trained_on()
+            if not _still_fits(int(self.store.get_meta("clause_count") or 0), trained):
+                ids, vectors = clause_vectors(db, model)
+                if not len(ids):
+                    return True
+                index, trained = make_index(ids, vectors, vectors.shape[1]), len(ids)
+                del vectors
+            else:
+                index = self.files.load_base(base)
+                if base != f"v{version}":
+                    delta = self.files.load_delta(version)
+                    if len(delta.removed):
+                        index.remove_ids(faiss.IDSelectorBatch(delta.removed))
+                    if len(delta.ids):
+                        index.add_with_ids(delta.vectors, delta.ids)
+                ivf = faiss.try_extract_index_ivf(index)
+                if ivf is not None:
+                    ivf.nprobe = _ivf_probes(index.ntotal, ivf.nlist)
+        name = f"b{version}-{os.getpid()}-{time.monotonic_ns()}"
+        self.files.write_base(name, index, pending=True)
+        del index
+        with self.store.write() as db:
+            if self.model() != model:  # re-embedded with another model meanwhile
+                self.files.clean(self.in_use(), pending_too=True)
+                return True
+            self.files.adopt(name)
+            version = (self.current() or 0) + 1
+            delta = self._delta(db, model, name, None)
+            self.files.write_delta(version, delta)
+            self._switch(db, version, model, name, trained, delta.size)
+        self.clean()
+        return True
 
-    def clean(self) -> list[Path]:
-        """Under the write lock (no build is under way): keep only the current version."""
+    def clean(self, at_start: bool = False) -> list[Path]:
+        """Under the write lock (no build is under way): keep only the current version's files;
+        at startup, a base a killed maintenance left pending too."""
         with self.store.write():
-            return self.files.clean(keep=self.current())
+            return self.files.clean(keep=self.in_use(), pending_too=at_start)

@@ -109,8 +109,8 @@ class Planbot(Catalog):
         self.reader = shared_reader(limits_from(settings))
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        self._retrainer: threading.Thread | None = None
-        self._retrain_guard = threading.Lock()
+        self._maintainer: threading.Thread | None = None
+        self._maintain_guard = threading.Lock()
         self._asked = False
         self.searcher = Searcher(
             self.store,
@@ -120,8 +120,8 @@ class Planbot(Catalog):
             prepare=self._ensure_vectors_current,
             threads=settings.encode_threads,
         )
-        with self.store.write():  # under the write lock: no build is under way
-            self.vectors.files.clean(keep=self.vectors.current())
+        self.vectors.clean(at_start=True)
+        with self.store.write():  # under the write lock: no ingest is under way
             for leftover in settings.documents_dir.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
 
@@ -130,8 +130,8 @@ class Planbot(Catalog):
         return cls(settings, embedder)
 
     def close(self) -> None:
-        if self._retrainer is not None:
-            self._retrainer.join()
+        if self._maintainer is not None:
+            self._maintainer.join()
         self.store.close()
 
     @property
@@ -265,16 +265,16 @@ class Planbot(Catalog):
         self._clean_vectors()
         for stored in released:
             self._forget_document(stored)
-        if self.vectors.retrain_due():
-            self._retrain_in_background()
+        if self.vectors.maintenance_due():
+            self._maintain_in_background()
 
-    def _retrain_in_background(self) -> None:
-        """Re-train the vector index for the grown corpus without holding the write lock
-        (answers and ingests go on meanwhile); `close` waits for it."""
-        with self._retrain_guard:
-            if self._retrainer is None or not self._retrainer.is_alive():
-                self._retrainer = threading.Thread(target=self.vectors.retrain, name="vector-retrain")
-                self._retrainer.start()
+    def _maintain_in_background(self) -> None:
+        """The next vector base (delta merged in, or re-trained for the grown corpus), made
+        without holding the write lock: answers and ingests go on meanwhile; `close` waits."""
+        with self._maintain_guard:
+            if self._maintainer is None or not self._maintainer.is_alive():
+                self._maintainer = threading.Thread(target=self.vectors.maintain, name="vector-maintenance")
+                self._maintainer.start()
 
     def _report(self, plan_id: int, seconds: float, changed: bool, name: str) -> IngestReport:
         counts = queries.plan_counts(self.store.db, plan_id)
@@ -327,7 +327,12 @@ class Planbot(Catalog):
         """Rebuild vectors when the model changed or the index file is missing."""
         if self.vectors.is_fresh(self.embedder.name):
             return
-        self._embed([passage_text(r) for r in clause_records(self.store.db)], lambda f: None)
+        # Only clauses without a cached vector are read: after a lost vector file (or a
+        # migration that drops the version) every one is cached, and reading a million
+        # records to find that out took minutes.
+        uncached = "c.content_hash not in (select content_hash from embeddings where model = ?)"
+        missing = clause_records(self.store.db, uncached, [self.embedder.name])
+        self._embed([passage_text(r) for r in missing], lambda f: None)
         with self._changing():
             pass
 

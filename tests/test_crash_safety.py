@@ -10,7 +10,7 @@ Kill points, on the real `planbot` console script: timed (fractions of one full 
 time T) and polled (as soon as the embeddings table grows, or a vector file appears), each with
 a reader asking questions alongside; and exact ones: a driver runs the same
 `planbot.cli.main(["ingest", ...])` with hooks that SIGSTOP the process at a named event (a
-`documents/.*.tmp` copied, a `vectors/*.tmp` written, the new `v{N+1}.faiss` renamed in place,
+`documents/.*.tmp` copied, a `vectors/*.tmp` written, the new `v{N+1}.delta.npz` renamed in place,
 the old plan deleted, the commit done), where the test SIGKILLs it. After each kill: reopen
 (startup cleanup), check the state is whole, `planbot plans` agrees, nothing temporary is
 left, then `planbot ingest` runs to completion. `make test` runs one exact point (the version
@@ -32,7 +32,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import faiss
 import pytest
 
 from planbot.library import BUNDLED_DIR, Planbot
@@ -78,7 +77,6 @@ def reached(name):
         sys.stdout.flush(); sys.stderr.flush()
         os.kill(os.getpid(), signal.SIGSTOP)
 
-import faiss
 from planbot import cli
 from planbot.library import Planbot
 from index.vectors import VectorFiles
@@ -94,19 +92,15 @@ def copy_then_stop(src, dst, *a, **k):
     return out
 shutil.copyfile = copy_then_stop
 
-write_index = faiss.write_index
-def write_then_stop(index, path, *a):
-    write_index(index, path, *a)
-    if str(path).endswith(".tmp"):
+vector_put = VectorFiles._put
+def put_then_stop(self, final, write):
+    def write_then_stop(tmp):
+        write(tmp)
         reached("vectors_tmp")
-faiss.write_index = write_then_stop
-
-vector_write = VectorFiles.write
-def rename_then_stop(self, version, index):
-    out = vector_write(self, version, index)
+    out = vector_put(self, final, write_then_stop)
     reached("vectors_renamed")
     return out
-VectorFiles.write = rename_then_stop
+VectorFiles._put = put_then_stop
 
 delete_plan = queries.delete_plan
 def delete_then_stop(db, number):
@@ -302,13 +296,13 @@ def check_whole(world: World, data_dir: Path, allowed: set[str]) -> str:
         assert top.lead == ["Sở Xây dựng"]
         assert (NEW_TERM if state == "S2" else OLD_TERM) in top.text
 
-        version = lib.store.get_meta("vector_version")
+        version = lib.vectors.current()
         assert version is not None
-        assert sorted(p.name for p in vectors.iterdir()) == [f"v{version}.faiss"]
-        index = faiss.read_index(str(vectors / f"v{version}.faiss"))
+        assert sorted(p.name for p in vectors.iterdir()) == sorted(lib.vectors.in_use())
+        index = lib.vectors.load(version)
         clause_ids = {r["id"] for r in lib.store.db.query("select id from clauses")}
         assert index.ntotal == len(clause_ids) == sum(n for _, n in plans.values())
-        assert set(faiss.vector_to_array(index.id_map).tolist()) == clause_ids
+        assert set(index.ids().tolist()) == clause_ids
 
         leftovers = {p.name for p in documents.iterdir()} - world.document_names
         assert not leftovers, f"temporary or unknown files in documents/: {leftovers}"
@@ -453,11 +447,11 @@ def vector_file_appeared(data_dir: Path):
 # Ingest [77, 629 v2]: where each exact point leaves the data dir, and what is on disk at the kill.
 EVENT_POINTS = {
     "document_tmp#1": "S0",  # documents/.<sha>.txt.<pid>.tmp copied, inside the transaction
-    "vectors_tmp#1": "S0",  # vectors/v{N+1}.faiss.<pid>.tmp written, not renamed
+    "vectors_tmp#1": "S0",  # vectors/v{N+1}.delta.npz.<pid>.tmp written, not renamed
     "committed#1": "S1",  # plan 77 committed, v{N} not yet deleted
     "old_deleted#1": "S1",  # replacing 629: the old version deleted in the open transaction
 }
-FAST_POINT = ("vectors_renamed#2", "S1")  # v{N+1}.faiss in place, pointer not switched yet
+FAST_POINT = ("vectors_renamed#2", "S1")  # v{N+1}.delta.npz in place, pointer not switched yet
 
 
 def _on_disk_at_kill(point: str, data_dir: Path, version: int) -> None:
@@ -469,7 +463,7 @@ def _on_disk_at_kill(point: str, data_dir: Path, version: int) -> None:
     if point.startswith("vectors_tmp"):
         assert any(n.endswith(".tmp") for n in names), names
     if point.startswith(("vectors_renamed", "committed")):
-        assert {f"v{version}.faiss", f"v{version + 1}.faiss"} <= names, names
+        assert f"v{version + 1}.delta.npz" in names, names
 
 
 def _kill_at_point_and_recover(world, point, expected, tmp_path, monkeypatch, capsys) -> None:
@@ -750,14 +744,14 @@ def test_a_missing_current_vector_file_is_rebuilt(tmp_path):
     library = Planbot.open(settings, embedder=HashingEmbedder())
     library.ensure_bundled()
     assert library.ask("Sở Xây dựng có nhiệm vụ gì?").answered
-    current = library.vectors.files.path(library.vectors.current())
+    current = library.vectors.files.base_path(library.vectors.base())
     library.close()
     current.unlink()
     restarted = Planbot.open(settings, embedder=HashingEmbedder())
     try:
         answer = restarted.ask("Sở Xây dựng có nhiệm vụ gì?")
         assert answer.answered and answer.hits[0].clause.plan == "629/KH-UBND"
-        assert restarted.vectors.files.path(restarted.vectors.current()).exists()
+        assert restarted.vectors.is_fresh(restarted.embedder.name)
     finally:
         restarted.close()
 

@@ -152,12 +152,15 @@ def test_readers_see_whole_versions_and_leftovers_are_cleaned(fake_library):
     fake_library.ensure_bundled()
     version = int(fake_library.store.get_meta("vector_version"))
     vectors = fake_library.settings.vectors_dir
+    in_use = sorted(p.name for p in vectors.iterdir())
+    assert in_use == sorted(fake_library.vectors.in_use())
     (vectors / f"v{version + 1}.faiss").write_bytes(b"killed mid-build")
-    (vectors / f"v{version + 1}.faiss.999.tmp").write_bytes(b"killed mid-write")
+    (vectors / f"v{version + 1}.delta.npz.999.tmp").write_bytes(b"killed mid-write")
+    (vectors / "b9-1-1.faiss.pending").write_bytes(b"killed before its adoption")
     from planbot.library import Planbot
 
     reopened = Planbot.open(fake_library.settings, embedder=fake_library.embedder)
-    assert sorted(p.name for p in vectors.iterdir()) == [f"v{version}.faiss"]
+    assert sorted(p.name for p in vectors.iterdir()) == in_use
     assert reopened.ask("Sở Xây dựng có nhiệm vụ gì?").hits[0].clause.lead == ["Sở Xây dựng"]
     reopened.close()
 
