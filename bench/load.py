@@ -356,8 +356,9 @@ class ErrorLog(logging.Handler):
         self.records.append(text)
 
 
-def bot_settings(api: FakeBotApi, data_dir: Path) -> Settings:
+def bot_settings(api: FakeBotApi, data_dir: Path, api_rate: float = Settings.bot_api_rate) -> Settings:
     return data_settings(data_dir).with_(
+        bot_api_rate=api_rate,
         telegram_token=api.token,
         admin_ids=frozenset({ADMIN["id"]}),
         telegram_base_url=api.base_url,
@@ -469,6 +470,7 @@ async def run_phase(
     think: tuple[float, float] = (0.5, 2.0),
     timeout: float = 60.0,
     new_plan_questions: list[str] = (),
+    api_rate: float = Settings.bot_api_rate,
 ) -> Phase:
     """Start the bot on a clone of `base`; run the users' questions and/or the admin's upload."""
     from bot.app import build_application
@@ -486,7 +488,7 @@ async def run_phase(
     logging.getLogger().addHandler(errors)
     try:
         with LoadApi() as api:
-            application = build_application(bot_settings(api, data_dir), library)
+            application = build_application(bot_settings(api, data_dir, api_rate), library)
             phase.concurrent_updates = application.update_processor.max_concurrent_updates
             api.open_inboxes([ADMIN["id"], *user_ids])
             async with running(application):
@@ -658,6 +660,12 @@ def encode_floor(library: Planbot, questions: list[str], batch: int = 32, rounds
     return {"per_s": len(questions) / best[0], "cpu_ms": best[1] / len(questions) * 1000}
 
 
+def _metered(rate: float) -> str:
+    if rate > 0:
+        return f"`AIORateLimiter` at {rate:g} Bot API requests/s"
+    return "no rate limiter: `--api-rate 0`, the bot's own capacity, above what Telegram allows a bot"
+
+
 def render(args, phases: dict[str, Phase], minutes: float) -> str:
     a1, b, a2 = phases["A1"], phases["B"], phases["A2"]
     alone = [phases["alone-1"], phases["alone-2"]]
@@ -681,7 +689,7 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         f"All users run at once; each sends its next question when the previous answer has arrived plus a think time "
         f"uniform in {args.think[0]:g}–{args.think[1]:g} s (and starts at such an offset) — a closed loop that keeps the bot saturated. "
         f"Real library and model (bundled plan ingested once, its data cloned for each run); the Application from "
-        f"`bot.app.build_application` (`concurrent_updates` = {a1.concurrent_updates}, `AIORateLimiter`) long-polls "
+        f"`bot.app.build_application` (`concurrent_updates` = {a1.concurrent_updates}, {_metered(args.api_rate)}) long-polls "
         f"`bench/fake_bot_api.py` on 127.0.0.1; `questions_per_minute` is raised to {QUESTIONS_PER_MINUTE} for the benchmark "
         "so the per-user limit refuses none of them.",
         "",
@@ -815,7 +823,7 @@ async def bench(args) -> tuple[str, list[str]]:
         warm.write_bytes(content)
         await asyncio.to_thread(lambda: build_plan(load(warm)))
         args.floor = await asyncio.to_thread(encode_floor, base, questions)
-        common = dict(seed=args.seed, think=tuple(args.think), timeout=args.timeout)
+        common = dict(seed=args.seed, think=tuple(args.think), timeout=args.timeout, api_rate=args.api_rate)
         load_ = dict(users=args.users, per_user=args.questions, questions=questions)
         phases: dict[str, Phase] = {}
         for name, kwargs in (
@@ -850,6 +858,12 @@ def main() -> None:
         "--timeout", type=float, default=60.0, help="seconds before a question counts as lost"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--api-rate",
+        type=float,
+        default=Settings.bot_api_rate,
+        help="Bot API requests a second the bot allows itself (Settings.bot_api_rate); 0 = unmetered",
+    )
     parser.add_argument("--step", type=float, default=10.0, help="seconds per row of the timeline")
     parser.add_argument("--dump", type=Path, help="write every question's times to this JSON-lines file")
     parser.add_argument("--write", action="store_true", help="write the section into docs/benchmarks.md")

@@ -162,12 +162,13 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .rate_limiter(AIORateLimiter(max_retries=2))
         # questions take a model call; one slow chat must not hold up the others
         .concurrent_updates(8)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if settings.bot_api_rate > 0:
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.bot_api_rate, max_retries=2))
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:

@@ -42,6 +42,10 @@ class Settings:
     # API request, and Telegram allows a bot ~30 a second, so sent for every answer it halved
     # how many answers a second the bot could send (bench/load.py).
     typing_after_seconds: float = 0.5
+    # Bot API requests a second, all chats together, that the bot allows itself (python-telegram-
+    # bot's AIORateLimiter): Telegram's limit for a bot is about 30. 0 sends unmetered, for a
+    # bot whose limit was raised (paid broadcasts) or a Bot API proxy that meters for it.
+    bot_api_rate: float = 30.0
     max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000
     model_cache: Path | None = None  # where converted models live; default: data_dir/models
@@ -67,6 +71,7 @@ class Settings:
             telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL") or None,
             embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
             questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
+            bot_api_rate=float(env.get("PLANBOT_BOT_API_RATE") or 30),
             model_cache=Path(env["PLANBOT_MODEL_CACHE"]) if env.get("PLANBOT_MODEL_CACHE") else None,
             ingest_seconds=float(env.get("PLANBOT_INGEST_SECONDS") or 40),
             ingest_seconds_per_page=float(env.get("PLANBOT_INGEST_SECONDS_PER_PAGE") or 1),

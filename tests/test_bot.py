@@ -443,6 +443,28 @@ async def test_post_shutdown_closes_the_library(api, tmp_path):
     assert library.closed
 
 
+def test_the_bot_meters_its_bot_api_requests_at_the_rate_set(api, tmp_path):
+    """Telegram allows a bot ~30 requests a second; PLANBOT_BOT_API_RATE raises it, 0 unmeters."""
+    from telegram.ext import AIORateLimiter
+
+    from bot.app import build_application
+    from planbot.settings import Settings
+    from tests.fake_bot_api import bot_settings
+
+    settings = bot_settings(api, tmp_path)
+    assert settings.bot_api_rate == 30 == Settings.from_env({}).bot_api_rate
+    metered = build_application(settings, FakeLibrary()).bot.rate_limiter
+    assert isinstance(metered, AIORateLimiter) and metered._base_limiter.max_rate == 30
+    raised = Settings.from_env({"PLANBOT_BOT_API_RATE": "100"})
+    assert (
+        build_application(
+            settings.with_(bot_api_rate=raised.bot_api_rate), FakeLibrary()
+        ).bot.rate_limiter._base_limiter.max_rate
+        == 100
+    )
+    assert build_application(settings.with_(bot_api_rate=0), FakeLibrary()).bot.rate_limiter is None
+
+
 # --- run_bot -------------------------------------------------------------------------------
 
 
