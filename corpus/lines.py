@@ -55,8 +55,8 @@ _TAKES_NUMERAL = re.compile(
     re.IGNORECASE,
 )  # e.g. "… hoàn thành trong quý" / "II/2019"
 # Page debris, blanked before joining: a page number, a rule line.
-_PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "3/10"
-    r"(?i)\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*"
+PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/10"; PDFs' too
+    r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*"
 )
 _RULE_LINE = re.compile(r"\s*[-_=*.…–—]{3,}\s*")  # e.g. "-----------"
 # e.g. "1 ICD (Inland Container Depot): cảng cạn"
@@ -130,7 +130,7 @@ def _continues(current: Paragraph, text: str, blank_seen: bool, kind: str) -> bo
         return False
     if _starts_lower(text):
         return True
-    if _all_caps(text) and len(text.split()) <= _SHORT_HEADING and (blank_seen or text.endswith(":")):
+    if all_caps(text, 2) and len(text.split()) <= _SHORT_HEADING and (blank_seen or text.endswith(":")):
         return False  # "QUYẾT ĐỊNH:" heads what follows, whatever precedes it
     if kind == "docx" or ended:
         return False
@@ -154,9 +154,10 @@ def _heading_like(paragraph: Paragraph) -> bool:
     return paragraph.marker is None and len(paragraph.text.split()) <= 12
 
 
-def _all_caps(text: str) -> bool:
+def all_caps(text: str, least: int = 1) -> bool:
+    """Every letter a capital (and at least `least` letters): a heading, a title, an issuer."""
     letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) > 1 and all(ch.isupper() for ch in letters)
+    return len(letters) >= least and all(ch.isupper() for ch in letters)
 
 
 def _starts_upper(text: str) -> bool:
@@ -177,7 +178,7 @@ def _clean(blocks: list[Block]) -> list[Block]:
         text = block.text
         if block.rows is None and (
             not text.strip()
-            or _PAGE_NUMBER.fullmatch(text)
+            or PAGE_NUMBER.fullmatch(text)
             or _RULE_LINE.fullmatch(text)
             or _key(text) in running
         ):

@@ -8,12 +8,12 @@ extra space between paragraphs becomes a blank block, as in a TXT file.
 from __future__ import annotations
 
 import io
-import re
 import statistics
 from collections.abc import Callable
 from pathlib import Path
 
 from corpus.errors import DocumentError, brief
+from corpus.lines import PAGE_NUMBER
 from corpus.model import Block
 from corpus.ocr import DPI as OCR_DPI
 from corpus.ocr import OcrSummary
@@ -22,9 +22,6 @@ from corpus.repair import repaired_blocks
 Progress = Callable[[str, float], None]
 
 _PAGE_CHAR_LIMIT = 50_000  # a dense A4 page in 6 pt type holds ~10k
-_PAGE_NUMBER = re.compile(  # e.g. "3", "- 3 -", "Trang 3", "Page 3 of 10", "3/10"
-    r"(?i)[-–—\s]*(?:trang|page)?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?[-–—\s]*"
-)
 
 
 def load_pdf(
@@ -151,9 +148,9 @@ def _inside(char: dict, boxes: list) -> bool:
 
 
 def _drop_page_numbers(lines: list[dict]) -> list[dict]:
-    if lines and _PAGE_NUMBER.fullmatch(lines[0]["text"]):
+    if lines and PAGE_NUMBER.fullmatch(lines[0]["text"]):
         lines = lines[1:]
-    if lines and _PAGE_NUMBER.fullmatch(lines[-1]["text"]):
+    if lines and PAGE_NUMBER.fullmatch(lines[-1]["text"]):
         lines = lines[:-1]
     return lines
 

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from corpus.lines import (
     HEADING_MARKERS,
     Paragraph,
+    all_caps,
     is_terminated,
     join_lines,
 )
 from corpus.long_clauses import split_long_clauses
 from corpus.model import Clause, Document, ParseWarning, Plan
 from corpus.plan_closing import appendix_heading, closing_lines, closing_span, signer_name
-from corpus.plan_header import all_caps, attached_header, is_attached_note, number_and_citation, plan_header
+from corpus.plan_header import attached_header, is_attached_note, number_and_citation, plan_header
 from corpus.tables import (
     cell_line_tables,
     join_split_tables,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from corpus.lines import all_caps
 from corpus.model import Block
-from corpus.plan_header import all_caps, starts_document
+from corpus.plan_header import starts_document
 
 # ---- rule table: the closing, then the appendix heading ----
 # The closing: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", or a bare title line.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.lines import HEADING_MARKERS, is_terminated, item_marker
+from corpus.lines import HEADING_MARKERS, all_caps, is_terminated, item_marker
 from corpus.model import Block
 from nlp.dates import parse_date
 from nlp.fold import fold
@@ -260,12 +260,6 @@ def _metadata(lines: list[str]) -> Header:
     # The motto may be wrapped too ("CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"): drop it once joined.
     header.issuer = issuer(" ".join(_MOTTO.sub(" ", " ".join(issuer_parts)).split()))
     return header
-
-
-def all_caps(text: str) -> bool:
-    """Every letter a capital (and at least one letter): a heading, a title, an issuer."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
 
 
 def starts_document(text: str) -> bool:
