@@ -252,6 +252,16 @@ def agency_task_ids(
     return [(clause_id, TASK_ROLES[role]) for clause_id, role in rows]
 
 
+def agency_role_ids(db, agency: str, role: str) -> list[int]:
+    """The clauses one indexed agency has this role in (lead | partner), in document order."""
+    rows = db.conn.execute(
+        "select a.clause_id from agencies a join clauses c indexed by clauses_task_order on c.id = a.clause_id "
+        "join plans p on p.id = c.plan_id where a.agency = ? and a.role = ? order by p.id, c.ord",
+        [agency, role],
+    )
+    return [clause_id for (clause_id,) in rows]
+
+
 def defined(db, key: str, plan: str | None = None) -> list[dict]:
     """The definitions of the term with this key (nlp.definitions.term_key): a footnote
     (an explicit definition) first, then in document order."""

@@ -7,10 +7,11 @@ over its store; nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from index import queries
-from index.records import ClauseRecord, PlanInfo, clause_records
+from index.records import ClauseList, ClauseRecord, PlanInfo, clause_records
 from index.store import Store
 from index.vectors import VectorVersions
 from nlp.agencies import canonical_agency, find_agencies
@@ -83,16 +84,17 @@ class Catalog:
                 return indexed[fold(candidate)]
         return None
 
-    def agency_tasks(self, name: str) -> tuple[str | None, list[ClauseRecord], list[ClauseRecord]]:
+    def agency_tasks(self, name: str) -> tuple[str | None, Sequence[ClauseRecord], Sequence[ClauseRecord]]:
+        """The agency a user means, with the clauses it leads and those it partners in, in
+        document order; each clause is read from the store when its page is shown."""
         agency = self.resolve_agency(name)
         if agency is None:
             return None, [], []
-        sub = "c.id in (select clause_id from agencies where agency = ? and role = ?)"
         db = self.store.db
         return (
             agency,
-            clause_records(db, sub, [agency, "lead"]),
-            clause_records(db, sub, [agency, "partner"]),
+            ClauseList(queries.agency_role_ids(db, agency, "lead"), self.clauses_by_id),
+            ClauseList(queries.agency_role_ids(db, agency, "partner"), self.clauses_by_id),
         )
 
     def deadlines(

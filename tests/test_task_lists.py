@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import replies
+from bot import browse_cards, replies
 from index.answer import agency_answer, resolve, respond
 from index.intents import Intent
 from index.records import clause_records
@@ -160,6 +160,15 @@ def test_store_order_is_the_python_order_on_crafted_plans(crafted):
     assert any("Cục Thuế tỉnh Bình Dương" in h.clause.lead for h in cuc_thue.hits)
 
 
+def test_browse_lists_are_the_records_they_were(crafted):
+    sub = "c.id in (select clause_id from agencies where agency = ? and role = ?)"
+    for agency, _ in crafted.agencies():
+        canonical, lead, partners = crafted.agency_tasks(agency)
+        db = crafted.store.db
+        assert [c.id for c in lead] == [c.id for c in clause_records(db, sub, [canonical, "lead"])]
+        assert list(partners) == clause_records(db, sub, [canonical, "partner"])
+
+
 def test_store_order_is_the_python_order_on_parsed_plans(two_plans):
     indexed = [a for a, _ in two_plans.agencies()]
     assert len(two_plans.plans()) == 2 and len(indexed) > 20
@@ -191,4 +200,13 @@ def test_a_long_task_list_reads_only_the_page_shown(tmp_path):
     replies.reply(1, question, answer, page=300)
     assert len(source.fetched) == 2 * replies.TASKS_PER_PAGE
 
+    source.fetched.clear()
+    canonical, lead, partners = source.agency_tasks("Sở Tài chính")
+    assert (len(lead), len(partners), source.fetched) == (2000, 1000, [])
+    html, shown, pages = browse_cards.agency_tasks_page(canonical, lead, partners, 0)
+    assert len(source.fetched) == browse_cards.TASKS_PER_PAGE and pages == 500
+    assert "chủ trì 2000, phối hợp 1000" in html
+    last = browse_cards.agency_tasks_page(canonical, lead, partners, 499)[1]
+    assert [c.id for c in last] == [2985, 2988, 2991, 2994, 2997, 3000]  # partners, at the end
+    assert len(source.fetched) == 2 * browse_cards.TASKS_PER_PAGE
     store.close()
