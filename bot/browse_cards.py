@@ -28,16 +28,21 @@ def task_line(clause: "ClauseRecord", number: int | None = None) -> str:
 
 
 def agency_tasks_page(
-    name: str, lead: list["ClauseRecord"], partners: list["ClauseRecord"], page: int
+    name: str, lead: Sequence["ClauseRecord"], partners: Sequence["ClauseRecord"], page: int
 ) -> tuple[str, list["ClauseRecord"], int]:
-    """One page of an agency's tasks, lead ones first; returns (html, clauses shown, pages)."""
-    tasks = [("lead", c) for c in lead] + [("partner", c) for c in partners]
-    pages = max(1, -(-len(tasks) // TASKS_PER_PAGE))
+    """One page of an agency's tasks, lead ones first; returns (html, clauses shown, pages).
+
+    Only the page's clauses are taken from `lead` and `partners`: a busy agency's lists are
+    read from the store a page at a time (planbot.catalog.Catalog.agency_tasks)."""
+    total = len(lead) + len(partners)
+    pages = max(1, -(-total // TASKS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    shown = tasks[page * TASKS_PER_PAGE : (page + 1) * TASKS_PER_PAGE]
+    first, last = page * TASKS_PER_PAGE, (page + 1) * TASKS_PER_PAGE
+    shown = [("lead", c) for c in lead[first:last]]
+    shown += [("partner", c) for c in partners[max(0, first - len(lead)) : max(0, last - len(lead))]]
     lines = [f"🏛 <b>{esc(name)}</b>: chủ trì {len(lead)}, phối hợp {len(partners)} nhiệm vụ"]
     current = None
-    for n, (role, clause) in enumerate(shown, start=page * TASKS_PER_PAGE + 1):
+    for n, (role, clause) in enumerate(shown, start=first + 1):
         if role != current:
             lines += ["", "<b>Chủ trì</b>" if role == "lead" else "<b>Phối hợp</b>"]
             current = role

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
 from index.intents import Intent, detect, with_context
-from index.records import ClauseRecord, PlanInfo
+from index.records import NOT_TASKS, TASK_ROLES, ClauseList, ClauseRecord, PlanInfo
 from index.search import Answer, Hit
 from nlp.definitions import Definition, term_key
 from nlp.fold import fold
@@ -24,8 +25,6 @@ from nlp.groups import member_groups  # collective assignments ("Các Sở, Ban,
 SUGGESTED_AGENCIES = 8
 # Section titles that hold a plan's purpose (folded), e.g. "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục tiêu".
 PURPOSE_TITLE = re.compile(r"\b(?:muc tieu|muc dich|yeu cau|quan diem)\b")
-# Kinds of clause that are no task: the header, the preamble, the signature.
-_NOT_TASKS = frozenset(("header", "signature"))
 
 
 class Source(Protocol):
@@ -36,7 +35,9 @@ class Source(Protocol):
     def agencies(self) -> list[tuple[str, int]]: ...
     def resolve_agency(self, name: str) -> str | None: ...
     def retrieve(self, question: str, k: int = 5, signals: str = "hybrid") -> Answer: ...
-    def agency_clauses(self, names: list[str], plan: str | None = None) -> list[ClauseRecord]: ...
+    def agency_task_ids(
+        self, own: list[str], groups: list[str], plan: str | None = None, dated_first: bool = False
+    ) -> list[tuple[int, str]]: ...
     def clauses_by_id(self, ids: list[int]) -> dict[int, ClauseRecord]: ...
     def definitions_of(self, key: str, plan: str | None = None) -> list[tuple[ClauseRecord, Definition]]: ...
 
@@ -98,25 +99,23 @@ def clause_answer(source: Source, question: str, intent: Intent, k: int, signals
 # --- an agency's tasks ---------------------------------------------------------------------
 
 
-@dataclass
-class Task:
-    clause: ClauseRecord
-    role: str  # lead | group | partner
-    group: str | None = None  # the group the task was given to
-
-
 class TaskHits(Sequence[Hit]):
-    """A task list in its order, each clause's text read from the store when its page is shown.
+    """Task lists in their order, each clause read from the store when its page is shown.
 
-    A busy agency of a large corpus has thousands of tasks: reading them all for the first
-    page of six cost most of a second at 100k clauses. Clauses removed since are left out.
+    A busy agency of a large corpus has tens of thousands of tasks: the list holds their
+    clause ids and roles only, and reads one page's clauses (and the group each was given
+    to) when that page is shown. Clauses removed since are left out.
     """
 
     _CHUNK = 500
 
-    def __init__(self, tasks: list[Task], fetch: Callable[[list[int]], dict[int, ClauseRecord]]):
-        self._tasks, self._fetch = tasks, fetch
-        self._read: dict[int, ClauseRecord | None] = {}
+    def __init__(
+        self,
+        lists: list[tuple[str, list[tuple[int, str]]]],
+        fetch: Callable[[list[int]], dict[int, ClauseRecord]],
+    ):
+        self._tasks = [(clause_id, role, agency) for agency, tasks in lists for clause_id, role in tasks]
+        self._clauses = ClauseList([clause_id for clause_id, _, _ in self._tasks], fetch)
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -133,16 +132,12 @@ class TaskHits(Sequence[Hit]):
         for start in range(0, len(self._tasks), self._CHUNK):
             yield from self._hits(self._tasks[start : start + self._CHUNK])
 
-    def _hits(self, tasks: list[Task]) -> list[Hit]:
-        missing = [t.clause.id for t in tasks if t.clause.id not in self._read]
-        if missing:
-            self._read.update(dict.fromkeys(missing))  # a removed clause is not asked for again
-            self._read.update(self._fetch(missing))
-        read = self._read
+    def _hits(self, tasks: list[tuple[int, str, str]]) -> list[Hit]:
+        records = self._clauses.read([clause_id for clause_id, _, _ in tasks])
         return [
-            Hit(read[t.clause.id], read[t.clause.id].text, 1.0, t.role, t.group)
-            for t in tasks
-            if read[t.clause.id] is not None
+            Hit(clause, clause.text, 1.0, role, given_to(clause, role, agency))
+            for clause, (_, role, agency) in zip(records, tasks)
+            if clause is not None
         ]
 
 
@@ -171,40 +166,21 @@ def agency_key(name: str) -> str:
     return key
 
 
-def task_list(clauses: Sequence[ClauseRecord], agency: str, dated_first: bool = False) -> list[Task]:
-    """Every clause `agency` leads, then those given to a group it belongs to, then those it
-    partners in; plan by plan in document order (when asked by when, the dated ones first)."""
-    own = agency_key(agency)
-    groups = {fold(g): g for g in member_groups(agency)}
-    tasks: list[Task] = []
-    for clause in clauses:
-        if clause.kind in _NOT_TASKS:
-            continue
-        if own in {agency_key(a) for a in clause.lead}:
-            tasks.append(Task(clause, "lead"))
-        elif given := next((a for a in clause.lead if _folded(a) in groups), None):
-            tasks.append(Task(clause, "group", given))
-        elif own in {agency_key(a) for a in clause.partners}:
-            tasks.append(Task(clause, "partner"))
-        elif given := next((a for a in clause.partners if _folded(a) in groups), None):
-            tasks.append(Task(clause, "partner", given))
-    plan_order = {c.plan: i for i, c in reversed(list(enumerate(clauses)))}
-    roles = {"lead": 0, "group": 1, "partner": 2}
+def given_to(clause: ClauseRecord, role: str, agency: str) -> str | None:
+    """The group `agency` belongs to that a task was given to; None if the clause names it."""
+    if role == "lead":
+        return None
+    groups = _groups(agency)
+    if role == "group":
+        return next((a for a in clause.lead if _folded(a) in groups), None)
+    if agency_key(agency) in {agency_key(a) for a in clause.partners}:
+        return None
+    return next((a for a in clause.partners if _folded(a) in groups), None)
 
-    def key(task: Task):
-        if not dated_first:
-            return plan_order[task.clause.plan], roles[task.role]
-        deadline = task.clause.deadline
-        # "…, hạn khi nào?": every timed task (a deadline, or a processing time to reach) before
-        # the untimed ones, soonest first
-        return (
-            deadline is None and task.clause.target is None,
-            plan_order[task.clause.plan],
-            roles[task.role],
-            (deadline.due or "9999") if deadline else "",
-        )
 
-    return sorted(tasks, key=key)  # stable: document order within each group
+@functools.lru_cache(maxsize=1024)
+def _groups(agency: str) -> frozenset[str]:
+    return frozenset(fold(g) for g in member_groups(agency))  # folded, as clauses' names are matched
 
 
 def resolve(source: "Source", name: str) -> str | None:
@@ -215,39 +191,33 @@ def resolve(source: "Source", name: str) -> str | None:
     return next((a for a, _ in source.agencies() if agency_key(a) == key), None)
 
 
-def task_names(source: Source, agency: str) -> list[str]:
+def task_names(source: Source, agency: str) -> tuple[list[str], list[str]]:
     """The indexed names whose clauses may be `agency`'s tasks: its own under any province's
-    name, and the groups it belongs to (what task_list looks for, read from the index)."""
-    own = agency_key(agency)
-    groups = {fold(g) for g in member_groups(agency)}
-    return [a for a, _ in source.agencies() if agency_key(a) == own or fold(a) in groups]
+    name, and those of the groups it belongs to."""
+    own_key, groups, indexed = agency_key(agency), _groups(agency), [a for a, _ in source.agencies()]
+    own = [a for a in indexed if agency_key(a) == own_key]
+    return own, [a for a in indexed if fold(a) in groups and agency_key(a) != own_key]
 
 
 def agency_answer(source: Source, question: str, intent: Intent) -> Answer:
-    """The whole task list of each agency named; an agency without tasks is declined."""
-    found: list[Task] = []
+    """The whole task list of each agency named; an agency without tasks is declined.
+
+    A list is ordered and counted by the store as clause ids; only the page shown is read."""
+    found: list[tuple[str, list[tuple[int, str]]]] = []
     listed, absent = [], []
     for name in intent.agencies:
         indexed = resolve(source, name)
         if indexed is None:
             absent.append(name)
             continue
-        # Only the clauses that name it or its groups are read: not the whole corpus.
-        clauses = source.agency_clauses(task_names(source, indexed), intent.plan)
-        tasks = task_list(clauses, indexed, intent.asks_time)
+        own, groups = task_names(source, indexed)
+        tasks = source.agency_task_ids(own, groups, intent.plan, intent.asks_time)
         if not tasks and intent.plan:
             absent.append(indexed)
             continue
-        listed.append(
-            {
-                "agency": indexed,
-                "tasks": len(tasks),
-                "lead": sum(t.role == "lead" for t in tasks),
-                "group": sum(t.role == "group" for t in tasks),
-                "partner": sum(t.role == "partner" for t in tasks),
-            }
-        )
-        found += tasks
+        roles = Counter(role for _, role in tasks)
+        listed.append({"agency": indexed, "tasks": len(tasks), **{r: roles[r] for r in TASK_ROLES}})
+        found.append((indexed, tasks))
     details = {"agencies": listed, "absent": absent}
     if not listed:
         details["suggestions"] = [name for name, _ in source.agencies()[:SUGGESTED_AGENCIES]]
@@ -269,7 +239,7 @@ def overview_answer(source: Source, question: str, intent: Intent, plans: list[P
     clauses = source.clauses(number)
     purpose = [c for c in clauses if PURPOSE_TITLE.search(fold(c.section_title))]
     if not purpose:  # no goals section: the preamble that says why the plan exists
-        purpose = [c for c in clauses if c.kind not in _NOT_TASKS and not c.section][:2]
+        purpose = [c for c in clauses if c.kind not in NOT_TASKS and not c.section][:2]
     tasks = [c for c in clauses if c.lead or c.partners]
     agencies = {a for c in clauses for a in (*c.lead, *c.partners)}
     details = {

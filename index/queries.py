@@ -7,7 +7,7 @@ from pathlib import Path
 
 from corpus.model import Plan
 from index.embeddings import content_hash
-from index.records import PlanInfo
+from index.records import NOT_TASKS, TASK_ROLES, PlanInfo
 from index.statistics import INSERT_DEFINITION, agency_counts, count_plan, definition_rows, tokens_column
 from index.store import dumps, plan_identity
 from nlp.fold import fold
@@ -219,11 +219,67 @@ def agencies(db) -> list[tuple[str, int]]:
     return agency_counts(db)
 
 
-def agency_clause_ids(db, names: list[str], plan: str | None = None) -> str:
-    """A `where` for clause_records: the clauses any of `names` leads or partners in."""
-    marks = ",".join("?" * len(names))
-    where = f"c.id in (select clause_id from agencies where agency in ({marks}))"
-    return where + (" and p.number = ?" if plan else "")
+def agency_task_ids(
+    db, own: list[str], groups: list[str], plan: str | None = None, dated_first: bool = False
+) -> list[tuple[int, str]]:
+    """An agency's tasks in its task list's order, each clause id with its role.
+
+    `own` are the indexed names of the agency itself, `groups` those of the groups it belongs
+    to. A clause it leads is a lead task, one given to its group a group task, one it or its
+    group partners in a partner task; plan by plan, lead, group, partner, in document order.
+    When asked by when, the timed ones (a deadline, or a target to reach) come first, soonest
+    due first. Ordered and filtered here, so that a list of thousands costs one query of ids
+    and only the page shown is read as clauses.
+    """
+    names = [*own, *groups]
+    if not names:
+        return []
+    own_marks, marks = ",".join("?" * len(own)), ",".join("?" * len(names))
+    untimed = "(d.text is null or d.text = '')"
+    target = ", c.target" if dated_first else ""
+    if dated_first:
+        deadline = "left join deadlines d on d.clause_id = l.clause_id and d.ord = 0"
+        order = (
+            f"{untimed} and (l.target is null or l.target = ''), l.plan_rank, l.role, "
+            f"case when {untimed} then '' when d.due is null or d.due = '' then '9999' else d.due end, "
+        )
+    else:
+        deadline, order = "", "l.plan_rank, l.role, "
+    not_tasks = ", ".join(f"'{kind}'" for kind in NOT_TASKS)
+    # Left to itself, the planner looks each clause up in its table, whose rows hold the texts:
+    # the index of what a task list orders by (store migration 010) is half the cost.
+    rows = db.conn.execute(
+        f"""
+        with roles as (
+            select clause_id,
+                   min(case when role = 'partner' then 2 when agency in ({own_marks}) then 0 else 1 end)
+                       as role
+            from agencies where agency in ({marks}) group by clause_id
+        ), listed as (
+            -- plans sharing a number (two issuers' plans) are listed as one, at the first's place
+            select r.clause_id, r.role, c.kind, c.ord{target}, p.id as plan_id,
+                   min(p.id) over (partition by p.number) as plan_rank
+            from roles r join clauses c indexed by clauses_task_order on c.id = r.clause_id
+            join plans p on p.id = c.plan_id
+            where {"p.number = ?" if plan else "1"}
+        )
+        select l.clause_id, l.role from listed l {deadline}
+        where l.kind is null or l.kind not in ({not_tasks})
+        order by {order}l.plan_id, l.ord, l.clause_id
+        """,
+        [*own, *names, *([plan] if plan else [])],
+    )
+    return [(clause_id, TASK_ROLES[role]) for clause_id, role in rows]
+
+
+def agency_role_ids(db, agency: str, role: str) -> list[int]:
+    """The clauses one indexed agency has this role in (lead | partner), in document order."""
+    rows = db.conn.execute(
+        "select a.clause_id from agencies a join clauses c indexed by clauses_task_order on c.id = a.clause_id "
+        "join plans p on p.id = c.plan_id where a.agency = ? and a.role = ? order by p.id, c.ord",
+        [agency, role],
+    )
+    return [clause_id for (clause_id,) in rows]
 
 
 def defined(db, key: str, plan: str | None = None) -> list[dict]:

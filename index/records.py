@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from nlp.deadlines import Deadline
+
+# Kinds of clause that are no task: the header, the preamble, the signature.
+NOT_TASKS = ("header", "signature")
+TASK_ROLES = ("lead", "group", "partner")  # a task list's order within a plan
 
 
 @dataclass
@@ -116,33 +120,38 @@ def _record(row: dict, sentences: list[str], deadlines: list[Deadline]) -> Claus
     )
 
 
-@functools.lru_cache(maxsize=8192)
-def _names(names_json: str | None) -> tuple[str, ...]:
-    return tuple(json.loads(names_json or "[]"))  # the same few hundred lists recur
+class ClauseList(Sequence[ClauseRecord]):
+    """Clauses in a fixed order, each read from the store when a page holding it is shown.
 
+    A busy agency of a large corpus has tens of thousands of clauses: reading them all for
+    a first page of six cost seconds. Clauses removed since the list was made are left out.
+    """
 
-def clause_outlines(db, where: str = "1", params=()) -> list[ClauseRecord]:
-    """Clauses as a task list orders and counts them, without their text: plan, kind, agencies,
-    own deadline and target. An agency's list in a large corpus runs to thousands of clauses;
-    their texts are read a page at a time (`index.answer.TaskHits`)."""
-    rows = db.conn.execute(
-        "select c.id, p.number, p.date, c.kind, c.lead, c.partners, c.target, d.text, d.type, d.due "
-        f"from {CLAUSE_FROM} where {where} order by p.id, c.ord",
-        list(params),
-    )
-    return [
-        ClauseRecord(
-            id=clause_id,
-            plan=plan,
-            plan_date=date,
-            section="",
-            section_title="",
-            text="",
-            lead=list(_names(lead)),
-            partners=list(_names(partners)),
-            deadline=Deadline(text, kind_of, due) if text else None,
-            kind=kind or "paragraph",
-            target=Deadline(**json.loads(target)) if target else None,
-        )
-        for clause_id, plan, date, kind, lead, partners, target, text, kind_of, due in rows
-    ]
+    _CHUNK = 500
+
+    def __init__(self, ids: Sequence[int], fetch: Callable[[list[int]], dict[int, ClauseRecord]]):
+        self.ids, self._fetch = ids, fetch
+        self._read: dict[int, ClauseRecord | None] = {}
+
+    def read(self, ids: Sequence[int]) -> list[ClauseRecord | None]:
+        """These clauses in this order, None for one removed; each asked of the store once."""
+        missing = [i for i in dict.fromkeys(ids) if i not in self._read]
+        if missing:
+            self._read.update(dict.fromkeys(missing))  # a removed clause is not asked for again
+            self._read.update(self._fetch(missing))
+        return [self._read[i] for i in ids]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [r for r in self.read(self.ids[index]) if r is not None]
+        found = self.read([self.ids[index]])[0]
+        if found is None:
+            raise IndexError("this clause was removed")
+        return found
+
+    def __iter__(self) -> Iterator[ClauseRecord]:
+        for start in range(0, len(self.ids), self._CHUNK):
+            yield from self[start : start + self._CHUNK]

@@ -233,6 +233,14 @@ def _m009_clause_ids_never_reused(db: sqlite_utils.Database) -> None:
     db.execute("delete from meta where key = 'vector_version'")
 
 
+def _m010_task_list_indexes(db: sqlite_utils.Database) -> None:
+    # An agency's task list is classified and ordered from these alone (index.queries
+    # .agency_task_ids): a clause's row holds its texts, and reading ten thousand of them
+    # for their plan, order and kind was most of the list's cost.
+    db.execute("create index agencies_agency_role on agencies(agency, role, clause_id)")
+    db.execute("create index clauses_task_order on clauses(id, plan_id, ord, kind, target)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
@@ -243,6 +251,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("007_targets_and_several_deadlines", _m007_targets_and_several_deadlines),
     ("008_lookups_kept_at_ingest", _m008_lookups_kept_at_ingest),
     ("009_clause_ids_never_reused", _m009_clause_ids_never_reused),
+    ("010_task_list_indexes", _m010_task_list_indexes),
 ]
 
 

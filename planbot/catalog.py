@@ -7,10 +7,11 @@ over its store; nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from index import queries
-from index.records import ClauseRecord, PlanInfo, clause_outlines, clause_records
+from index.records import ClauseList, ClauseRecord, PlanInfo, clause_records
 from index.store import Store
 from index.vectors import VectorVersions
 from nlp.agencies import canonical_agency, find_agencies
@@ -49,13 +50,12 @@ class Catalog:
     def agencies(self) -> list[tuple[str, int]]:
         return queries.agencies(self.store.db)
 
-    def agency_clauses(self, names: list[str], plan: str | None = None) -> list[ClauseRecord]:
-        """Outlines (no text) of the clauses any of these indexed agency names leads or partners
-        in, one plan's if named: what a task list orders; `clauses_by_id` reads a page's texts."""
-        if not names:
-            return []
-        where = queries.agency_clause_ids(self.store.db, names, plan)
-        return clause_outlines(self.store.db, where, [*names, plan] if plan else names)
+    def agency_task_ids(
+        self, own: list[str], groups: list[str], plan: str | None = None, dated_first: bool = False
+    ) -> list[tuple[int, str]]:
+        """An agency's tasks in their list's order, as clause ids with roles (see
+        queries.agency_task_ids); `clauses_by_id` reads the page shown."""
+        return queries.agency_task_ids(self.store.db, own, groups, plan, dated_first)
 
     def clauses_by_id(self, ids: list[int]) -> dict[int, ClauseRecord]:
         found: dict[int, ClauseRecord] = {}
@@ -84,16 +84,17 @@ class Catalog:
                 return indexed[fold(candidate)]
         return None
 
-    def agency_tasks(self, name: str) -> tuple[str | None, list[ClauseRecord], list[ClauseRecord]]:
+    def agency_tasks(self, name: str) -> tuple[str | None, Sequence[ClauseRecord], Sequence[ClauseRecord]]:
+        """The agency a user means, with the clauses it leads and those it partners in, in
+        document order; each clause is read from the store when its page is shown."""
         agency = self.resolve_agency(name)
         if agency is None:
             return None, [], []
-        sub = "c.id in (select clause_id from agencies where agency = ? and role = ?)"
         db = self.store.db
         return (
             agency,
-            clause_records(db, sub, [agency, "lead"]),
-            clause_records(db, sub, [agency, "partner"]),
+            ClauseList(queries.agency_role_ids(db, agency, "lead"), self.clauses_by_id),
+            ClauseList(queries.agency_role_ids(db, agency, "partner"), self.clauses_by_id),
         )
 
     def deadlines(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from corpus.model import Deadline
-from index.answer import agency_key, respond, task_list
+from index.answer import TaskHits, agency_key, respond
 from index.intents import detect, plan_filter, with_context
 from index.records import ClauseRecord, PlanInfo
 from index.search import Answer, Hit
 from nlp.definitions import definitions, term_key
+from tests.task_order import task_list
 
 PLANS = [
     PlanInfo(
@@ -147,8 +148,8 @@ def test_task_list_lead_then_partner_grouped_by_plan_dated_first_when_asked():
         clause(4, "Số: 629/KH-UBND", kind="header"),
     ]
     tasks = task_list(clauses, "Sở Tài chính")
-    assert [(t.clause.id, t.role) for t in tasks] == [(2, "lead"), (1, "partner"), (3, "lead")]
-    assert [t.clause.id for t in task_list(clauses, "Sở Tài chính", dated_first=True)] == [3, 2, 1]
+    assert [(c.id, role) for c, role, _ in tasks] == [(2, "lead"), (1, "partner"), (3, "lead")]
+    assert [c.id for c, _, _ in task_list(clauses, "Sở Tài chính", dated_first=True)] == [3, 2, 1]
 
 
 def test_definitions_from_footnotes_called_and_acronyms():
@@ -187,8 +188,10 @@ class Source:
     def retrieve(self, question, k=5, signals="hybrid"):
         return Answer(question, self._answered, [Hit(c, c.text, 1.0) for c in self._ranked][:k])
 
-    def agency_clauses(self, names, plan=None):
-        return [c for c in self.clauses(plan) if set(names) & {*c.lead, *c.partners}]
+    def agency_task_ids(self, own, groups, plan=None, dated_first=False):
+        names = {*own, *groups}
+        clauses = [c for c in self.clauses(plan) if names & {*c.lead, *c.partners}]
+        return [(c.id, role) for c, role, _ in task_list(clauses, own[0], dated_first)]
 
     def clauses_by_id(self, ids):
         return {c.id: c for c in self._clauses if c.id in ids}
@@ -246,8 +249,6 @@ def test_respond_contract_per_intent():
 
 
 def test_task_list_reads_only_the_clauses_of_the_page_shown():
-    from index.answer import TaskHits
-
     clauses = [clause(i, f"Việc {i}", ["Sở Tư pháp"]) for i in range(1, 41)]
     reads = []
 
@@ -255,7 +256,7 @@ def test_task_list_reads_only_the_clauses_of_the_page_shown():
         reads.append(list(ids))
         return {c.id: c for c in clauses if c.id in ids and c.id != 7}  # clause 7 removed since
 
-    hits = TaskHits(task_list(clauses, "Sở Tư pháp"), fetch)
+    hits = TaskHits([("Sở Tư pháp", [(c.id, "lead") for c in clauses])], fetch)
     assert len(hits) == 40 and reads == []
     assert [h.clause.id for h in hits[0:6]] == [1, 2, 3, 4, 5, 6] and reads == [[1, 2, 3, 4, 5, 6]]
     assert [h.clause.id for h in hits[6:12]] == [8, 9, 10, 11, 12]  # the removed one is left out
