@@ -237,8 +237,8 @@ def _m010_task_list_indexes(db: sqlite_utils.Database) -> None:
     # An agency's task list is classified and ordered from these alone (index.queries
     # .agency_task_ids): a clause's row holds its texts, and reading ten thousand of them
     # for their plan, order and kind was most of the list's cost.
-    db.execute("create index agencies_agency_role on agencies(agency, role, clause_id)")
-    db.execute("create index clauses_task_order on clauses(id, plan_id, ord, kind, target)")
+    db.execute("create index if not exists agencies_agency_role on agencies(agency, role, clause_id)")
+    db.execute("create index if not exists clauses_task_order on clauses(id, plan_id, ord, kind, target)")
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
