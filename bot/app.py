@@ -9,6 +9,7 @@ import re
 import shutil
 import urllib.parse
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -113,11 +114,16 @@ def install_redaction(token: str, admin_ids: Iterable[int] = ()) -> RedactSecret
 
 async def post_init(application: Application) -> None:
     """Load the model before the first question; register the command menu in Vietnamese."""
+    settings = application.bot_data["settings"]
+    # The library's calls run in this pool (bot.handling.run): one thread per update slot, so
+    # the questions in flight reach the encoder together and are encoded in one batch.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(settings.answer_slots, thread_name_prefix="planbot-answer")
+    )
     # Loaded here, not on the first question (17-25 s with no word to the user).
     seconds = await asyncio.to_thread(application.bot_data["library"].warm_up)
     logger.info("ready: model loaded and index open in %.1f s", seconds)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
-    settings = application.bot_data["settings"]
     for admin_id in settings.admin_ids:
         try:
             await application.bot.set_my_commands(
@@ -163,7 +169,7 @@ def build_application(settings: "Settings", library: "Planbot") -> Application:
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         # questions take a model call; one slow chat must not hold up the others
-        .concurrent_updates(8)
+        .concurrent_updates(settings.answer_slots)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.db import dedupe_keys
 
 # The keyword index holds two forms of each clause: folded ("ke_hoach") for
 # questions typed without marks, and accented ("kế_hoạch") so that a question
@@ -321,6 +322,20 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' Database, reading rows straight from the connection."""
+
+    def query(self, sql: str, params=None) -> Iterator[dict]:
+        """Rows as dicts. sqlite-utils wraps each statement in a savepoint (three statements for
+        one) so that a statement returning no rows can be rolled back; every query here is a
+        read, and a question's ~30 of them paid a tenth of its time for the guard."""
+        cursor = self.conn.execute(sql, params if params is not None else ())
+        if cursor.description is None:
+            raise ValueError("query() is for statements that return rows")
+        keys = dedupe_keys(d[0] for d in cursor.description)
+        return (dict(zip(keys, row)) for row in cursor)
+
+
 class Store:
     """Thread-safe access: one connection per thread, one writer at a time."""
 
@@ -341,7 +356,7 @@ class Store:
             conn = _connect(self.path)
             with self._connections_lock:
                 self._connections.append(conn)
-            db = self._local.db = sqlite_utils.Database(conn)
+            db = self._local.db = _Database(conn)
         return db
 
     def migrate(self) -> None:

@@ -46,6 +46,10 @@ class Settings:
     # bot's AIORateLimiter): Telegram's limit for a bot is about 30. 0 sends unmetered, for a
     # bot whose limit was raised (paid broadcasts) or a Bot API proxy that meters for it.
     bot_api_rate: float = 30.0
+    # Updates handled at once, and the threads the library's calls run in: the questions in
+    # flight are encoded in one batch, so more of them make cheaper batches. At saturation 16 gave
+    # 38 answers/s where 8 gave 35 and 32 gave 34 (GIL contention; bench/load.py --api-rate 0).
+    answer_slots: int = 16
     max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000
     model_cache: Path | None = None  # where converted models live; default: data_dir/models
@@ -72,6 +76,7 @@ class Settings:
             embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
             questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
             bot_api_rate=float(env.get("PLANBOT_BOT_API_RATE") or 30),
+            answer_slots=max(1, int(env.get("PLANBOT_ANSWER_SLOTS") or 16)),
             model_cache=Path(env["PLANBOT_MODEL_CACHE"]) if env.get("PLANBOT_MODEL_CACHE") else None,
             ingest_seconds=float(env.get("PLANBOT_INGEST_SECONDS") or 40),
             ingest_seconds_per_page=float(env.get("PLANBOT_INGEST_SECONDS_PER_PAGE") or 1),

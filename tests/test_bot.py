@@ -465,6 +465,35 @@ def test_the_bot_meters_its_bot_api_requests_at_the_rate_set(api, tmp_path):
     assert build_application(settings.with_(bot_api_rate=0), FakeLibrary()).bot.rate_limiter is None
 
 
+@async_test
+async def test_questions_in_flight_run_in_one_pool_of_the_update_slots(api, tmp_path):
+    """As many library threads as update slots, so the questions in flight reach the encoder together."""
+    import asyncio
+    import threading
+
+    from planbot.settings import Settings
+
+    assert Settings.from_env({"PLANBOT_ANSWER_SLOTS": "4"}).answer_slots == 4
+    seen, release = set(), threading.Event()
+
+    class Waiting(FakeLibrary):
+        def ask(self, *args, **kwargs):
+            seen.add(threading.current_thread().name)
+            release.wait(5)
+            return super().ask(*args, **kwargs)
+
+    async with start_bot(api, Waiting(), tmp_path, answer_slots=3) as application:
+        assert application.update_processor.max_concurrent_updates == 3
+        for n in range(3):
+            api.send_text(f"Sở Xây dựng có nhiệm vụ gì? {n}", ALICE)
+        for _ in range(100):
+            if len(seen) == 3:
+                break
+            await asyncio.sleep(0.05)
+        release.set()
+        assert len(seen) == 3 and all(name.startswith("planbot-answer") for name in seen)
+
+
 # --- run_bot -------------------------------------------------------------------------------
 
 
