@@ -47,9 +47,11 @@ class Settings:
     # bot whose limit was raised (paid broadcasts) or a Bot API proxy that meters for it.
     bot_api_rate: float = 30.0
     # Updates handled at once, and the threads the library's calls run in: the questions in
-    # flight are encoded in one batch, so more of them make cheaper batches. At saturation 16 gave
-    # 38 answers/s where 8 gave 35 and 32 gave 34 (GIL contention; bench/load.py --api-rate 0).
-    answer_slots: int = 16
+    # flight are encoded in one batch. Unmetered (bench/load.py --api-rate 0), 16 gave 36-38
+    # answers/s where 8 gave 32-35 and 32 gave 34 (GIL contention); through the Bot API's 30
+    # requests/s, 16 gave 17/s against 32/s: more questions waited past the typing delay, and
+    # each of their typing actions took a request from an answer.
+    answer_slots: int = 8
     max_upload_bytes: int = UPLOAD_LIMIT  # the largest file accepted, by the bot and the CLI alike
     max_question_chars: int = 1000
     model_cache: Path | None = None  # where converted models live; default: data_dir/models
@@ -76,7 +78,7 @@ class Settings:
             embed_model=env.get("PLANBOT_EMBED_MODEL") or DEFAULT_MODEL,
             questions_per_minute=int(env.get("PLANBOT_QUESTIONS_PER_MINUTE") or 10),
             bot_api_rate=float(env.get("PLANBOT_BOT_API_RATE") or 30),
-            answer_slots=max(1, int(env.get("PLANBOT_ANSWER_SLOTS") or 16)),
+            answer_slots=max(1, int(env.get("PLANBOT_ANSWER_SLOTS") or 8)),
             model_cache=Path(env["PLANBOT_MODEL_CACHE"]) if env.get("PLANBOT_MODEL_CACHE") else None,
             ingest_seconds=float(env.get("PLANBOT_INGEST_SECONDS") or 40),
             ingest_seconds_per_page=float(env.get("PLANBOT_INGEST_SECONDS_PER_PAGE") or 1),
