@@ -157,10 +157,19 @@ def deadline_text(deadline: "Deadline | None", lang: str = "vi") -> str:
     return out
 
 
+def plan_name(clause: "ClauseRecord", lang: str = "vi") -> str:
+    """How the clause's plan is cited: by its own citation where that says more than "Kế hoạch"
+    and its number (a decision's attached plan, a programme), else by the label and number."""
+    cited = clause.plan_citation
+    if cited and cited != f"Kế hoạch {clause.plan}":
+        return esc(cited)
+    return f"{LABELS[lang]['plan']} {esc(clause.plan)}"
+
+
 def citation(clause: "ClauseRecord", lang: str = "vi") -> str:
     """Plan number and date, section path and title, page: where to check the quote."""
     lab = LABELS[lang]
-    parts = [f"{lab['plan']} {esc(clause.plan)}"]
+    parts = [plan_name(clause, lang)]
     if clause.plan_date:
         parts[0] += f" {lab['dated']} {esc(format_date(clause.plan_date))}"
     if clause.section:
@@ -202,7 +211,7 @@ def answer_card(
     lines.append(f"📄 {citation(hit.clause, lang)}")
     if len(answer.hits) > 1:
         lines.append(f"<i>{lab['result']} {index + 1}/{len(answer.hits)}</i>")
-    lines += _notes(answer, lang, cut_to)
+    lines += answer_notes(answer, lang, cut_to)
     return "\n".join(lines)
 
 
@@ -210,10 +219,10 @@ def declined_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int
     lab = LABELS[lang]
     lines = [f"❓ <i>{esc(shorten(question, 300))}</i>", "", f"🤔 {lab['declined']}"]
     lines.append(lab["suggest"] if answer.hits else lab["rephrase"])
-    return "\n".join(lines + _notes(answer, lang, cut_to))
+    return "\n".join(lines + answer_notes(answer, lang, cut_to))
 
 
-def _notes(answer: "Answer", lang: str, cut_to: int | None) -> list[str]:
+def answer_notes(answer: "Answer", lang: str, cut_to: int | None) -> list[str]:
     cut_to = cut_to or answer.cut_to  # the bot's own limit, or the library's
     if cut_to:
         return ["", f"ℹ️ <i>{esc(LABELS[lang]['cut'].format(n=cut_to))}</i>"]

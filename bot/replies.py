@@ -13,10 +13,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.browse_cards import agencies_keyboard
 from bot.cards import (
-    LABELS,
-    _notes,
     answer_card,
     answer_keyboard,
+    answer_notes,
     callback,
     citation,
     deadline_text,
@@ -24,6 +23,7 @@ from bot.cards import (
     esc,
     format_date,
     page_buttons,
+    plan_name,
     shorten,
     suggestions_keyboard,
 )
@@ -141,13 +141,13 @@ def tasks_view(
             lines.append("")
             if current[:2] != (agency, hit.clause.plan):
                 who = f"{esc(agency)} · " if several else ""
-                lines.append(f"📚 <b>{who}{LABELS[lang]['plan']} {esc(hit.clause.plan)}</b>")
+                lines.append(f"📚 <b>{who}{plan_name(hit.clause, lang)}</b>")
             lines.append(f"<b>{titles[hit.role]}</b>")
             current = (agency, hit.clause.plan, hit.role)
         lines.append(_task_line(number, hit, lang))
     if pages > 1:
         lines += ["", f"<i>Trang {page + 1}/{pages}</i>"]
-    lines += _notes(answer, lang, cut_to)
+    lines += answer_notes(answer, lang, cut_to)
     shown = hits[first : first + per_page]
     numbers = [
         InlineKeyboardButton(str(first + 1 + i), callback_data=callback(f"c:{h.clause.id}"))
@@ -172,7 +172,7 @@ def absent_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int |
             f"Các cơ quan có nhiệm vụ: {esc(', '.join(names))}…",
             "Bấm một cơ quan để xem nhiệm vụ:",
         ]
-    return "\n".join(lines + _notes(answer, lang, cut_to))
+    return "\n".join(lines + answer_notes(answer, lang, cut_to))
 
 
 def absent_keyboard(answer: "Answer") -> InlineKeyboardMarkup | None:
@@ -226,7 +226,7 @@ def choose_plan_keyboard(answer: "Answer") -> InlineKeyboardMarkup:
 def overview_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int | None = None) -> str:
     plan = answer.details["plan"]
     lines = _head(question) if question else []
-    lines.append(f"📚 <b>Kế hoạch {esc(plan['number'])}</b>")
+    lines.append(f"📚 <b>{esc(plan.get('citation') or 'Kế hoạch ' + plan['number'])}</b>")
     lines.append(f"<b>{esc(shorten(plan['title'], 400))}</b>")
     issued = [esc(plan["issuer"])] if plan.get("issuer") else []
     if plan.get("date"):
@@ -250,7 +250,7 @@ def overview_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int
         f"{plan['dated_tasks']} nhiệm vụ có thời hạn.",
     ]
     lines.append("Gõ /coquan để xem nhiệm vụ theo cơ quan, /hanchot để xem hạn chót.")
-    return "\n".join(lines + _notes(answer, lang, cut_to))
+    return "\n".join(lines + answer_notes(answer, lang, cut_to))
 
 
 def definition_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int | None = None) -> str:
@@ -261,4 +261,4 @@ def definition_text(question: str, answer: "Answer", lang: str = "vi", cut_to: i
         f"<blockquote>{esc(shorten(found['source'], 600))}</blockquote>",
         f"📄 {citation(hit.clause, lang)}",
     ]
-    return "\n".join(lines + _notes(answer, lang, cut_to))
+    return "\n".join(lines + answer_notes(answer, lang, cut_to))

@@ -249,6 +249,7 @@ def overview_answer(source: Source, question: str, intent: Intent, plans: list[P
             "issuer": plan.issuer,
             "date": plan.date,
             "signer": plan.signer,
+            "citation": plan.citation,
             "id": plan.id,
             "tasks": len(tasks),
             "agencies": len(agencies),

@@ -82,6 +82,7 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
                 "ingested_at": time.time(),
                 "identity": plan_identity(plan.number, plan.issuer, plan.date),
                 "clauses": len(plan.clauses),
+                "citation": plan.citation,
             }
         )
         .last_pk
@@ -208,7 +209,7 @@ def stored_documents(db) -> list[dict]:
 def plans(db) -> list[PlanInfo]:
     # The clause count is kept with the plan: counted per question, it read every clause.
     rows = db.conn.execute(
-        "select id, number, date, title, clauses, issuer, signer, source_name from plans "
+        "select id, number, date, title, clauses, issuer, signer, source_name, citation from plans "
         "order by date desc, id"
     )
     return [PlanInfo(*row) for row in rows]

@@ -23,6 +23,7 @@ class PlanInfo:
     issuer: str = ""
     signer: str = ""
     source_name: str = ""
+    citation: str | None = None  # "Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND"
 
 
 @dataclass
@@ -42,6 +43,7 @@ class ClauseRecord:
     kind: str = "paragraph"
     target: Deadline | None = None  # a processing time to reach ("dưới 63 ngày làm việc")
     deadlines: list[Deadline] = field(default_factory=list)  # every one it commits to
+    plan_citation: str | None = None  # how its plan is cited, when stored (PlanInfo.citation)
 
     def as_json(self) -> dict:
         return {
@@ -62,7 +64,7 @@ class ClauseRecord:
 
 CLAUSE_COLUMNS = """
     c.id, c.section, c.section_title, c.text, c.page, c.lead, c.partners, c.footnotes, c.kind, c.target,
-    p.number as plan, p.date as plan_date,
+    p.number as plan, p.date as plan_date, p.citation as plan_citation,
     d.text as deadline_text, d.type as deadline_type, d.due as deadline_due
 """
 CLAUSE_FROM = """
@@ -117,6 +119,7 @@ def _record(row: dict, sentences: list[str], deadlines: list[Deadline]) -> Claus
         kind=row["kind"] or "paragraph",
         target=Deadline(**json.loads(row["target"])) if row["target"] else None,
         deadlines=deadlines,
+        plan_citation=row["plan_citation"],
     )
 
 

@@ -242,6 +242,13 @@ def _m010_task_list_indexes(db: sqlite_utils.Database) -> None:
     db.execute("create index if not exists clauses_task_order on clauses(id, plan_id, ord, kind, target)")
 
 
+def _m011_plan_citation(db: sqlite_utils.Database) -> None:
+    # How a plan is cited ("Kế hoạch ban hành kèm theo Quyết định 3210/QĐ-UBND", "Chương trình
+    # hành động 12/CTr-UBND"): answers said "Kế hoạch <number>" of every document, which names
+    # a decision's attached plan by the decision's number as if it were the plan's.
+    db["plans"].add_column("citation", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_plans_and_clauses", _m001_plans_and_clauses),
     ("002_embeddings_and_meta", _m002_embeddings_and_meta),
@@ -253,6 +260,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("008_lookups_kept_at_ingest", _m008_lookups_kept_at_ingest),
     ("009_clause_ids_never_reused", _m009_clause_ids_never_reused),
     ("010_task_list_indexes", _m010_task_list_indexes),
+    ("011_plan_citation", _m011_plan_citation),
 ]
 
 

@@ -50,6 +50,22 @@ def test_citation_names_plan_date_section_title_and_page_escaped():
     assert cards.citation(clause(), "en").startswith("Plan 629/KH-UBND dated 14/02/2019 · section II.2.a")
 
 
+def test_a_plan_is_cited_as_its_header_cites_it_when_that_says_more_than_its_number():
+    attached = clause(plan="512/QĐ-UBND", plan_citation="Kế hoạch ban hành kèm theo Quyết định 512/QĐ-UBND")
+    assert cards.citation(attached).startswith(
+        "Kế hoạch ban hành kèm theo Quyết định 512/QĐ-UBND ngày 14/02/2019"
+    )
+    assert cards.citation(attached, "en").startswith(
+        "Kế hoạch ban hành kèm theo Quyết định 512/QĐ-UBND dated"
+    )
+    programme = clause(plan="12/CTr-UBND", plan_citation="Chương trình hành động 12/CTr-UBND")
+    assert cards.plan_name(programme) == "Chương trình hành động 12/CTr-UBND"
+    # an ordinary plan (or one stored before citations were) keeps the label of the reply's language
+    ordinary = clause(plan_citation="Kế hoạch 629/KH-UBND")
+    assert cards.plan_name(ordinary) == cards.plan_name(clause()) == "Kế hoạch 629/KH-UBND"
+    assert cards.plan_name(ordinary, "en") == "Plan 629/KH-UBND"
+
+
 def test_answer_card_is_valid_html_with_who_when_quote_and_source():
     answer = Answer(
         "Ai cấp phép <xây dựng>?",

@@ -286,6 +286,21 @@ def test_cli_ingest_prints_the_citation_and_the_warnings(data_dir, tmp_path, cap
     assert rows and max(len(row["text"]) for row in rows) <= CLAUSE_LIMIT
 
 
+def test_answers_cite_a_decisions_attached_plan_by_the_decision(data_dir, tmp_path, capsys):  # noqa: F811
+    """Its key is the decision's number: "Kế hoạch 512/QĐ-UBND" would name a plan that does not exist."""
+    from planbot import cli
+
+    decision = tmp_path / "qd-512.txt"
+    decision.write_text(_DECISION, encoding="utf-8")
+    assert cli.main(["ingest", str(decision)]) == 0
+    capsys.readouterr()
+    assert cli.main(["ask", "Ai xây dựng bộ tiêu chí homestay?"]) == 0
+    out = capsys.readouterr().out
+    assert "Kế hoạch ban hành kèm theo Quyết định 512/QĐ-UBND" in out and "Kế hoạch 512/QĐ-UBND" not in out
+    assert cli.main(["ask", "Sở Văn hóa, Thể thao và Du lịch có nhiệm vụ gì?"]) == 0
+    assert "Kế hoạch ban hành kèm theo Quyết định 512/QĐ-UBND" in capsys.readouterr().out
+
+
 # ---- gathered real documents (tests/data/real, sources in its README) -----------------------
 
 GATHERED = {
