@@ -223,10 +223,7 @@ def load_features(db, clause_ids, terms: list[str] = ()) -> dict[int, ClauseFeat
     rather than a pattern run over each candidate's whole text.
     """
     ids = list(clause_ids)
-    # Terms are single tokens, looked up in the clause's token set (a C intersection); a term of
-    # several words, if any, by its place among the clause's sorted tokens, as before.
-    wanted = frozenset(t for t in terms if t and " " not in t)
-    phrases = [t for t in terms if t and " " in t]
+    wanted = frozenset(t for t in terms if t)
     features = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -238,10 +235,8 @@ def load_features(db, clause_ids, terms: list[str] = ()) -> dict[int, ClauseFeat
             chunk,
         )
         for clause_id, lead, partners, tokens, has_deadline in rows:
-            found = wanted.intersection((tokens or "").split())  # distinct tokens joined by spaces
-            if phrases:
-                padded = f" {tokens or ''} "
-                found |= {t for t in phrases if f" {t} " in padded}
+            padded = f" {tokens or ''} "  # distinct tokens joined by spaces: " term " finds exactly one
+            found = frozenset(t for t in wanted if f" {t} " in padded)
             features[clause_id] = ClauseFeatures(
                 found, _folded_agencies(lead), _folded_agencies(partners), bool(has_deadline)
             )
