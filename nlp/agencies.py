@@ -20,6 +20,7 @@ from nlp.agency_table import (
     FIELDS,
     HEAD_TYPOS,
     HEADS,
+    LOCAL_LEVELS,
     LOWERCASE_NAME_HEADS,
     NAME_PHRASES,
     NAME_STOPS,
@@ -132,6 +133,9 @@ _ASSIGN = re.compile(r"(?:^|[,;:.]\s*)(?:giao|yêu cầu|đề nghị)(?:\s+cho)
 _LEADS_AFTER = re.compile(r"\s*,?\s*(?:là cơ quan |làm )?chủ trì(?!\w)", re.I)  # e.g. "… do Sở Y tế chủ trì"
 # e.g. "phối hợp với Sở Xây dựng"
 _PARTNERS_AFTER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*:?\s*", re.I)
+_PARTNERS_BEFORE = re.compile(
+    r"\s*,?\s*phối hợp(?!\s*(?:với|cùng|chặt chẽ|:))(?!\w)", re.I
+)  # e.g. "…; Công an tỉnh phối hợp;"
 # An unrecognised list item: a few words up to the next comma, semicolon or "và".
 # e.g. "Phòng Cảnh sát môi trường"
 _UNKNOWN_ITEM = re.compile(r"[^\W\d_][^,;.:()\n]{0,60}?(?=\s*(?:[,;]|\svà\s))")
@@ -166,6 +170,11 @@ def extract_agencies(text: str, issuer: str | None = None) -> tuple[list[str], l
     for match in _PARTNERS_AFTER.finditer(text):
         partners += _enumeration(text, match.end(), mentions)
     lead = _unique(lead)
+    # "A chủ trì; B phối hợp": B, named before its verb, partners (while A still leads).
+    after = _unique(m.name for m in mentions if _PARTNERS_BEFORE.match(text, m.end))
+    if after and set(lead) - set(after):
+        lead = [name for name in lead if name not in after]
+        partners = after + partners
     return lead, [name for name in _unique(partners) if name not in lead and name != RELATED]
 
 
@@ -318,10 +327,12 @@ def _generic_mentions(text, tokens, words, taken) -> list[_Mention]:
             continue
         end = _name_end(words, lowered, index + len(head), taken)
         name_words = words[index + len(head) : end]
-        # A lower-case name needs a head that takes one, and more than a word ("Công ty tôi").
-        if name_words and (
-            name_words[0][0].isupper() or (" ".join(head) in LOWERCASE_NAME_HEADS and len(name_words) > 1)
-        ):
+        # A lower-case name needs a head that takes one, and more than a word ("Công ty tôi")
+        # unless that word is a level of local government ("Công an xã").
+        lower_ok = " ".join(head) in LOWERCASE_NAME_HEADS and (
+            len(name_words) > 1 or [w.lower() for w in name_words] in ([level] for level in LOCAL_LEVELS)
+        )
+        if name_words and (name_words[0][0].isupper() or lower_ok):
             name = " ".join(text[tokens[index][0] : tokens[end - 1][1]].split())
             if lowered[index] in HEAD_TYPOS:
                 name = HEAD_TYPOS[lowered[index]] + name[len(words[index]) :]
@@ -362,7 +373,13 @@ def _name_end(words, lowered, index, taken) -> int:
     while end < limit and not taken[end]:
         word = words[end]
         if not word[0].isalnum():
-            if word in "-–&" and end + 1 < limit and words[end + 1][0].isalnum() and end > index:
+            # a dash right after the head when a capitalized word follows: "Văn phòng - Thống kê xã"
+            if (
+                word in "-–&"
+                and end + 1 < limit
+                and words[end + 1][0].isalnum()
+                and (end > index or (word != "&" and words[end + 1][0].isupper()))
+            ):
                 end += 1
                 continue
             # A short name goes on past a comma into more capitalized name words

@@ -125,6 +125,15 @@ _BODY = r"(?:ubnd|uy ban nhan dan)"
 _DISTRICT = r"(?:huyen|quan|thi xa|thanh pho|tp)"
 _COMMUNE = r"(?:xa|phuong|thi tran)"
 
+# Levels whose offices ("Văn phòng HĐND và UBND xã") the AGENCIES table names: folded, written.
+_LOCAL_OFFICE_LEVELS = (
+    ("xa", "xã"),
+    ("phuong", "phường"),
+    ("thi tran", "thị trấn"),
+    ("huyen", "huyện"),
+    ("quan", "quận"),
+)
+
 # Collective assignments, the canonical name of each group first: a task given to a group
 # is every member's task (nlp/groups.py says which agencies belong to which group).
 DEPARTMENTS = "Các Sở, Ban, ngành"
@@ -197,6 +206,15 @@ GROUPS = tuple(dict.fromkeys(group for _, group in GROUP_ALIASES))
 AGENCIES = (
     # Collective groups first: they contain words the single bodies start with.
     *((pattern, group, False) for pattern, group in GROUP_ALIASES),  # e.g. "các Sở, ban, ngành" (see above)
+    # A district's or commune's office serves its council and committee both: not the province's HĐND.
+    *(
+        (
+            rf"van phong~(?:hdnd|hoi dong nhan dan)~(?:ubnd|uy ban nhan dan)~{folded}",
+            f"Văn phòng HĐND và UBND {level}",
+            False,
+        )
+        for folded, level in _LOCAL_OFFICE_LEVELS
+    ),  # e.g. "Văn phòng HĐND và UBND xã"
     (rf"van phong~{_BODY}@", "Văn phòng Ủy ban nhân dân tỉnh", False),  # e.g. "Văn phòng UBND tỉnh"
     (
         r"van phong~thanh pho thong minh",
@@ -328,6 +346,7 @@ BLOCKED_AFTER = {"so": ("co", "tru"), "cuc": ("chi", "tong"), "ban": ("van",)}
 HEADS = (
     "tổng công ty",
     "bộ chỉ huy",
+    "công chức",  # a commune's civil-servant posts take its tasks: "Công chức Tư pháp - Hộ tịch"
     "tổng cục",
     "chi cục",
     "trung tâm",
@@ -365,6 +384,9 @@ HEADS = (
     "vụ",
     "cổng thông tin",
 )
+# Levels of local government: one of them alone names a unit after a head that takes a
+# lower-case name ("Công an xã", "UBND huyện"), where another single lower-case word does not.
+LOCAL_LEVELS = frozenset(("xã", "phường", "huyện", "quận"))
 # Misspelt heads still open a name, written correctly: "Vu Kế hoạch - Tài chính" → "Vụ …".
 HEAD_TYPOS = {"vu": "Vụ"}
 LOWERCASE_NAME_HEADS = frozenset(

@@ -87,6 +87,9 @@ def test_find_agencies_aliases(typed, expected):
         "thanh tra, kiểm tra chuyên ngành",
         "các ngành, các cấp liên quan",
         "Which agency handles taxes?",
+        "cán bộ, công chức, viên chức thực hiện",
+        "Công chức, viên chức phải nêu gương",
+        "công an xã",  # typed without capitals: a head needs its capital
     ],
 )
 def test_not_agencies(text):
@@ -107,6 +110,27 @@ def test_unknown_agencies_by_head_noun():
         ["Ban Quản lý Khu kinh tế Dung Quất"],
         ["Trung tâm Xúc tiến Đầu tư và Thương mại", "Chi cục Thủy sản"],
     )
+
+
+@pytest.mark.parametrize(
+    "clause, lead, partners",
+    [
+        ("Văn phòng - Thống kê xã chủ trì tham mưu:", ["Văn phòng - Thống kê xã"], []),
+        (
+            "Công chức Tư pháp - Hộ tịch chủ trì, phối hợp với Công an xã",
+            ["Công chức Tư pháp - Hộ tịch"],
+            ["Công an xã"],
+        ),
+        ("Văn phòng HĐND và UBND xã chủ trì", ["Văn phòng HĐND và UBND xã"], []),
+        ("Văn phòng HĐND và UBND huyện tổng hợp kết quả", ["Văn phòng HĐND và UBND huyện"], []),
+    ],
+)
+def test_a_communes_offices_and_posts_are_agencies(clause, lead, partners):
+    """Commune plans give tasks to its office, its civil-servant posts and its police, not only to
+    departments (the shape of a public commune plan, Đăk Ngọk, Kon Tum, 2023; text invented)."""
+    got_lead, got_partners = extract_agencies(clause)
+    assert got_lead == lead
+    assert all(p in got_partners for p in partners)
 
 
 def test_canonical_agency():

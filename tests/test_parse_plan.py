@@ -525,3 +525,45 @@ def test_a_time_paragraph_dates_the_task_above_it():
     assert (task.deadline.text, task.deadline.due) == ("trước ngày 30 tháng 9 năm 2021", "2021-09-30")
     assert time_line.deadline.due == "2021-09-30"
     assert funded.deadline.text == "hoàn thành trong quý IV/2021"  # a task's own deadline stays its own
+
+
+COMMUNE_PLAN = """ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+XÃ ĐĂK NGỌK                            Độc lập - Tự do - Hạnh phúc
+
+Số: 05/KH-UBND                     Đăk Ngọk, ngày 20 tháng 12 năm 2022
+
+KẾ HOẠCH
+Thực hiện công tác cải cách hành chính trên địa bàn xã năm 2023
+
+1. Mục tiêu
+1.1. Các chỉ tiêu cụ thể
+- Văn phòng - Thống kê xã chủ trì tham mưu:
+- 100% chỉ tiêu đào tạo, bồi dưỡng cán bộ, công chức hoàn thành đúng tiến độ.
+- 60% hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng.
+- Công chức Tư pháp - Hộ tịch chủ trì tham mưu:
+- Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98%, hoàn thành trước ngày 31/12/2023.
+
+2. Nhiệm vụ
+2.1. Công chức Văn hóa - Xã hội tổ chức tuyên truyền về cải cách hành chính, thực hiện hằng quý.
+2.2. Kiểm tra cải cách hành chính tại các thôn. Văn phòng HĐND và UBND xã chủ trì, Công an xã phối hợp, hoàn thành trong quý III/2023.
+"""
+
+
+def test_a_commune_plan_gives_its_targets_to_the_post_that_leads_them_in():
+    """The shape of a public commune plan (Đăk Ngọk, Kon Tum, 2023; the text here is invented): a
+    post or office "chủ trì tham mưu:" and the targets listed under it, which name no agency."""
+    plan = build_plan(_document(COMMUNE_PLAN, "05-kh-ubnd-dak-ngok.txt"))
+    assert plan.issuer == "Ủy ban nhân dân xã Đăk Ngọk"
+    leads = [(c.text[:22], c.lead) for c in plan.clauses if c.kind != "header"]
+    office, post = ["Văn phòng - Thống kê xã"], ["Công chức Tư pháp - Hộ tịch"]
+    assert leads[:5] == [
+        ("Văn phòng - Thống kê x", office),
+        ("100% chỉ tiêu đào tạo,", office),
+        ("60% hồ sơ công việc tạ", office),
+        ("Công chức Tư pháp - Hộ", post),
+        ("Tỷ lệ hồ sơ giải quyết", post),
+    ]
+    culture, inspection = plan.clauses[-2], plan.clauses[-1]
+    assert culture.lead == ["Công chức Văn hóa - Xã hội"] and culture.deadline.type == "frequency"
+    assert inspection.lead == ["Văn phòng HĐND và UBND xã"] and inspection.partners == ["Công an xã"]
+    assert inspection.deadline.due == "2023-09-30"
