@@ -94,7 +94,7 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     lib = library(context)
     agency = None
     if words:
-        agency = (await run(lib.agency_tasks, " ".join(words)))[0]
+        agency = await run(lib.resolve_agency, " ".join(words))
         if agency is None:
             await reply_html(
                 update, f"Không tìm thấy cơ quan “{cards.esc(' '.join(words))}”. Gõ /coquan để xem danh sách."

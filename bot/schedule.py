@@ -223,7 +223,7 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             update, "Cách dùng: <code>/lich Sở Tài chính</code>: tệp lịch (.ics) các hạn chót của cơ quan."
         )
         return
-    agency = (await run(library(context).agency_tasks, name))[0]
+    agency = await run(library(context).resolve_agency, name)
     if agency is None:
         await reply_html(update, f"Không tìm thấy cơ quan “{cards.esc(name)}”. Gõ /coquan để xem danh sách.")
         return

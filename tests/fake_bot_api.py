@@ -154,6 +154,9 @@ class FakeLibrary:
                 return agency
         return None
 
+    def resolve_agency(self, name):
+        return self._resolve(name)
+
     def agency_tasks(self, name):
         agency = self._resolve(name)
         if agency is None:
