@@ -20,6 +20,7 @@ from nlp.agency_table import (
     FIELDS,
     HEAD_TYPOS,
     HEADS,
+    LOCAL_LEVEL_NAMES,
     LOCAL_LEVELS,
     LOWERCASE_NAME_HEADS,
     NAME_PHRASES,
@@ -286,11 +287,24 @@ def agency_mentions(text: str, issuer: str | None = None) -> list[_Mention]:
                 and lowered_words[first - 1] not in NAME_STOPS
             ):
                 continue  # "Báo TN&MT", "Trung tâm Truyền thông TN&MT": it ends a unit's name
-            taken[first:last] = [True] * (last - first)
             name = _resolve(canonical, match, ministry)
+            level = _local_level(lowered_words, last)
+            if level and name.endswith(" tỉnh") and name == canonical:
+                # the district's or commune's own body: "Hội Nông dân xã" is not the province's
+                name, last = f"{name[: -len(' tỉnh')]} {level}", last + len(level.split())
+            taken[first:last] = [True] * (last - first)
             found.append(_Mention(tokens[first][0], tokens[last - 1][1], name))
     found += _generic_mentions(text, tokens, words, taken)
     return sorted(found, key=lambda m: m.start)
+
+
+def _local_level(lowered_words: list[str], index: int) -> str | None:
+    """The level of local government written at `index` ("xã", "thị trấn"), if any."""
+    for level in LOCAL_LEVEL_NAMES:
+        parts = level.split()
+        if lowered_words[index : index + len(parts)] == parts:
+            return level
+    return None
 
 
 def _capital_evidence(match: re.Match, first_word: str, has_capitals: bool, length: int) -> bool:

@@ -133,6 +133,23 @@ def test_a_communes_offices_and_posts_are_agencies(clause, lead, partners):
     assert all(p in got_partners for p in partners)
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Hội Nông dân xã vận động hội viên", "Hội Nông dân xã"),
+        ("Ủy ban MTTQ Việt Nam xã phối hợp", "Ủy ban Mặt trận Tổ quốc Việt Nam xã"),
+        ("Kho bạc Nhà nước huyện kiểm soát chi", "Kho bạc Nhà nước huyện"),
+        ("Hội Liên hiệp Phụ nữ thị trấn tuyên truyền", "Hội Liên hiệp Phụ nữ thị trấn"),
+        ("Hội Cựu chiến binh xã Đăk Ngọk tham gia", "Hội Cựu chiến binh xã"),
+        ("Hội Nông dân tỉnh chủ trì", "Hội Nông dân tỉnh"),  # the province's stays the province's
+        ("Ban Chỉ huy Quân sự xã chủ trì", "Ban Chỉ huy Quân sự xã"),
+    ],
+)
+def test_a_province_bodys_name_with_a_local_level_is_the_local_body(text, name):
+    """The table's rows name the province's bodies ("… tỉnh"); a district or commune has its own."""
+    assert find_agencies(text) == [name]
+
+
 def test_canonical_agency():
     assert canonical_agency("Sở Xây dựng tỉnh Bình Dương") == "Sở Xây dựng"
     assert canonical_agency("Các Sở, ban, ngành") == "Các Sở, Ban, ngành"
