@@ -401,7 +401,12 @@ async def test_bot_admin_sends_a_scan_sees_pages_progress_and_gets_answers(
                 text.split("trang ")[1].split("…")[0] for text in shown if "nhận dạng chữ (OCR) trang" in text
             ]
             # Two pages are read at once, so they may finish together: 0/2 then 2/2 is per-page too.
-            assert pages[0] in ("0/2", "1/2") and pages[-1] == "2/2" and pages == sorted(pages), shown
+            # Progress edits are spaced out, so on a busy machine the summary can replace the
+            # message before a "2/2" edit would have: page by page, then the summary.
+            assert pages[0] in ("0/2", "1/2") and pages[-1] in ("1/2", "2/2") and pages == sorted(pages), (
+                shown
+            )
+            assert len(set(pages)) >= 2, shown
             _, answer = await ask(api, "Cơ quan nào xây dựng bản đồ số các điểm du lịch nông thôn?")
             assert scans.NUMBER in answer["text"] and "Sở Thông tin và Truyền thông" in answer["text"]
             assert "31/12/2023" in answer["text"]
