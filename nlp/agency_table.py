@@ -377,6 +377,7 @@ HEADS = (
     "đài",
     "báo",
     "trường",
+    "trạm",  # a commune's health or extension station: "Trạm Y tế xã", "Trạm Khuyến nông"
     "viện",
     "đoàn",
     "phòng",

@@ -116,6 +116,7 @@ def test_unknown_agencies_by_head_noun():
     "clause, lead, partners",
     [
         ("Văn phòng - Thống kê xã chủ trì tham mưu:", ["Văn phòng - Thống kê xã"], []),
+        ("Trạm Y tế xã chủ trì, phối hợp với Hội Phụ nữ xã", ["Trạm Y tế xã"], ["Hội Liên hiệp Phụ nữ xã"]),
         (
             "Công chức Tư pháp - Hộ tịch chủ trì, phối hợp với Công an xã",
             ["Công chức Tư pháp - Hộ tịch"],
