@@ -366,8 +366,9 @@ class VectorVersions:
         return Delta(ids[order], np.ascontiguousarray(vectors[order], dtype=np.float32), removed)
 
     def _dim(self, db, model: str) -> int:
+        """The model's vector size: as stored beside it (`_switch`), else read off its vectors."""
         value = self.store.get_meta("vector_dim")
-        if value:
+        if value and self.model() == model:  # another model's size would not fit its vectors
             return int(value)
         row = db.execute("select vector from embeddings where model = ? limit 1", [model]).fetchone()
         return len(row[0]) // 4 if row else 0

@@ -212,4 +212,10 @@ def test_a_new_embedding_model_rebuilds_the_vectors(fake_library):
     assert int(reopened.store.get_meta("vector_version")) == version + 1
     assert sum(other.calls) >= len(reopened.clauses())  # every clause embedded anew
     assert answer.hits[0].clause.lead == ["Sở Xây dựng"]
+    # the next plan's delta holds the new model's vectors (it once took the old model's size)
+    path = fake_library.settings.data_dir.parent / "45.txt"
+    path.write_text(OTHER_PLAN, encoding="utf-8")
+    reopened.ingest(path)
+    assert reopened.store.get_meta("vector_dim") == "32"
+    assert reopened.ask("homestay cộng đồng").hits[0].clause.plan == "45/KH-UBND"
     reopened.close()
