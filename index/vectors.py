@@ -89,6 +89,11 @@ def make_index(ids: np.ndarray, vectors: np.ndarray, dim: int) -> faiss.Index:
 DELTA_MAX = 20_000
 
 
+def _own_base(version: int) -> str:
+    """The base a version wrote itself: it has no delta (nor has a version written before deltas)."""
+    return f"v{version}"
+
+
 def _sorted_ids(values) -> np.ndarray:
     return np.sort(np.asarray(values, dtype=np.int64))
 
@@ -300,9 +305,10 @@ class VectorVersions:
     def base(self) -> str | None:
         """The current version's base; a version written before deltas is its own."""
         version = self.current()
-        if version is None:
-            return None
-        return self.store.get_meta("vector_base") or f"v{version}"
+        return None if version is None else self._base_of(version)
+
+    def _base_of(self, version: int) -> str:
+        return self.store.get_meta("vector_base") or _own_base(version)
 
     def in_use(self) -> set[str]:
         """The names of the current version's files."""
@@ -310,7 +316,7 @@ class VectorVersions:
         if version is None:
             return set()
         names = {f"{base}.faiss", f"{base}.ids.npy"}
-        if base != f"v{version}":
+        if base != _own_base(version):
             names.add(self.files.delta_path(version).name)
         return names
 
@@ -323,9 +329,9 @@ class VectorVersions:
     def load(self, version: int, held: LoadedIndex | None = None) -> LoadedIndex:
         """Version `version` (read its pointer in the same read transaction); the base of `held`
         is reused when it is this version's too, so a reader reads only the new delta."""
-        base = self.store.get_meta("vector_base") or f"v{version}"
+        base = self._base_of(version)
         index = held.base if held is not None and held.base_name == base else self.files.load_base(base)
-        delta = self.files.load_delta(version) if base != f"v{version}" else None
+        delta = self.files.load_delta(version) if base != _own_base(version) else None
         return LoadedIndex(version, base, index, delta)
 
     def build(self, db, model: str, dim) -> int:
@@ -339,13 +345,13 @@ class VectorVersions:
             return version
         ids, vectors = clause_vectors(db, model)
         dim = vectors.shape[1] if len(ids) else dim()  # a callable: loads no model unless needed
-        self.files.write_base(f"v{version}", make_index(ids, vectors.reshape(-1, dim), dim))
-        self._switch(db, version, model, f"v{version}", len(ids), 0)
+        self.files.write_base(_own_base(version), make_index(ids, vectors.reshape(-1, dim), dim))
+        self._switch(db, version, model, _own_base(version), len(ids), 0)
         return version
 
     def _current_delta(self) -> Delta | None:
         version, base = self.current(), self.base()
-        if version is None or base == f"v{version}" or not self.files.delta_path(version).exists():
+        if version is None or base == _own_base(version) or not self.files.delta_path(version).exists():
             return None
         return self.files.load_delta(version)
 
@@ -420,7 +426,7 @@ class VectorVersions:
                 del vectors
             else:
                 index = self.files.load_base(base)
-                if base != f"v{version}":
+                if base != _own_base(version):
                     delta = self.files.load_delta(version)
                     if len(delta.removed):
                         index.remove_ids(faiss.IDSelectorBatch(delta.removed))
