@@ -21,7 +21,6 @@ from nlp.agency_table import (
     HEAD_TYPOS,
     HEADS,
     LOCAL_LEVEL_NAMES,
-    LOCAL_LEVELS,
     LOWERCASE_NAME_HEADS,
     NAME_PHRASES,
     NAME_STOPS,
@@ -344,7 +343,7 @@ def _generic_mentions(text, tokens, words, taken) -> list[_Mention]:
         # A lower-case name needs a head that takes one, and more than a word ("Công ty tôi")
         # unless that word is a level of local government ("Công an xã").
         lower_ok = " ".join(head) in LOWERCASE_NAME_HEADS and (
-            len(name_words) > 1 or [w.lower() for w in name_words] in ([level] for level in LOCAL_LEVELS)
+            len(name_words) > 1 or " ".join(name_words).lower() in LOCAL_LEVEL_NAMES
         )
         if name_words and (name_words[0][0].isupper() or lower_ok):
             name = " ".join(text[tokens[index][0] : tokens[end - 1][1]].split())

@@ -385,11 +385,10 @@ HEADS = (
     "vụ",
     "cổng thông tin",
 )
-# Levels of local government: one of them alone names a unit after a head that takes a
-# lower-case name ("Công an xã", "UBND huyện"), where another single lower-case word does not.
-LOCAL_LEVELS = frozenset(("xã", "phường", "huyện", "quận"))
-# The same levels after a province-level body's name make it the local body's: "Hội Nông dân
-# xã", "Kho bạc Nhà nước huyện" (the table's rows name the province's, "… tỉnh"). Longest first.
+# Levels of local government. One alone names a unit after a head that takes a lower-case name
+# ("Công an xã", "UBND huyện"), where another single lower-case word does not; after a province-
+# level body's name it makes that the local body's: "Hội Nông dân xã", "Kho bạc Nhà nước huyện"
+# (the table's rows name the province's, "… tỉnh"). Longest first.
 LOCAL_LEVEL_NAMES = ("thị trấn", "thị xã", "xã", "phường", "huyện", "quận")
 # Misspelt heads still open a name, written correctly: "Vu Kế hoạch - Tài chính" → "Vụ …".
 HEAD_TYPOS = {"vu": "Vụ"}
