@@ -328,8 +328,8 @@ class Planbot(Catalog):
         if self.vectors.is_fresh(self.embedder.name):
             return
         # Only clauses without a cached vector are read: after a lost vector file (or a
-        # migration that drops the version) every one is cached, and reading a million
-        # records to find that out took minutes.
+        # migration that drops the version) every one is cached, and every clause's whole
+        # record (a million at 1M) was read to find that out.
         uncached = "c.content_hash not in (select content_hash from embeddings where model = ?)"
         missing = clause_records(self.store.db, uncached, [self.embedder.name])
         self._embed([passage_text(r) for r in missing], lambda f: None)
