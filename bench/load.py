@@ -398,8 +398,13 @@ async def user_session(
                 call = await asyncio.wait_for(inbox.get(), max(0.0, end - time.monotonic()))
             except TimeoutError:
                 break
-            if call.method == "sendChatAction" and item.handling is None and call.at >= item.pushed:
-                # sent once the handler had worked typing_after_seconds: it started that much before
+            if (
+                call.method == "sendChatAction"
+                and item.handling is None
+                and call.at >= item.pushed + TYPING_AFTER
+            ):
+                # sent once the handler had worked typing_after_seconds: it started that much before.
+                # One sooner is the previous question's, sent as its answer went out (never cancelled).
                 item.handling = call.at - TYPING_AFTER
             if call.method != "sendMessage":
                 continue
