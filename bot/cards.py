@@ -102,7 +102,12 @@ LABELS = {
         "cut": "Câu hỏi dài quá {n} ký tự nên chỉ xét {n} ký tự đầu.",
         "footnotes": "Chú thích",
         # the library's notes, by their first words
-        "notes": {"empty question": "Câu hỏi không có từ nào để tra cứu."},
+        "notes": {
+            "empty question": "Câu hỏi không có từ nào để tra cứu.",
+            "no money stated": "Các kế hoạch đã nạp không nêu số tiền cho việc này.",
+            "no area stated": "Các kế hoạch đã nạp không nêu diện tích cho việc này.",
+            "no percent stated": "Các kế hoạch đã nạp không nêu tỷ lệ cho việc này.",
+        },
     },
     "en": {
         "lead": "Lead agency",
@@ -124,7 +129,11 @@ LABELS = {
         "rephrase": "Try naming the agency or the task.",
         "cut": "The question is longer than {n} characters; only the first {n} were used.",
         "footnotes": "Footnotes",
-        "notes": {},
+        "notes": {
+            "no money stated": "The loaded plans state no sum of money for this.",
+            "no area stated": "The loaded plans state no area for this.",
+            "no percent stated": "The loaded plans state no percentage for this.",
+        },
     },
 }
 

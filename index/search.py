@@ -22,6 +22,7 @@ from index.statistics import clause_count, document_frequencies, vocabulary_for
 from nlp.agencies import find_agencies
 from nlp.fold import fold
 from nlp.glossary import glossary
+from nlp.quantity import Quantity, quantity_asked
 
 # Function words and question words: they carry no topic, and in a lexical
 # OR-query they only add noise. Written with their marks, because folded forms
@@ -62,15 +63,18 @@ TIME_WORDS = (
     "tien do",
 )
 
-# Compounds that only ask (folded): never a topic the plans could lack.
+# Compounds that only ask (folded): never a topic the plans could lack; "ít nhất" (at
+# least) qualifies the amount asked for, which a plan writes "tối thiểu".
 QUESTION_COMPOUNDS = frozenset(
     """
     bao_nhieu the_nao nhu_the_nao lam_gi khi_nao bao_gio o_dau tai_sao vi_sao cai_gi la_gi
-    hien_nay nam_nay hom_nay the_nay ra_sao nhu_vay duoc_khong
+    hien_nay nam_nay hom_nay the_nay ra_sao nhu_vay duoc_khong it_nhat nhieu_nhat
 """.split()
 )
 
 MAX_QUESTION_CHARS = 1000
+# Candidates whose texts a question asking for an amount reads (rank): the best by both signals.
+QUANTITY_POOL = 20
 # A heading names what its paragraphs are about in the fewest words.
 HEADING_WEIGHT = 3.0
 # Rows FTS5 may score for one question (see _within_budget): ~3-5 ms on one core.
@@ -135,6 +139,7 @@ class Weights:
     agency_lead: float = 0.25
     agency_partner: float = 0.08
     deadline: float = 0.12
+    quantity: float = 0.12  # a clause stating the amount asked for ("bao nhiêu tiền")
     # Decline unless the best clause covers enough of the question's informative
     # words, or the encoder is confident on its own (cross-language questions).
     min_coverage: float = 0.28
@@ -157,6 +162,7 @@ class Question:
     foreign: bool  # mostly words the plans never use (e.g. English)
     cut_to: int | None = None
     unknown_words: tuple[str, ...] = ()  # compound words of the question that no clause has
+    quantity: Quantity | None = None  # the amount asked for: "bao nhiêu tiền" wants a sum
 
 
 @dataclass(frozen=True)
@@ -266,6 +272,9 @@ def normalize_question(raw: str, stats: CorpusStats) -> Question:
     for phrase in DOCUMENT_WORDS:
         lowered = lowered.replace(f" {phrase} ", f" {phrase.replace('kế hoạch', '')} ")
     words = _TOKEN.findall(lowered)
+    quantity = quantity_asked(text)
+    if quantity is not None and quantity.spelled:  # "mét vuông", which a plan writes "m2"
+        words = [w for w in words if fold(w) not in quantity.spelled]
     accented = [] if is_unaccented(lexical) else [w for w in dict.fromkeys(words) if w not in STOPWORDS]
     return Question(
         text=text,
@@ -276,6 +285,7 @@ def normalize_question(raw: str, stats: CorpusStats) -> Question:
         asks_time=any(f" {w} " in padded for w in TIME_WORDS),
         foreign=foreign,
         cut_to=cut_to,
+        quantity=quantity,
     )
 
 
@@ -290,7 +300,12 @@ def unknown_words(db, question: Question, stats: CorpusStats) -> tuple[str, ...]
     if question.foreign:
         return ()
     words = _TOKEN.findall(fold(segment(question.dense_text)[1].lower()))
-    compounds = [w for w in dict.fromkeys(words) if "_" in w and w not in QUESTION_COMPOUNDS]
+    spelled = set(question.quantity.spelled) if question.quantity else set()
+    compounds = [
+        w
+        for w in dict.fromkeys(words)
+        if "_" in w and w not in QUESTION_COMPOUNDS and not set(w.split("_")) <= spelled
+    ]
     if is_unaccented(question.text):
         compounds += [w for w in question.terms if not w.isdigit()]
     missing = [w for w in compounds if w not in stats.document_frequency]
@@ -390,7 +405,8 @@ def coverage(
 
 
 def quote_for(question: Question, clause: ClauseRecord, stats: CorpusStats) -> str:
-    """The sentence(s) of the clause that answer: best word overlap, plus the deadline's and target's."""
+    """The sentence(s) of the clause that answer: best word overlap, plus the one stating the
+    amount asked for, and the deadline's and target's."""
     sentences = clause.sentences or [clause.text]
     terms = match_terms(question)
     scored = []
@@ -400,6 +416,9 @@ def quote_for(question: Question, clause: ClauseRecord, stats: CorpusStats) -> s
         scored.append((sum(stats.idf(t) for t in terms if t in words), -i, sentence))
     best = max(scored)[2]
     chosen = [best]
+    quantity = question.quantity
+    if quantity is not None and not quantity.stated_in(fold(best)):  # the sentence with the amount
+        chosen += [s for s in sentences if quantity.stated_in(fold(s))][:1]
     for time in (clause.deadline, clause.target):
         if time and time.text not in best and (question.asks_time or len(sentences) > 1):
             for sentence in sentences:
@@ -465,10 +484,17 @@ def rank(
     if not scored:
         return Answer(question.text, False, [], cut_to=question.cut_to)
     scored.sort(key=lambda item: (-item[0], item[3]))
+    # A question asking for an amount reads the texts of a wider pool, to lift the clauses that
+    # state one: a plan's amount is a figure with its unit, which neither signal weighs.
+    pool = [clause_id for *_, clause_id in scored[: max(k, QUANTITY_POOL if question.quantity else k)]]
+    marks = ",".join("?" * len(pool))
+    records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", pool)}
+    stating = set()
+    if question.quantity is not None:
+        stating = {i for i, r in records.items() if question.quantity.stated_in(fold(r.text))}
+        scored = [(s + weights.quantity * (i in stating), c, d, i) for s, c, d, i in scored]
+        scored.sort(key=lambda item: (-item[0], item[3]))
     top_score, top_cov, top_dense, _ = scored[0]
-    top = [clause_id for *_, clause_id in scored[:k]]
-    marks = ",".join("?" * len(top))
-    records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", top)}
     if signals == "dense":
         answered = top_dense >= weights.min_dense
     else:
@@ -478,12 +504,16 @@ def rank(
         answered = top_cov >= weights.min_coverage or top_dense >= weights.min_dense
         if question.unknown_words and top_cov < weights.min_coverage_unknown:
             answered = False
+    note = None
+    quantity = question.quantity
+    if quantity is not None and quantity.strict and not stating & {i for *_, i in scored[:k]}:
+        answered, note = False, f"no {quantity.kind} stated"  # the plans do not say how much
     hits = [
         Hit(records[i], quote_for(question, records[i], stats), score)
         for score, _, _, i in scored[:k]
         if i in records
     ]
-    return Answer(question.text, answered, hits, cut_to=question.cut_to)
+    return Answer(question.text, answered, hits, note, cut_to=question.cut_to)
 
 
 def dense_candidates(index, embedder, question: Question, limit: int) -> list[tuple[int, float]]:
