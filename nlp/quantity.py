@@ -105,6 +105,8 @@ def quantity_asked(question: str) -> Quantity | None:
     >>> quantity_asked("thoi gian cap phep con bao nhieu ngay")
     Quantity(kind='count', unit='ngay')
     """
+    # "mấy ngày" asks as "bao nhiêu ngày" does; folded, "may" is also "máy" (a machine).
+    question = re.sub(r"\bmấy\b", "bao nhiêu", question, flags=re.IGNORECASE)
     folded = _words(fold(question))
     asking = _ASKING.search(folded)
     if asking is None:

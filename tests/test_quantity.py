@@ -25,6 +25,7 @@ ASKED = [
     ("Cấp phép xây dựng mất bao nhiêu ngày?", "count", "ngay"),
     ("How many days may a permit take?", "count", "ngay"),
     ("Tỉnh phải xây bao nhiêu trường học?", "count", "truong"),
+    ("Báo cáo gửi trước mấy ngày?", "count", "ngay"),
 ]
 
 NOT_ASKED = [
@@ -34,6 +35,7 @@ NOT_ASKED = [
     "Ai bố trí kinh phí thực hiện kế hoạch?",  # who, not how much
     "hộ gia đình được hỗ trợ bao nhiêu",  # "gia" of "gia đình" is no price
     "ho gia dinh duoc ho tro bao nhieu",
+    "Máy chủ dữ liệu đặt ở đâu?",  # "máy", not "mấy"
     "",
 ]
 
