@@ -484,17 +484,20 @@ def rank(
     if not scored:
         return Answer(question.text, False, [], cut_to=question.cut_to)
     scored.sort(key=lambda item: (-item[0], item[3]))
-    # A question asking for an amount reads the texts of a wider pool, to lift the clauses that
-    # state one: a plan's amount is a figure with its unit, which neither signal weighs.
-    pool = [clause_id for *_, clause_id in scored[: max(k, QUANTITY_POOL if question.quantity else k)]]
-    marks = ",".join("?" * len(pool))
-    records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", pool)}
     stating = set()
     if question.quantity is not None:
-        stating = {i for i, r in records.items() if question.quantity.stated_in(fold(r.text))}
+        # A question asking for an amount reads the texts of a wider pool, to lift the clauses
+        # that state one: a plan's amount is a figure with its unit, which neither signal weighs.
+        pool = [clause_id for *_, clause_id in scored[:QUANTITY_POOL]]
+        marks = ",".join("?" * len(pool))
+        texts = db.conn.execute(f"select id, text from clauses where id in ({marks})", pool)
+        stating = {i for i, text in texts if question.quantity.stated_in(fold(text))}
         scored = [(s + weights.quantity * (i in stating), c, d, i) for s, c, d, i in scored]
         scored.sort(key=lambda item: (-item[0], item[3]))
     top_score, top_cov, top_dense, _ = scored[0]
+    top = [clause_id for *_, clause_id in scored[:k]]
+    marks = ",".join("?" * len(top))
+    records = {r.id: r for r in clause_records(db, f"c.id in ({marks})", top)}
     if signals == "dense":
         answered = top_dense >= weights.min_dense
     else:
