@@ -58,6 +58,26 @@ _INSERT_CLAUSE = (
 )
 
 
+# An item this short names what its continuation paragraphs are about, as a title does
+# ("2.4. Bước 4: Lập Đề án …." over the paragraph saying who drafts it and by when).
+ITEM_TITLE_WORDS = 20
+
+
+def items_above(clauses) -> list[str]:
+    """Per clause, the short item its continuation paragraphs belong to (text and compounds),
+    "" for any other clause: weighed as their heading, so a question in the item's words finds
+    the paragraphs that say who does it, not only the item's line."""
+    above, item = [], None
+    for clause in clauses:
+        if clause.kind == "item":
+            item = clause if len(clause.text.split()) <= ITEM_TITLE_WORDS else None
+        elif clause.kind != "continuation":
+            item = None
+        inherited = clause.kind == "continuation" and item is not None and item.section == clause.section
+        above.append(f"{item.text} {item.words}" if inherited else "")
+    return above
+
+
 def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> int:
     """Inside the caller's write transaction: the plan, its clauses and their extractions.
 
@@ -65,6 +85,7 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
     every call (~1 s of a 200-clause plan's write transaction).
     """
     titles = {c.section_title: segment(c.section_title)[1] if c.section_title else "" for c in plan.clauses}
+    above = items_above(plan.clauses)
     plan_id = (
         db["plans"]
         .insert(
@@ -91,7 +112,7 @@ def insert_plan(db, plan: Plan, texts: list[str], stored: Path, kind: str) -> in
     first_id = next_clause_id(conn)
     sentences, agencies, deadlines, defined = [], [], [], []
     for order, (clause, text) in enumerate(zip(plan.clauses, texts)):
-        keywords = keyword_texts(plan, clause, titles[clause.section_title])
+        keywords = keyword_texts(plan, clause, f"{titles[clause.section_title]} {above[order]}".strip())
         clause_id = first_id + order
         conn.execute(
             _INSERT_CLAUSE,
