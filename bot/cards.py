@@ -227,8 +227,10 @@ def answer_card(
 def declined_text(question: str, answer: "Answer", lang: str = "vi", cut_to: int | None = None) -> str:
     lab = LABELS[lang]
     lines = [f"❓ <i>{esc(shorten(question, 300))}</i>", "", f"🤔 {lab['declined']}"]
+    notes = answer_notes(answer, lang, cut_to)  # why, before the nearest clauses it leads to
+    lines += [*notes, ""] if notes else []
     lines.append(lab["suggest"] if answer.hits else lab["rephrase"])
-    return "\n".join(lines + answer_notes(answer, lang, cut_to))
+    return "\n".join(lines)
 
 
 def answer_notes(answer: "Answer", lang: str, cut_to: int | None) -> list[str]:
