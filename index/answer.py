@@ -183,12 +183,22 @@ def _groups(agency: str) -> frozenset[str]:
     return frozenset(fold(g) for g in member_groups(agency))  # folded, as clauses' names are matched
 
 
+# A people's committee named by its level alone ("UBND xã", "Ủy ban nhân dân huyện").
+_LEVEL_ONLY = re.compile(r"^(?:uy ban nhan dan|ubnd) (?:xa|phuong|thi tran|huyen|quan|thi xa)$")
+
+
 def resolve(source: "Source", name: str) -> str | None:
-    """The indexed agency a question names: exactly, or the same body under its province's name."""
+    """The indexed agency a question names: exactly, or the same body under its province's
+    name; "UBND xã", which names no commune, is every commune's: the group plans give tasks to."""
     if indexed := source.resolve_agency(name):
         return indexed
     key = agency_key(name)
-    return next((a for a, _ in source.agencies() if agency_key(a) == key), None)
+    if found := next((a for a, _ in source.agencies() if agency_key(a) == key), None):
+        return found
+    if _LEVEL_ONLY.match(fold(name)):
+        group = fold(member_groups(name)[0])  # e.g. "Ủy ban nhân dân các xã, phường, thị trấn"
+        return next((a for a, _ in source.agencies() if fold(a) == group), None)
+    return None
 
 
 def task_names(source: Source, agency: str) -> tuple[list[str], list[str]]:

@@ -262,6 +262,7 @@ def agency_mentions(text: str, issuer: str | None = None) -> list[_Mention]:
     normalized = " ".join(folded)
     has_capitals = any(ch.isupper() for ch in text)
     lowered_words = [word.lower() for word in words]
+    unaccented = normalized == " ".join(lowered_words)  # typed without marks: "cong an xa"
     taken = [False] * len(tokens)
     found = []
     ministry = _is_ministry(issuer)
@@ -287,23 +288,55 @@ def agency_mentions(text: str, issuer: str | None = None) -> list[_Mention]:
             ):
                 continue  # "Báo TN&MT", "Trung tâm Truyền thông TN&MT": it ends a unit's name
             name = _resolve(canonical, match, ministry)
-            level = _local_level(lowered_words, last)
+            level = _local_level(lowered_words, last, unaccented)
             if level and name.endswith(" tỉnh") and name == canonical:
                 # the district's or commune's own body: "Hội Nông dân xã" is not the province's
                 name, last = f"{name[: -len(' tỉnh')]} {level}", last + len(level.split())
             taken[first:last] = [True] * (last - first)
             found.append(_Mention(tokens[first][0], tokens[last - 1][1], name))
     found += _generic_mentions(text, tokens, words, taken)
+    if unaccented:
+        found += _unaccented_local_mentions(tokens, lowered_words, taken)
     return sorted(found, key=lambda m: m.start)
 
 
-def _local_level(lowered_words: list[str], index: int) -> str | None:
-    """The level of local government written at `index` ("xã", "thị trấn"), if any."""
+def _local_level(lowered_words: list[str], index: int, unaccented: bool = False) -> str | None:
+    """The level of local government written at `index` ("xã", "thị trấn"), if any; in text
+    typed without marks, its folded spelling ("xa") too."""
     for level in LOCAL_LEVEL_NAMES:
-        parts = level.split()
+        parts = (fold(level) if unaccented else level).split()
         if lowered_words[index : index + len(parts)] == parts:
             return level
     return None
+
+
+# Heads that take a level of local government for their whole name, folded ("cong an" + "xa"),
+# with how the plans write them; longest first, one spelling each.
+_WRITTEN_HEADS = {"ubnd": "UBND", "ủy ban nhân dân": "Ủy ban nhân dân"}
+_FOLDED_HEADS = sorted(
+    {
+        fold(h): _WRITTEN_HEADS.get(h, h.capitalize()) for h in (*LOWERCASE_NAME_HEADS, *_WRITTEN_HEADS)
+    }.items(),
+    key=lambda item: -len(item[0].split()),
+)
+
+
+def _unaccented_local_mentions(tokens, lowered_words, taken) -> list[_Mention]:
+    """A commune's or district's body in a question typed without marks, which the generic
+    rule (capitals, marks) cannot see: "cong an xa" is "Công an xã", written as the plans do."""
+    found, index = [], 0
+    while index < len(lowered_words):
+        for folded_head, head in _FOLDED_HEADS:
+            parts = folded_head.split()
+            end = index + len(parts)
+            level = _local_level(lowered_words, end, unaccented=True)
+            if lowered_words[index:end] == parts and level and not any(taken[index : end + 1]):
+                last = end + len(level.split())
+                found.append(_Mention(tokens[index][0], tokens[last - 1][1], f"{head} {level}"))
+                index = last - 1
+                break
+        index += 1
+    return found
 
 
 def _capital_evidence(match: re.Match, first_word: str, has_capitals: bool, length: int) -> bool:
