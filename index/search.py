@@ -484,14 +484,14 @@ def rank(
     if not scored:
         return Answer(question.text, False, [], cut_to=question.cut_to)
     scored.sort(key=lambda item: (-item[0], item[3]))
-    stating = set()
-    if question.quantity is not None:
+    stating, quantity = set(), question.quantity
+    if quantity is not None:
         # A question asking for an amount reads the texts of a wider pool, to lift the clauses
         # that state one: a plan's amount is a figure with its unit, which neither signal weighs.
         pool = [clause_id for *_, clause_id in scored[:QUANTITY_POOL]]
         marks = ",".join("?" * len(pool))
         texts = db.conn.execute(f"select id, text from clauses where id in ({marks})", pool)
-        stating = {i for i, text in texts if question.quantity.stated_in(fold(text))}
+        stating = {i for i, text in texts if quantity.stated_in(fold(text))}
         scored = [(s + weights.quantity * (i in stating), c, d, i) for s, c, d, i in scored]
         scored.sort(key=lambda item: (-item[0], item[3]))
     top_score, top_cov, top_dense, _ = scored[0]
@@ -508,7 +508,6 @@ def rank(
         if question.unknown_words and top_cov < weights.min_coverage_unknown:
             answered = False
     note = None
-    quantity = question.quantity
     if quantity is not None and quantity.strict and not stating & {i for *_, i in scored[:k]}:
         answered, note = False, f"no {quantity.kind} stated"  # the plans do not say how much
     hits = [

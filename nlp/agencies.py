@@ -300,11 +300,15 @@ def agency_mentions(text: str, issuer: str | None = None) -> list[_Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+# Each level with its words as written and as typed without marks ("xã", "xa").
+_LEVEL_WORDS = tuple((level, level.split(), fold(level).split()) for level in LOCAL_LEVEL_NAMES)
+
+
 def _local_level(lowered_words: list[str], index: int, unaccented: bool = False) -> str | None:
     """The level of local government written at `index` ("xã", "thị trấn"), if any; in text
     typed without marks, its folded spelling ("xa") too."""
-    for level in LOCAL_LEVEL_NAMES:
-        parts = (fold(level) if unaccented else level).split()
+    for level, written, folded in _LEVEL_WORDS:
+        parts = folded if unaccented else written
         if lowered_words[index : index + len(parts)] == parts:
             return level
     return None
@@ -314,10 +318,13 @@ def _local_level(lowered_words: list[str], index: int, unaccented: bool = False)
 # with how the plans write them; longest first, one spelling each.
 _WRITTEN_HEADS = {"ubnd": "UBND", "ủy ban nhân dân": "Ủy ban nhân dân"}
 _FOLDED_HEADS = sorted(
-    {
-        fold(h): _WRITTEN_HEADS.get(h, h.capitalize()) for h in (*LOWERCASE_NAME_HEADS, *_WRITTEN_HEADS)
-    }.items(),
-    key=lambda item: -len(item[0].split()),
+    (
+        (folded.split(), written)
+        for folded, written in {
+            fold(h): _WRITTEN_HEADS.get(h, h.capitalize()) for h in (*LOWERCASE_NAME_HEADS, *_WRITTEN_HEADS)
+        }.items()
+    ),
+    key=lambda item: -len(item[0]),
 )
 
 
@@ -326,11 +333,12 @@ def _unaccented_local_mentions(tokens, lowered_words, taken) -> list[_Mention]:
     rule (capitals, marks) cannot see: "cong an xa" is "Công an xã", written as the plans do."""
     found, index = [], 0
     while index < len(lowered_words):
-        for folded_head, head in _FOLDED_HEADS:
-            parts = folded_head.split()
+        for parts, head in _FOLDED_HEADS:
             end = index + len(parts)
+            if lowered_words[index:end] != parts:
+                continue
             level = _local_level(lowered_words, end, unaccented=True)
-            if lowered_words[index:end] == parts and level and not any(taken[index : end + 1]):
+            if level and not any(taken[index : end + 1]):
                 last = end + len(level.split())
                 found.append(_Mention(tokens[index][0], tokens[last - 1][1], f"{head} {level}"))
                 index = last - 1

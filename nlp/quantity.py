@@ -70,7 +70,7 @@ _FOLDED_KIND_WORDS = tuple((kind, tuple(fold(n) for n in names)) for kind, names
 # e.g. "bao nhieu ngay", "how many days", "what percentage of"
 _ASKING = re.compile(r"\b(?:bao nhieu|how much|how many|what percentage|what share)\b")
 # Words after "bao nhiêu" that are not a unit: "bao nhiêu lâu" asks for a time, not an amount.
-_NOT_UNITS = frozenset("lau la thi vay nua do roi the con a ha of the a an is are does do".split())
+_NOT_UNITS = frozenset("lau la thi vay nua do roi the con a ha of an is are does".split())
 # English units, for a count asked in English of a plan written in Vietnamese.
 _ENGLISH_UNITS = {"days": "ngay", "day": "ngay", "hours": "gio", "hour": "gio", "months": "thang",
                   "month": "thang", "years": "nam", "year": "nam"}  # fmt: skip
@@ -101,9 +101,9 @@ def quantity_asked(question: str) -> Quantity | None:
     """The amount the question asks for, or None when it asks for none.
 
     >>> quantity_asked("Thành phố hỗ trợ bao nhiêu tiền cho mỗi hộ?")
-    Quantity(kind='money', unit=None)
+    Quantity(kind='money', unit=None, spelled=())
     >>> quantity_asked("thoi gian cap phep con bao nhieu ngay")
-    Quantity(kind='count', unit='ngay')
+    Quantity(kind='count', unit='ngay', spelled=())
     """
     # "mấy ngày" asks as "bao nhiêu ngày" does; folded, "may" is also "máy" (a machine).
     question = re.sub(r"\bmấy\b", "bao nhiêu", question, flags=re.IGNORECASE)
@@ -111,13 +111,13 @@ def quantity_asked(question: str) -> Quantity | None:
     asking = _ASKING.search(folded)
     if asking is None:
         return None
-    after = folded[asking.end() :].split()
+    after, spelled = folded[asking.end() :].split(), _spelled(folded)
     if asking.group() != "bao nhieu" and asking.group() != "how many":
         kind = _kind_of(folded, ambiguous=False)  # "how much is the fine": the measure comes anywhere
-        return Quantity(kind, spelled=_spelled(folded)) if kind else None
+        return Quantity(kind, spelled=spelled) if kind else None
     kind = _kind_of(" ".join(after[:2]))  # the unit named: "bao nhiêu tiền", "bao nhiêu mét vuông"
     if kind:
-        return Quantity(kind, spelled=_spelled(folded))
+        return Quantity(kind, spelled=spelled)
     if after and after[0] not in _NOT_UNITS and after[0].isalpha():
         return Quantity("count", _ENGLISH_UNITS.get(after[0], after[0]))  # "bao nhiêu ngày"
     # What is measured: "mức phạt … là bao nhiêu"; with the marks when the question has them.
@@ -127,4 +127,4 @@ def quantity_asked(question: str) -> Quantity | None:
         kind = _kind_of(" ".join(before), ambiguous=False)
     else:
         kind = _kind_of(" ".join(marked), folded=False)
-    return Quantity(kind, spelled=_spelled(folded)) if kind else None
+    return Quantity(kind, spelled=spelled) if kind else None
